@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.Api.Auth;
+
+/// <summary>Authenticates <c>X-Api-Key</c> or <c>Authorization: Bearer</c>; answers 401 and 403 as problem details.</summary>
+internal sealed class ApiKeyHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiKeyStore keys,
+    IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var presented = ReadKey();
+        if (presented is null)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (keys.Find(presented) is not { } key)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role)],
+            SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = $"ApiKey header=\"{HeaderName}\", Bearer";
+        var detail = ReadKey() is null
+            ? $"An API key is required: send it in the {HeaderName} header or as Authorization: Bearer <key>."
+            : "The API key is not valid.";
+        await WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "This API key's role does not allow this operation.");
+    }
+
+    private string? ReadKey()
+    {
+        if (Request.Headers.TryGetValue(HeaderName, out var header) && header.Count == 1 && !string.IsNullOrEmpty(header[0]))
+        {
+            return header[0];
+        }
+
+        var authorization = Request.Headers.Authorization.ToString();
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length > 7
+            ? authorization[7..].Trim()
+            : null;
+    }
+
+    private Task WriteProblemAsync(int status, string title, string detail) =>
+        problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        }).AsTask();
+}

@@ -1,0 +1,7 @@
+namespace Fleet.Api.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}

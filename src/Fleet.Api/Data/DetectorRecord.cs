@@ -1,0 +1,59 @@
+namespace Fleet.Api.Data;
+
+/// <summary>One detector: operator metadata, the newest applied state and the presence the API computes.</summary>
+public sealed class DetectorRecord
+{
+    public required string Id { get; set; }
+
+    public string? Name { get; set; }
+
+    public List<string> Tags { get; set; } = [];
+
+    public string? Notes { get; set; }
+
+    public string? Location { get; set; }
+
+    /// <summary>Presence in its wire name: unknown, online, offline or lost.</summary>
+    public string Status { get; set; } = "unknown";
+
+    public long? StatusEpoch { get; set; }
+
+    public DateTimeOffset? StatusSince { get; set; }
+
+    public DateTimeOffset? LastSeenAt { get; set; }
+
+    public long? Epoch { get; set; }
+
+    public long? Seq { get; set; }
+
+    /// <summary>When the newest state was applied, on the API's clock; the epoch reset window counts from it.</summary>
+    public DateTimeOffset? StateAt { get; set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    public int? HeartbeatSeconds { get; set; }
+
+    public string? ProviderKind { get; set; }
+
+    public string? ProviderVersion { get; set; }
+
+    public string? ProviderState { get; set; }
+
+    public int? ProviderRestarts { get; set; }
+
+    public string? ProviderError { get; set; }
+
+    public string? AgentVersion { get; set; }
+
+    public string? AgentHostname { get; set; }
+
+    public string? AgentOs { get; set; }
+
+    public string? AgentArch { get; set; }
+
+    public DateTimeOffset? AgentStartedAt { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public List<TunnelRecord> Tunnels { get; set; } = [];
+}

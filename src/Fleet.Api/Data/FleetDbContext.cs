@@ -1,0 +1,82 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace Fleet.Api.Data;
+
+/// <summary>
+/// The model shared by both providers. Each provider has its own derived context so that it keeps its own
+/// migrations (PostgreSQL in production, an embedded SQLite file as the zero-setup default).
+/// </summary>
+public abstract class FleetDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<DetectorRecord> Detectors => Set<DetectorRecord>();
+
+    public DbSet<TunnelRecord> Tunnels => Set<TunnelRecord>();
+
+    public DbSet<EventRecord> Events => Set<EventRecord>();
+
+    public DbSet<DetectorCredentialRecord> DetectorCredentials => Set<DetectorCredentialRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<DetectorRecord>(detector =>
+        {
+            detector.ToTable("detectors");
+            detector.HasKey(d => d.Id);
+            detector.Property(d => d.Id).HasMaxLength(63);
+            detector.Property(d => d.Name).HasMaxLength(200);
+            detector.Property(d => d.Status).HasMaxLength(16);
+            detector.HasIndex(d => d.Status);
+            detector.HasMany(d => d.Tunnels).WithOne().HasForeignKey(t => t.DetectorId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<TunnelRecord>(tunnel =>
+        {
+            tunnel.ToTable("tunnels");
+            tunnel.HasKey(t => new { t.DetectorId, t.Name });
+            tunnel.Property(t => t.Name).HasMaxLength(64);
+            tunnel.Property(t => t.Url).HasMaxLength(2048);
+        });
+
+        modelBuilder.Entity<EventRecord>(evt =>
+        {
+            evt.ToTable("events");
+            evt.HasKey(e => e.Id);
+            evt.Property(e => e.Type).HasMaxLength(32);
+            evt.HasIndex(e => new { e.DetectorId, e.At, e.Id });
+            evt.HasIndex(e => e.At);
+        });
+
+        modelBuilder.Entity<DetectorCredentialRecord>(credential =>
+        {
+            credential.ToTable("detector_credentials");
+            credential.HasKey(c => c.DetectorId);
+            credential.Property(c => c.SecretHash).HasMaxLength(128);
+        });
+
+        // snake_case columns so that hand-written SQL and psql sessions read naturally.
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(ToSnakeCase(property.Name));
+            }
+        }
+    }
+
+    private static string ToSnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,21 @@
+using System.Data.Common;
+
+namespace Fleet.Api.Data;
+
+/// <summary>
+/// The few things the hand-written ingest SQL does differently per provider: the SQL itself is shared, since
+/// PostgreSQL and SQLite both speak INSERT … ON CONFLICT … DO UPDATE … WHERE with row-value comparison.
+/// </summary>
+public interface ISqlDialect
+{
+    /// <summary>Reads the stored row (parameter @id), locking it where the provider can, so concurrent writers of one detector queue up.</summary>
+    string ReadStoredForUpdate { get; }
+
+    DbParameter Text(string name, string? value);
+
+    DbParameter LongNumber(string name, long? value);
+
+    DbParameter Number(string name, int? value);
+
+    DbParameter Timestamp(string name, DateTimeOffset? value);
+}

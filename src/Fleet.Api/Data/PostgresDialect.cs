@@ -1,0 +1,23 @@
+using System.Data.Common;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Fleet.Api.Data;
+
+public sealed class PostgresDialect : ISqlDialect
+{
+    public string ReadStoredForUpdate => "SELECT * FROM detectors WHERE id = @id FOR UPDATE";
+
+    public DbParameter Text(string name, string? value) => Create(name, value, NpgsqlDbType.Text);
+
+    public DbParameter LongNumber(string name, long? value) => Create(name, value, NpgsqlDbType.Bigint);
+
+    public DbParameter Number(string name, int? value) => Create(name, value, NpgsqlDbType.Integer);
+
+    // timestamptz only accepts UTC offsets; agents may send any offset.
+    public DbParameter Timestamp(string name, DateTimeOffset? value) =>
+        Create(name, value?.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+
+    private static NpgsqlParameter Create(string name, object? value, NpgsqlDbType type) =>
+        new(name, type) { Value = value ?? DBNull.Value };
+}

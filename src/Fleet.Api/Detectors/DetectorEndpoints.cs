@@ -1,0 +1,109 @@
+using Fleet.Api.Auth;
+using Fleet.Api.Data;
+using Fleet.Domain.Identity;
+using Fleet.Domain.Messages;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Fleet.Api.Detectors;
+
+public static class DetectorEndpoints
+{
+    public static IEndpointRouteBuilder MapDetectorEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/detectors")
+            .WithTags("Detectors")
+            .RequireAuthorization(Roles.ReaderPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapGet("/", ListAsync)
+            .WithName("ListDetectors")
+            .WithSummary("Where every detector can be reached right now")
+            .WithDescription("Filters combine with AND; `status` may repeat (any of them), `tag` may repeat (all must match). " +
+                "The next page is in the `Link: <…>; rel=\"next\"` header, the total number of matches in `X-Total-Count`.");
+
+        group.MapGet("/{id}", GetAsync)
+            .WithName("GetDetector")
+            .WithSummary("One detector");
+
+        return app;
+    }
+
+    internal static async Task<Results<Ok<List<DetectorView>>, ValidationProblem>> ListAsync(
+        HttpContext http,
+        FleetDbContext db,
+        [FromQuery] string[]? status,
+        [FromQuery] string[]? tag,
+        [FromQuery] string? q,
+        [FromQuery] int? limit,
+        [FromQuery] string? after,
+        CancellationToken ct)
+    {
+        var (query, errors) = DetectorQuery.Validate(status, tag, q, limit, after);
+        if (query is null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var filtered = db.Detectors.AsNoTracking();
+        if (query.Statuses.Count > 0)
+        {
+            filtered = filtered.Where(d => query.Statuses.Contains(d.Status));
+        }
+
+        foreach (var required in query.Tags)
+        {
+            filtered = filtered.Where(d => d.Tags.Contains(required));
+        }
+
+        if (query.Text is { } text)
+        {
+            // Translated to SQL: lower() is the form both providers understand (ids are lower-case already).
+#pragma warning disable CA1862
+            filtered = filtered.Where(d => d.Id.Contains(text) || (d.Name != null && d.Name.ToLower().Contains(text)));
+#pragma warning restore CA1862
+        }
+
+        var total = await filtered.CountAsync(ct);
+        var page = filtered;
+        if (query.After is { } afterId)
+        {
+            page = page.Where(d => string.Compare(d.Id, afterId) > 0);
+        }
+
+        var rows = await page.OrderBy(d => d.Id).Take(query.Limit + 1).Include(d => d.Tunnels).AsSplitQuery().ToListAsync(ct);
+        http.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (rows.Count > query.Limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            http.Response.Headers.Link = $"<{NextPageUrl(http.Request, rows[^1].Id)}>; rel=\"next\"";
+        }
+
+        return TypedResults.Ok(rows.Select(r => r.ToView()).ToList());
+    }
+
+    internal static async Task<Results<Ok<DetectorView>, ValidationProblem, ProblemHttpResult>> GetAsync(
+        string id, FleetDbContext db, CancellationToken ct)
+    {
+        if (DetectorId.Validate(id) is { } error)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [error] });
+        }
+
+        var detector = await db.Detectors.AsNoTracking().Include(d => d.Tunnels).SingleOrDefaultAsync(d => d.Id == id, ct);
+        return detector is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Detector not found", detail: $"No detector with id '{id}' is known.")
+            : TypedResults.Ok(detector.ToView());
+    }
+
+    private static string NextPageUrl(HttpRequest request, string lastId)
+    {
+        var query = request.Query
+            .Where(p => p.Key != "after")
+            .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)))
+            .Append(new KeyValuePair<string, string?>("after", Cursor.Encode(lastId)));
+        return request.PathBase + request.Path + QueryString.Create(query);
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Fleet.Api.Errors;
+
+/// <summary>
+/// Maps the few known exceptions to problem details; everything else is a 500 without internals (the details go
+/// to the log, never to the client).
+/// </summary>
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            // Parameter binding ("limit=abc"), oversized or malformed bodies: the message says what was wrong.
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            _ => (StatusCodes.Status500InternalServerError, "Internal server error", "An unexpected error occurred; it has been logged."),
+        };
+
+        if (status >= 500)
+        {
+            LogUnhandled(exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private partial void LogUnhandled(Exception exception, string method, string path);
+}

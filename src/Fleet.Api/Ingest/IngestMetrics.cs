@@ -1,0 +1,52 @@
+using System.Diagnostics.Metrics;
+
+namespace Fleet.Api.Ingest;
+
+/// <summary>Ingest counters (exported by OpenTelemetry): applied, stale, rejected by reason, retried writes.</summary>
+public sealed class IngestMetrics
+{
+    public const string MeterName = "Fleet.Api.Ingest";
+
+    private readonly Counter<long> _applied;
+    private readonly Counter<long> _stale;
+    private readonly Counter<long> _rejected;
+    private readonly Counter<long> _retries;
+    private long _appliedTotal;
+    private long _staleTotal;
+    private long _rejectedTotal;
+
+    public IngestMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _applied = meter.CreateCounter<long>("fleet.ingest.applied", description: "Messages that changed the stored state.");
+        _stale = meter.CreateCounter<long>("fleet.ingest.stale", description: "Messages older than or equal to what is stored.");
+        _rejected = meter.CreateCounter<long>("fleet.ingest.rejected", description: "Invalid messages, by reason.");
+        _retries = meter.CreateCounter<long>("fleet.ingest.write_retries", description: "Database writes retried after a failure.");
+    }
+
+    public long AppliedTotal => Interlocked.Read(ref _appliedTotal);
+
+    public long StaleTotal => Interlocked.Read(ref _staleTotal);
+
+    public long RejectedTotal => Interlocked.Read(ref _rejectedTotal);
+
+    public void Applied(string kind)
+    {
+        Interlocked.Increment(ref _appliedTotal);
+        _applied.Add(1, new KeyValuePair<string, object?>("kind", kind));
+    }
+
+    public void Stale(string kind)
+    {
+        Interlocked.Increment(ref _staleTotal);
+        _stale.Add(1, new KeyValuePair<string, object?>("kind", kind));
+    }
+
+    public void Rejected(string reason)
+    {
+        Interlocked.Increment(ref _rejectedTotal);
+        _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    }
+
+    public void Retried() => _retries.Add(1);
+}

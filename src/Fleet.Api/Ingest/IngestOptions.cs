@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Fleet.Api.Ingest;
+
+public sealed class IngestOptions
+{
+    public const string Section = "Ingest";
+
+    /// <summary>A detector silent for longer than this may come back with a lower epoch (a re-flashed SD card).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan ResetWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>If not empty, tunnel URL hosts must end with one of these suffixes (e.g. ".ngrok-free.app").</summary>
+    public List<string> AllowedHostSuffixes { get; set; } = [];
+
+    /// <summary>Messages held between the MQTT client and the database writer; also the MQTT Receive Maximum.</summary>
+    [Range(1, 65535)]
+    public int QueueCapacity { get; set; } = 256;
+
+    /// <summary>First and largest pause between retries while the database is unavailable.</summary>
+    public TimeSpan RetryMinDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>At most one log line per rejection reason in this interval; the counters count every one.</summary>
+    public TimeSpan RejectionLogInterval { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,55 @@
+namespace Fleet.Api.Ingest;
+
+/// <summary>
+/// The version guards, inside the statements that write: a message is applied only if it is newer than what is
+/// stored at the moment of the write, so concurrent API instances and redeliveries can never move a detector
+/// backwards. The rules mirror Fleet.Domain.Ordering.OrderingRules.
+/// </summary>
+internal static class IngestSql
+{
+    // Presence becomes online with a state of a newer connection (or after an epoch reset), never with a late
+    // state of a connection that already ended.
+    private const string StartsConnection =
+        "(d.status_epoch IS NULL OR d.status_epoch < excluded.epoch OR excluded.epoch < d.epoch)";
+
+    public const string UpsertState = $"""
+        INSERT INTO detectors AS d (id, epoch, seq, state_at, sent_at, heartbeat_seconds,
+            provider_kind, provider_version, provider_state, provider_restarts, provider_error,
+            agent_version, agent_hostname, agent_os, agent_arch, agent_started_at,
+            status, status_epoch, status_since, last_seen_at, created_at)
+        VALUES (@id, @epoch, @seq, @now, @sent_at, @heartbeat,
+            @provider_kind, @provider_version, @provider_state, @provider_restarts, @provider_error,
+            @agent_version, @agent_hostname, @agent_os, @agent_arch, @agent_started_at,
+            'online', @epoch, @now, @now, @now)
+        ON CONFLICT (id) DO UPDATE SET
+            epoch = excluded.epoch, seq = excluded.seq, state_at = excluded.state_at, sent_at = excluded.sent_at,
+            heartbeat_seconds = excluded.heartbeat_seconds,
+            provider_kind = excluded.provider_kind, provider_version = excluded.provider_version,
+            provider_state = excluded.provider_state, provider_restarts = excluded.provider_restarts,
+            provider_error = excluded.provider_error,
+            agent_version = excluded.agent_version, agent_hostname = excluded.agent_hostname,
+            agent_os = excluded.agent_os, agent_arch = excluded.agent_arch, agent_started_at = excluded.agent_started_at,
+            last_seen_at = excluded.last_seen_at,
+            status_since = CASE WHEN {StartsConnection} AND d.status <> 'online' THEN excluded.status_since ELSE d.status_since END,
+            status = CASE WHEN {StartsConnection} THEN 'online' ELSE d.status END,
+            status_epoch = CASE WHEN {StartsConnection} THEN excluded.epoch ELSE d.status_epoch END
+        WHERE d.epoch IS NULL
+            OR (d.epoch, d.seq) < (excluded.epoch, excluded.seq)
+            OR (excluded.epoch < d.epoch AND (d.state_at IS NULL OR d.state_at < @reset_cutoff))
+        """;
+
+    public const string UpsertStatus = """
+        INSERT INTO detectors AS d (id, status, status_epoch, status_since, last_seen_at, created_at)
+        VALUES (@id, @status, @epoch, @now, @seen_at, @now)
+        ON CONFLICT (id) DO UPDATE SET
+            status_since = CASE WHEN d.status = excluded.status THEN d.status_since ELSE excluded.status_since END,
+            status = excluded.status,
+            status_epoch = excluded.status_epoch,
+            last_seen_at = COALESCE(excluded.last_seen_at, d.last_seen_at)
+        WHERE d.status_epoch IS NULL OR d.status = 'unknown'
+            OR excluded.status_epoch > d.status_epoch
+            OR (excluded.status_epoch = d.status_epoch
+                AND @rank > CASE d.status WHEN 'online' THEN 1 WHEN 'offline' THEN 2 WHEN 'lost' THEN 2 ELSE 0 END)
+            OR (excluded.status_epoch < d.status_epoch AND (d.state_at IS NULL OR d.state_at < @reset_cutoff))
+        """;
+}

@@ -1,0 +1,203 @@
+using Fleet.Api.Ingest;
+using Fleet.Domain.Topics;
+using Fleet.Domain.Validation;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Fleet.Api.Mqtt;
+
+/// <summary>
+/// The API's one long-lived MQTT client. A ping/reconnect loop keeps it connected (MQTTnet 5 has no managed
+/// client); the session is durable (fixed client id, clean start off, a session expiry) so unacknowledged
+/// messages survive an API restart, and subscriptions are renewed whenever the broker has no session for us.
+/// </summary>
+internal sealed partial class MqttConnection : BackgroundService
+{
+    private readonly IMqttClient _client;
+    private readonly IngestQueue _queue;
+    private readonly IOptions<MqttOptions> _options;
+    private readonly UrlPolicy _urlPolicy;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<MqttConnection> _logger;
+    private readonly BrokerCredentialSource _credentials;
+    private CancellationToken _stopping;
+
+    public MqttConnection(
+        IngestQueue queue,
+        IOptions<MqttOptions> options,
+        IOptions<IngestOptions> ingestOptions,
+        BrokerCredentialSource credentials,
+        TimeProvider clock,
+        ILogger<MqttConnection> logger)
+    {
+        _queue = queue;
+        _options = options;
+        _credentials = credentials;
+        _clock = clock;
+        _logger = logger;
+        _urlPolicy = new UrlPolicy(ingestOptions.Value.AllowedHostSuffixes);
+        _client = new MqttClientFactory().CreateMqttClient();
+
+        // Attached before the first connect so no delivery can arrive without a handler.
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+    }
+
+    public bool IsConnected => _client.IsConnected;
+
+    public long Reconnects { get; private set; }
+
+    public Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken ct) =>
+        _client.PublishAsync(message, ct);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        var options = _options.Value;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var delay = options.PingInterval;
+            try
+            {
+                if (!await _client.TryPingAsync(stoppingToken))
+                {
+                    failures = await ConnectAsync(stoppingToken) ? 0 : failures + 1;
+                    if (failures > 0)
+                    {
+                        delay = Backoff.Delay(failures, options.ReconnectMinDelay, options.ReconnectMaxDelay);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                delay = Backoff.Delay(failures, options.ReconnectMinDelay, options.ReconnectMaxDelay);
+                LogConnectFailed(options.Host, options.Port, delay, ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(delay, _clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_client.IsConnected)
+        {
+            try
+            {
+                await _client.DisconnectAsync(
+                    new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(),
+                    cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogDisconnectFailed(ex.Message);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        base.Dispose();
+    }
+
+    private async Task<bool> ConnectAsync(CancellationToken ct)
+    {
+        var options = _options.Value;
+        var (username, password) = _credentials.ForApi();
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(options.Host, options.Port)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithClientId(options.ClientId)
+            .WithCredentials(username, password)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)options.SessionExpiry.TotalSeconds)
+            .WithKeepAlivePeriod(options.KeepAlive)
+            .WithTimeout(options.ConnectTimeout)
+            .WithReceiveMaximum((ushort)_queue.Capacity);
+        if (options.UseTls)
+        {
+            builder = builder.WithTlsOptions(tls => tls.UseTls());
+        }
+
+        var result = await _client.ConnectAsync(builder.Build(), ct);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            LogConnectRefused(options.Host, options.Port, result.ResultCode.ToString());
+            return false;
+        }
+
+        Reconnects++;
+        LogConnected(options.Host, options.Port, result.IsSessionPresent);
+        if (!result.IsSessionPresent)
+        {
+            await SubscribeAsync(ct);
+        }
+
+        return true;
+    }
+
+    private async Task SubscribeAsync(CancellationToken ct)
+    {
+        var options = _options.Value;
+        var filter = string.IsNullOrWhiteSpace(options.SharedGroup)
+            ? FleetTopics.AllDetectorTopics
+            : FleetTopics.Shared(options.SharedGroup, FleetTopics.AllDetectorTopics);
+        var result = await _client.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                .Build(),
+            ct);
+        foreach (var item in result.Items)
+        {
+            if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
+            {
+                LogSubscribeRefused(filter, item.ResultCode.ToString());
+            }
+            else
+            {
+                LogSubscribed(filter);
+            }
+        }
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs delivery)
+    {
+        // Must be set before the first await: the acknowledgement waits for the database commit.
+        delivery.AutoAcknowledge = false;
+        var item = IngestParser.Parse(delivery, _urlPolicy);
+        return _queue.EnqueueAsync(item, _stopping).AsTask();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to the MQTT broker at {Host}:{Port} (session present: {SessionPresent})")]
+    private partial void LogConnected(string host, int port, bool sessionPresent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The MQTT broker at {Host}:{Port} refused the connection: {ResultCode}")]
+    private partial void LogConnectRefused(string host, int port, string resultCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the MQTT broker at {Host}:{Port}, retrying in {Delay}: {Message}")]
+    private partial void LogConnectFailed(string host, int port, TimeSpan delay, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to {Filter}")]
+    private partial void LogSubscribed(string filter);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The broker refused the subscription to {Filter}: {ResultCode}")]
+    private partial void LogSubscribeRefused(string filter, string resultCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Disconnecting from the MQTT broker failed: {Message}")]
+    private partial void LogDisconnectFailed(string message);
+}

@@ -1,0 +1,52 @@
+using Fleet.Api.Startup;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.Api.Mqtt;
+
+public static class MqttExtensions
+{
+    public static IHostApplicationBuilder AddFleetMqtt(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MqttOptions>()
+            .BindConfiguration(MqttOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Mode == MqttMode.Embedded || !string.IsNullOrEmpty(o.Password), "Mqtt:Password is required when Mqtt:Mode is External.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IPostConfigureOptions<MqttOptions>, EmbeddedDefaults>();
+        builder.Services.AddSingleton<BrokerCredentialSource>();
+
+        var mode = builder.Configuration.GetValue<MqttMode?>($"{MqttOptions.Section}:Mode") ?? MqttMode.Embedded;
+        if (mode == MqttMode.Embedded)
+        {
+            // Registered before the client so the broker listens before the client connects.
+            builder.Services.AddSingleton<EmbeddedBroker>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        }
+
+        builder.Services.AddSingleton<MqttConnection>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttConnection>());
+        builder.Services.AddHealthChecks().AddCheck<MqttHealthCheck>("mqtt", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>With the embedded broker the client talks to it over loopback, and Development gets a monitor account.</summary>
+    private sealed class EmbeddedDefaults(DevelopmentCredentials development) : IPostConfigureOptions<MqttOptions>
+    {
+        public void PostConfigure(string? name, MqttOptions options)
+        {
+            if (options.Mode != MqttMode.Embedded)
+            {
+                return;
+            }
+
+            options.Host = "127.0.0.1";
+            options.Port = options.Embedded.Port;
+            options.UseTls = false;
+            options.SharedGroup = null;
+            if (development.MonitorPassword is { } password && options.Embedded.Monitors.All(m => m.Username != "monitor"))
+            {
+                options.Embedded.Monitors.Add(new BrokerAccount { Username = "monitor", Password = password });
+            }
+        }
+    }
+}

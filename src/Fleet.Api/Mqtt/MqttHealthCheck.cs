@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Fleet.Api.Mqtt;
+
+internal sealed class MqttHealthCheck(MqttConnection connection) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(connection.IsConnected
+            ? HealthCheckResult.Healthy("Connected to the MQTT broker.")
+            : HealthCheckResult.Unhealthy("Not connected to the MQTT broker."));
+}

@@ -1,0 +1,51 @@
+using Fleet.Api.Errors;
+using Fleet.Api.OpenApi;
+using Fleet.Domain.Messages;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace Fleet.Api.Startup;
+
+public static class HttpExtensions
+{
+    /// <summary>Request bodies are small JSON documents; anything larger is refused before it is read.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static IHostApplicationBuilder AddFleetHttp(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DevelopmentCredentials>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FleetJsonContext.Default));
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
+        {
+            o.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            o.AddServerHeader = false;
+        });
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeySecurityTransformer>());
+        return builder;
+    }
+
+    public static WebApplication UseFleetHttp(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.UseSwaggerUI(ui =>
+        {
+            ui.SwaggerEndpoint("/openapi/v1.json", "Fleet API v1");
+            ui.RoutePrefix = "swagger";
+            ui.DocumentTitle = "Fleet API";
+            ui.EnablePersistAuthorization();
+        });
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        return app;
+    }
+}

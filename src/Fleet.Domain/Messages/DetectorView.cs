@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+
+namespace Fleet.Domain.Messages;
+
+/// <summary>The API's computed view of one detector: <c>GET /detectors/{id}</c> and <c>fleet/v1/registry/{id}</c>.</summary>
+public sealed record DetectorView
+{
+    public required string Id { get; init; }
+
+    public string? Name { get; init; }
+
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public string? Notes { get; init; }
+
+    public string? Location { get; init; }
+
+    public required Presence Status { get; init; }
+
+    [JsonConverter(typeof(UtcTimestampConverter))]
+    public DateTimeOffset? StatusSince { get; init; }
+
+    [JsonConverter(typeof(UtcTimestampConverter))]
+    public DateTimeOffset? LastSeenAt { get; init; }
+
+    public IReadOnlyList<TunnelView> Tunnels { get; init; } = [];
+
+    public ProviderReport? Provider { get; init; }
+
+    public AgentReport? Agent { get; init; }
+
+    public long? Epoch { get; init; }
+
+    public long? Seq { get; init; }
+
+    public required DetectorLinks Links { get; init; }
+}

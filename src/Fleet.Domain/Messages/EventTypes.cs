@@ -1,0 +1,18 @@
+namespace Fleet.Domain.Messages;
+
+public static class EventTypes
+{
+    public const string Registered = "registered";
+    public const string Online = "online";
+    public const string Offline = "offline";
+    public const string Lost = "lost";
+    public const string UrlChanged = "url-changed";
+    public const string TunnelAdded = "tunnel-added";
+    public const string TunnelRemoved = "tunnel-removed";
+    public const string ProviderError = "provider-error";
+    public const string EpochReset = "epoch-reset";
+    public const string Decommissioned = "decommissioned";
+
+    public static IReadOnlyList<string> All { get; } =
+        [Registered, Online, Offline, Lost, UrlChanged, TunnelAdded, TunnelRemoved, ProviderError, EpochReset, Decommissioned];
+}

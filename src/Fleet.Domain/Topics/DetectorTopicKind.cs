@@ -1,0 +1,7 @@
+namespace Fleet.Domain.Topics;
+
+public enum DetectorTopicKind
+{
+    Status,
+    State,
+}

@@ -1,0 +1,50 @@
+using Fleet.Domain.Identity;
+
+namespace Fleet.Domain.Topics;
+
+/// <summary>
+/// The broker authorization rules of the contract, as pure functions. The embedded broker applies them directly;
+/// infra/mosquitto/acl states the same rules for Mosquitto.
+/// </summary>
+public static class TopicAcl
+{
+    public static bool CanPublish(BrokerRole role, string username, string topic) => role switch
+    {
+        // Exact topics, not a wildcard: a detector cannot invent sub-topics that a "+/#" subscriber would ingest.
+        BrokerRole.Detector => DetectorId.IsValid(username) && (topic == FleetTopics.Status(username) || topic == FleetTopics.State(username)),
+        BrokerRole.Api => topic.StartsWith(FleetTopics.RegistryPrefix, StringComparison.Ordinal)
+            || topic.StartsWith(FleetTopics.EventsPrefix, StringComparison.Ordinal)
+            || topic == FleetTopics.ApiStatus
+            || topic == FleetTopics.ControlResync,
+        _ => false,
+    };
+
+    public static bool CanSubscribe(BrokerRole role, string username, string filter)
+    {
+        var plain = StripShare(filter);
+        return role switch
+        {
+            // A username with wildcards ("+") would turn "its own state" into a filter over every detector.
+            BrokerRole.Detector => DetectorId.IsValid(username) && (plain == FleetTopics.State(username) || plain == FleetTopics.ControlResync),
+            BrokerRole.Api => plain.StartsWith(FleetTopics.DetectorsPrefix, StringComparison.Ordinal),
+            // "fleet/v1/#" is the natural subscription of a dashboard; all it adds is the harmless resync signal.
+            BrokerRole.Monitor => plain == FleetTopics.Root + "/#"
+                || plain.StartsWith(FleetTopics.RegistryPrefix, StringComparison.Ordinal)
+                || plain.StartsWith(FleetTopics.EventsPrefix, StringComparison.Ordinal)
+                || plain.StartsWith(FleetTopics.DetectorsPrefix, StringComparison.Ordinal)
+                || plain == FleetTopics.ApiStatus,
+            _ => false,
+        };
+    }
+
+    private static string StripShare(string filter)
+    {
+        if (!filter.StartsWith("$share/", StringComparison.Ordinal))
+        {
+            return filter;
+        }
+
+        var groupEnd = filter.IndexOf('/', "$share/".Length);
+        return groupEnd < 0 ? string.Empty : filter[(groupEnd + 1)..];
+    }
+}
