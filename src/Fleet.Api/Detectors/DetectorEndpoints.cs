@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Domain.Identity;
@@ -28,8 +30,57 @@ public static class DetectorEndpoints
             .WithName("GetDetector")
             .WithSummary("One detector");
 
+        group.MapPatch("/{id}", PatchAsync)
+            .RequireAuthorization(Roles.AdminPolicy)
+            .Accepts<JsonObject>("application/merge-patch+json", "application/json")
+            .WithName("PatchDetector")
+            .WithSummary("Change operator metadata: name, tags, notes, location (admin)")
+            .WithDescription("A JSON merge patch: present fields replace, null clears, absent fields stay.");
+
         return app;
     }
+
+    internal static async Task<Results<Ok<DetectorView>, ValidationProblem, ProblemHttpResult>> PatchAsync(
+        string id, HttpRequest request, FleetDbContext db, CancellationToken ct)
+    {
+        if (DetectorId.Validate(id) is { } idError)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [idError] });
+        }
+
+        JsonObject? patch;
+        try
+        {
+            patch = await JsonSerializer.DeserializeAsync<JsonNode>(request.Body, cancellationToken: ct) as JsonObject;
+        }
+        catch (JsonException ex)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"The body is not valid JSON: {ex.Message}"] });
+        }
+
+        if (patch is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The body must be a JSON object."] });
+        }
+
+        var detector = await db.Detectors.Include(d => d.Tunnels).SingleOrDefaultAsync(d => d.Id == id, ct);
+        if (detector is null)
+        {
+            return NotFound(id);
+        }
+
+        var errors = DetectorPatch.Apply(patch, detector);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(detector.ToView());
+    }
+
+    private static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Detector not found", detail: $"No detector with id '{id}' is known.");
 
     internal static async Task<Results<Ok<List<DetectorView>>, ValidationProblem>> ListAsync(
         HttpContext http,
@@ -93,9 +144,7 @@ public static class DetectorEndpoints
         }
 
         var detector = await db.Detectors.AsNoTracking().Include(d => d.Tunnels).SingleOrDefaultAsync(d => d.Id == id, ct);
-        return detector is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Detector not found", detail: $"No detector with id '{id}' is known.")
-            : TypedResults.Ok(detector.ToView());
+        return detector is null ? NotFound(id) : TypedResults.Ok(detector.ToView());
     }
 
     private static string NextPageUrl(HttpRequest request, string lastId)

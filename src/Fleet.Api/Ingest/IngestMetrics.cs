@@ -11,6 +11,8 @@ public sealed class IngestMetrics
     private readonly Counter<long> _stale;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _retries;
+    private readonly Counter<long> _ignored;
+    private long _ignoredTotal;
     private long _appliedTotal;
     private long _staleTotal;
     private long _rejectedTotal;
@@ -21,6 +23,7 @@ public sealed class IngestMetrics
         _applied = meter.CreateCounter<long>("fleet.ingest.applied", description: "Messages that changed the stored state.");
         _stale = meter.CreateCounter<long>("fleet.ingest.stale", description: "Messages older than or equal to what is stored.");
         _rejected = meter.CreateCounter<long>("fleet.ingest.rejected", description: "Invalid messages, by reason.");
+        _ignored = meter.CreateCounter<long>("fleet.ingest.ignored", description: "Zero-byte retained messages (a retained topic cleared); they never delete stored data.");
         _retries = meter.CreateCounter<long>("fleet.ingest.write_retries", description: "Database writes retried after a failure.");
     }
 
@@ -48,5 +51,19 @@ public sealed class IngestMetrics
         _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
     }
 
-    public void Retried() => _retries.Add(1);
+    public long IgnoredTotal => Interlocked.Read(ref _ignoredTotal);
+
+    public long RetriesTotal { get; private set; }
+
+    public void Ignored()
+    {
+        Interlocked.Increment(ref _ignoredTotal);
+        _ignored.Add(1);
+    }
+
+    public void Retried()
+    {
+        RetriesTotal++;
+        _retries.Add(1);
+    }
 }

@@ -43,6 +43,7 @@ internal sealed partial class IngestService(
         }
         else if (item.IsRetainedClear)
         {
+            metrics.Ignored();
             LogRetainedClear(item.Topic);
         }
         else

@@ -1,0 +1,110 @@
+using Fleet.Api.Auth;
+using Fleet.Api.Data;
+using Fleet.Api.Ingest;
+using Fleet.Domain.Messages;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fleet.Api.Tests.Support;
+
+/// <summary>The real API (all hosted services: MQTT client, ingest, embedded broker) on a real database and broker.</summary>
+public sealed class FleetApiFactory(FleetApiSettings settings) : WebApplicationFactory<Program>
+{
+    public FleetApiSettings Settings => settings;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        var broker = settings.Broker;
+        var values = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = settings.Provider,
+            ["ConnectionStrings:Fleet"] = settings.ConnectionString,
+            ["Database:CommandTimeout"] = "00:00:05",
+            ["Mqtt:Mode"] = broker.Embedded ? "Embedded" : "External",
+            ["Mqtt:Host"] = broker.Host,
+            ["Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mqtt:Username"] = "api",
+            ["Mqtt:Password"] = broker.ApiPassword,
+            ["Mqtt:ClientId"] = broker.ClientId,
+            ["Mqtt:PingInterval"] = "00:00:00.500",
+            ["Mqtt:ReconnectMinDelay"] = "00:00:00.200",
+            ["Mqtt:ReconnectMaxDelay"] = "00:00:02",
+            ["Mqtt:Embedded:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mqtt:Embedded:BindAddress"] = "127.0.0.1",
+            ["Ingest:RetryMinDelay"] = "00:00:00.100",
+            ["Ingest:RetryMaxDelay"] = "00:00:01",
+            ["Auth:ApiKeys:0:Name"] = "test-reader",
+            ["Auth:ApiKeys:0:Role"] = Roles.Reader,
+            ["Auth:ApiKeys:0:Sha256"] = SecretHash.Sha256Hex(TestKeys.Reader),
+            ["Auth:ApiKeys:1:Name"] = "test-admin",
+            ["Auth:ApiKeys:1:Role"] = Roles.Admin,
+            ["Auth:ApiKeys:1:Key"] = TestKeys.Admin,
+        };
+        foreach (var (key, value) in settings.Extra)
+        {
+            values[key] = value;
+        }
+
+        foreach (var (key, value) in values)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient CreateReader() => CreateWithKey(TestKeys.Reader);
+
+    public HttpClient CreateAdmin() => CreateWithKey(TestKeys.Admin);
+
+    public HttpClient CreateWithKey(string key)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    /// <summary>Stores a detector credential for the embedded broker, as provisioning does.</summary>
+    public async Task<string> ProvisionEmbeddedDetectorAsync(string detectorId)
+    {
+        var password = SecretHash.NewSecret();
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FleetDbContext>();
+        db.DetectorCredentials.Add(new DetectorCredentialRecord
+        {
+            DetectorId = detectorId, SecretHash = SecretHash.Sha256Hex(password), CreatedAt = DateTimeOffset.UtcNow,
+        });
+        await db.SaveChangesAsync();
+        return password;
+    }
+
+    /// <summary>Applies a state through the API's own writer (no MQTT), for tests that only need data.</summary>
+    public async Task<IngestOutcome> WriteStateAsync(StateMessage state)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var writer = scope.ServiceProvider.GetRequiredService<IngestWriter>();
+        return await writer.ApplyStateAsync(state.DetectorId, state, CancellationToken.None);
+    }
+
+    public async Task<IngestOutcome> WriteStatusAsync(string detectorId, StatusMessage status)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var writer = scope.ServiceProvider.GetRequiredService<IngestWriter>();
+        return await writer.ApplyStatusAsync(detectorId, status, CancellationToken.None);
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<FleetDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FleetDbContext>();
+        return await query(db);
+    }
+
+    public Task<DetectorRecord?> FindDetectorAsync(string id) =>
+        WithDbAsync(db => db.Detectors.AsNoTracking().Include(d => d.Tunnels).SingleOrDefaultAsync(d => d.Id == id));
+
+    public IngestMetrics Metrics => Services.GetRequiredService<IngestMetrics>();
+
+    public bool MqttConnected => Services.GetRequiredService<Mqtt.MqttConnection>().IsConnected;
+}

@@ -1,0 +1,20 @@
+namespace Fleet.Api.Tests.Support;
+
+/// <summary>How a test instance of the API is wired: its database and its broker.</summary>
+public sealed record FleetApiSettings(string ConnectionString, BrokerSettings Broker)
+{
+    public string Provider { get; init; } = "Postgres";
+
+    public IReadOnlyDictionary<string, string?> Extra { get; init; } = new Dictionary<string, string?>();
+}
+
+/// <summary>Embedded: the API's own broker on <see cref="Port"/>. External: a Mosquitto the test started.</summary>
+public sealed record BrokerSettings(bool Embedded, string Host, int Port, string? ApiPassword = null)
+{
+    public string ClientId { get; init; } = "api-" + Guid.NewGuid().ToString("N")[..8];
+
+    public static BrokerSettings ForEmbedded() => new(true, "127.0.0.1", Infrastructure.FreePort.Next());
+
+    public static BrokerSettings ForMosquitto(Infrastructure.MosquittoBroker broker) =>
+        new(false, broker.Host, broker.Port, broker.ApiPassword);
+}
