@@ -15,26 +15,26 @@ if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
 fi
 
 dotnet tool restore >/dev/null
-results="$(pwd)/TestResults"
-rm -rf "$results"
+log=$(mktemp)
+export FLEET_TEST_REPORT
+FLEET_TEST_REPORT=$(mktemp)
+trap 'rm -f "$log" "$FLEET_TEST_REPORT"' EXIT
 
 status=0
-dotnet test Fleet.sln --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" || status=$?
+dotnet test Fleet.sln "$@" 2>&1 | tee "$log" || status=$?
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
-# One closing line in the form CI reads, summed over every test project's results.
-passed=0; failed=0; skipped=0
-for trx in "$results"/*.trx; do
-  [ -e "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-  value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
-  p=$(value passed); f=$(value failed); t=$(value total); e=$(value executed)
-  passed=$((passed + ${p:-0}))
-  failed=$((failed + ${f:-0}))
-  skipped=$((skipped + ${t:-0} - ${e:-0}))
-done
-if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
+# One closing line in the form CI reads, summed over the per-assembly summaries VSTest prints
+# ("Passed!  - Failed: 0, Passed: 454, Skipped: 0, Total: 454, ...").
+read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- Failed: ' "$log" | awk -F'[:,]' '
+  { f += $2; p += $4; s += $6 } END { printf "%d %d %d\n", p, f, s }')
+if [ "$passed" -eq 0 ]; then
   echo "test.sh: no test ran" >&2
   status=1
+fi
+if [ -s "$FLEET_TEST_REPORT" ]; then
+  echo "Services the tests used:"
+  sort -u "$FLEET_TEST_REPORT" | sed 's/^/  /'
 fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

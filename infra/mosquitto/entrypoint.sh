@@ -1,0 +1,155 @@
+#!/bin/sh
+# Fleet: entrypoint for the eclipse-mosquitto:2 image (POSIX sh; BusyBox ash in the image).
+#
+# At every container start it:
+#   1. copies mosquitto.conf and acl from the read-only source directory (infra/mosquitto,
+#      mounted at /fleet/mosquitto) to the config directory,
+#   2. builds a fresh password file there with mosquitto_passwd from environment variables,
+#   3. copies server.crt, server.key and ca.crt from <source>/certs, if present, to the
+#      certificate directory (for the optional TLS listener),
+#   4. gives the files to the broker's user, then execs mosquitto (PID 1 gets SIGTERM and saves
+#      its persistence file on `docker compose stop`).
+#
+# Environment:
+#   FLEET_MQTT_API_PASSWORD        required: password of user `api` (the Fleet API)
+#   FLEET_MQTT_MONITOR_PASSWORD    required: password of user `monitor` (read-only tools)
+#   FLEET_MQTT_DETECTORS           optional: "pi-042:secret1 pi-043:secret2" (whitespace-separated
+#                                  id:password pairs; the password may itself contain ':')
+#   FLEET_MQTT_DETECTORS_FILE      optional: file with one id:password per line (# comments and
+#                                  blank lines allowed), e.g. a Docker secret
+#   FLEET_MQTT_MIN_PASSWORD_LENGTH optional: default 16
+# Paths (overridable for tests):
+#   FLEET_MQTT_SOURCE_DIR   default /fleet/mosquitto
+#   MOSQUITTO_CONFIG_DIR    default /mosquitto/config  (the conf file refers to passwd and acl here)
+#   MOSQUITTO_DATA_DIR      default /mosquitto/data
+#   MOSQUITTO_CERTS_DIR     default /mosquitto/certs
+#   MOSQUITTO_USER          default mosquitto
+#
+# Passwords are never printed. Note that `mosquitto_passwd -b` takes the password as an argument,
+# so it is visible in the process list inside this container for the few milliseconds each call
+# runs, before any client can connect.
+# Any arguments replace the final command, e.g. `entrypoint.sh mosquitto -c <conf> -v`.
+
+set -eu
+umask 077
+LC_ALL=C
+export LC_ALL
+
+SOURCE_DIR=${FLEET_MQTT_SOURCE_DIR:-/fleet/mosquitto}
+CONFIG_DIR=${MOSQUITTO_CONFIG_DIR:-/mosquitto/config}
+DATA_DIR=${MOSQUITTO_DATA_DIR:-/mosquitto/data}
+CERTS_DIR=${MOSQUITTO_CERTS_DIR:-/mosquitto/certs}
+RUN_USER=${MOSQUITTO_USER:-mosquitto}
+MIN_LENGTH=${FLEET_MQTT_MIN_PASSWORD_LENGTH:-16}
+
+log() { printf 'fleet-mosquitto: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# A username must be a detector id (^[a-z0-9][a-z0-9-]{0,62}$, a whole topic level with no
+# wildcard, '/', '$' or ':'), so that the %u patterns in the ACL give it exactly its own topics.
+valid_id() {
+  case $1 in
+    '' | [!a-z0-9]* | *[!a-z0-9-]*) return 1 ;;
+  esac
+  [ "${#1}" -le 63 ]
+}
+
+check_password() { # user password
+  [ -n "$2" ] || die "empty password for user '$1'"
+  case $2 in
+    change-me* | replace-with* | changeme*) die "password for user '$1' is still the placeholder from .env.example" ;;
+  esac
+  [ "${#2}" -ge "$MIN_LENGTH" ] || die "password for user '$1' is shorter than $MIN_LENGTH characters (use: openssl rand -hex 32)"
+}
+
+SEEN=' '
+add_user() { # user password
+  case $SEEN in
+    *" $1 "*) die "user '$1' is listed twice" ;;
+  esac
+  check_password "$1" "$2"
+  mosquitto_passwd -b "$PASSWD_NEW" "$1" "$2" >/dev/null || die "mosquitto_passwd failed for user '$1'"
+  SEEN="$SEEN$1 "
+}
+
+add_detector() { # id:password
+  id=${1%%:*}
+  [ "$id" != "$1" ] || die "detector entry without ':' (expected id:password)"
+  password=${1#*:}
+  valid_id "$id" || die "invalid detector id '$id' (expected ^[a-z0-9][a-z0-9-]{0,62}\$)"
+  case $id in
+    api | monitor) die "detector id '$id' is reserved for a service account" ;;
+  esac
+  add_user "$id" "$password"
+}
+
+[ -f "$SOURCE_DIR/mosquitto.conf" ] || die "$SOURCE_DIR/mosquitto.conf not found (is infra/mosquitto mounted?)"
+[ -f "$SOURCE_DIR/acl" ] || die "$SOURCE_DIR/acl not found"
+command -v mosquitto_passwd >/dev/null 2>&1 || die "mosquitto_passwd not found"
+mkdir -p "$CONFIG_DIR"
+chmod 755 "$CONFIG_DIR"
+
+PASSWD_NEW="$CONFIG_DIR/passwd.new"
+rm -f "$PASSWD_NEW"
+: >"$PASSWD_NEW"
+trap 'rm -f "$PASSWD_NEW"' EXIT
+
+add_user api "${FLEET_MQTT_API_PASSWORD:-}"
+add_user monitor "${FLEET_MQTT_MONITOR_PASSWORD:-}"
+
+# No pathname expansion while splitting the list: a password may contain '*' or '?'.
+set -f
+for entry in ${FLEET_MQTT_DETECTORS:-}; do
+  add_detector "$entry"
+done
+set +f
+
+if [ -n "${FLEET_MQTT_DETECTORS_FILE:-}" ]; then
+  [ -r "$FLEET_MQTT_DETECTORS_FILE" ] || die "FLEET_MQTT_DETECTORS_FILE is set but $FLEET_MQTT_DETECTORS_FILE is not readable"
+  # The last line may lack a newline.
+  while IFS= read -r line || [ -n "$line" ]; do
+    line=$(printf '%s' "$line" | tr -d '\r' | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
+    case $line in
+      '' | '#'*) continue ;;
+    esac
+    add_detector "$line"
+  done <"$FLEET_MQTT_DETECTORS_FILE"
+fi
+
+count=$(printf '%s' "$SEEN" | wc -w | tr -d ' ')
+if [ "$SOURCE_DIR" != "$CONFIG_DIR" ]; then
+  cp "$SOURCE_DIR/mosquitto.conf" "$CONFIG_DIR/mosquitto.conf"
+  cp "$SOURCE_DIR/acl" "$CONFIG_DIR/acl"
+fi
+mv -f "$PASSWD_NEW" "$CONFIG_DIR/passwd"
+trap - EXIT
+# Mosquitto >= 2.0.16 warns about (and later versions refuse) a password or ACL file that is
+# readable by others or not owned by the broker's user.
+chmod 600 "$CONFIG_DIR/passwd" "$CONFIG_DIR/acl"
+chmod 644 "$CONFIG_DIR/mosquitto.conf"
+
+# Only the three names the TLS listener uses: a CA key left in certs/ by mistake stays outside.
+for name in server.crt server.key ca.crt; do
+  [ -f "$SOURCE_DIR/certs/$name" ] || continue
+  mkdir -p "$CERTS_DIR"
+  cp "$SOURCE_DIR/certs/$name" "$CERTS_DIR/$name"
+  chmod 600 "$CERTS_DIR/$name"
+done
+
+# Mosquitto starts as root and drops to $RUN_USER right after parsing its config: it reads the
+# password file, ACL and TLS files, and writes persistence, as that user (also on every SIGHUP).
+if [ "$(id -u)" = 0 ]; then
+  chown "$RUN_USER:$RUN_USER" "$CONFIG_DIR/passwd" "$CONFIG_DIR/acl" "$CONFIG_DIR/mosquitto.conf"
+  mkdir -p "$DATA_DIR"
+  chown -R "$RUN_USER:$RUN_USER" "$DATA_DIR"
+  if [ -d "$CERTS_DIR" ]; then chown -R "$RUN_USER:$RUN_USER" "$CERTS_DIR"; fi
+  if [ -d /mosquitto/log ]; then chown -R "$RUN_USER:$RUN_USER" /mosquitto/log; fi
+fi
+
+log "password file written: api, monitor and $((count - 2)) detector account(s)"
+unset FLEET_MQTT_API_PASSWORD FLEET_MQTT_MONITOR_PASSWORD FLEET_MQTT_DETECTORS
+
+if [ "$#" -gt 0 ]; then
+  exec "$@"
+fi
+exec mosquitto -c "$CONFIG_DIR/mosquitto.conf"

@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Fleet.Api.Tests.Infrastructure;
+
+/// <summary>
+/// A real mosquitto process on 127.0.0.1 with Fleet's password file and ACL, so tests see the broker
+/// behaviour production gets (ACL refusals, shared subscriptions, retained messages), not a stand-in.
+/// </summary>
+public sealed class MosquittoBroker : IAsyncDisposable
+{
+    /// <summary>The ACL the project ships (infra/mosquitto/acl): the tests prove the file operators deploy.</summary>
+    public static string AclFileContent => File.ReadAllText(Path.Combine(Support.RepositoryPaths.Root, "infra", "mosquitto", "acl"));
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
+
+    private static readonly Lazy<Task<MosquittoBroker>> Shared =
+        new(() => Task.Run(StartSharedAsync), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private readonly MosquittoFiles files;
+    private readonly string mosquittoPath;
+    private readonly bool persistence;
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    // mosquitto_passwd rewrites the file in place: two at once can lose a user, or a reload can read
+    // a half-written file.
+    private readonly SemaphoreSlim usersGate = new(1, 1);
+    private readonly StringBuilder output = new();
+    private Process? process;
+    private int disposed;
+
+    private MosquittoBroker(MosquittoFiles files, string mosquittoPath, bool persistence)
+    {
+        this.files = files;
+        this.mosquittoPath = mosquittoPath;
+        this.persistence = persistence;
+    }
+
+    public string Host { get; } = "127.0.0.1";
+
+    public int Port { get; private set; }
+
+    public string ApiPassword { get; } = NewPassword();
+
+    public string MonitorPassword { get; } = NewPassword();
+
+    /// <summary>The broker's own log (log_dest file), for failure messages.</summary>
+    public string LogPath => files.LogFile;
+
+    /// <summary>One broker for the whole assembly, started by the first caller, stopped at process exit.</summary>
+    public static Task<MosquittoBroker> SharedAsync() => Shared.Value;
+
+    public static Task<MosquittoBroker> StartAsync(CancellationToken ct = default) => StartAsync(persistence: false, ct);
+
+    /// <param name="persistence">Keep retained messages and sessions across <see cref="RestartAsync"/>.</param>
+    /// <param name="ct">Cancels the start.</param>
+    public static async Task<MosquittoBroker> StartAsync(bool persistence, CancellationToken ct = default)
+    {
+        string mosquitto = MosquittoFiles.FindTool("mosquitto", "/usr/sbin/mosquitto");
+        string passwd = MosquittoFiles.FindTool("mosquitto_passwd", "/usr/bin/mosquitto_passwd");
+        DirectoryInfo directory = Directory.CreateTempSubdirectory("fleet-mosquitto-");
+        MosquittoBroker broker = new(new MosquittoFiles(directory.FullName, passwd), mosquitto, persistence);
+        try
+        {
+            // If the test host dies without disposing, kill the broker it leaves behind, but only a
+            // process whose command line names this directory (its pid may have been reused).
+            await OrphanGuard.WatchAsync(
+                directory.FullName,
+                "pid=$(cat \"$2/mosquitto.pid\") && tr '\\0' ' ' < \"/proc/$pid/cmdline\" | grep -qF \"$2\" && kill -9 \"$pid\"");
+            await broker.files.CreateAsync(AclFileContent, [("api", broker.ApiPassword), ("monitor", broker.MonitorPassword)], ct);
+            await broker.LaunchAsync(choosePort: true, ct);
+            return broker;
+        }
+        catch
+        {
+            await broker.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Adds (or re-keys) a user, makes the broker reload, and waits until the user can log in.</summary>
+    public async Task AddUserAsync(string username, string password, CancellationToken ct = default)
+    {
+        await usersGate.WaitAsync(ct);
+        try
+        {
+            await AddUserLockedAsync(username, password, ct);
+        }
+        finally
+        {
+            usersGate.Release();
+        }
+    }
+
+    /// <summary>Stops the broker cleanly (SIGTERM, so a persistent broker saves its database).</summary>
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            await StopProcessAsync(graceful: true);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Stops and starts the broker on the same port with the same users.</summary>
+    public async Task RestartAsync(CancellationToken ct = default)
+    {
+        await StopAsync(ct);
+        await LaunchAsync(choosePort: false, ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await StopProcessAsync(graceful: false);
+        try
+        {
+            Directory.Delete(files.Directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"[Fleet tests] could not delete {files.Directory}: {ex.Message}");
+        }
+    }
+
+    private async Task AddUserLockedAsync(string username, string password, CancellationToken ct)
+    {
+        await files.AddUserAsync(username, password, ct);
+        int pid = process?.Id ?? throw new InvalidOperationException("mosquitto is not running.");
+        await ChildProcess.SignalAsync(pid, "HUP", ct);
+
+        // mosquitto reloads the password file in its main loop, a moment after the signal: poll a real
+        // login rather than guess a delay.
+        Stopwatch elapsed = Stopwatch.StartNew();
+        string lastFailure;
+        do
+        {
+            try
+            {
+                await using MqttTestClient probe = await MqttTestClient.ConnectAsync(Host, Port, username, password, ct: ct);
+                return;
+            }
+            catch (Exception ex) when ((ex is InvalidOperationException or MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException) && !ct.IsCancellationRequested)
+            {
+                lastFailure = ex.Message;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+        }
+        while (elapsed.Elapsed < StartTimeout);
+
+        throw new TimeoutException($"User '{username}' still cannot log in {StartTimeout.TotalSeconds:0} s after the reload: {lastFailure} {files.LogTail()}");
+    }
+
+    private static async Task<MosquittoBroker> StartSharedAsync()
+    {
+        MosquittoBroker broker = await StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => broker.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        await Console.Error.WriteLineAsync($"[Fleet tests] mosquitto: {broker.Host}:{broker.Port} ({broker.files.Directory})");
+        TestReport.Note("Mosquitto: started from its binary with a generated config, password file and ACL");
+        return broker;
+    }
+
+    private async Task LaunchAsync(bool choosePort, CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            List<string> failures = [];
+
+            // A chosen free port can be taken before mosquitto binds it; a restart must keep its port.
+            for (int attempt = 1; attempt <= (choosePort ? 3 : 1); attempt++)
+            {
+                Port = choosePort ? FreePort.Next() : Port;
+                await files.WriteConfigAsync(Port, persistence, ct);
+                ProcessStartInfo startInfo = new(mosquittoPath)
+                {
+                    UseShellExecute = false,
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    WorkingDirectory = files.Directory,
+                };
+                startInfo.ArgumentList.Add("-c");
+                startInfo.ArgumentList.Add(files.ConfigFile);
+                Process started = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {mosquittoPath}");
+                process = started;
+                await File.WriteAllTextAsync(files.PidFile, started.Id.ToString(CultureInfo.InvariantCulture), ct);
+                _ = ChildProcess.PumpAsync(started.StandardOutput, output);
+                _ = ChildProcess.PumpAsync(started.StandardError, output);
+                if (await FreePort.WaitUntilListeningAsync(Port, StartTimeout, () => started.HasExited, ct))
+                {
+                    return;
+                }
+
+                string state = started.HasExited ? $"exited with {started.ExitCode}" : "not listening";
+                failures.Add($"port {Port}: {state}; output: {ChildProcess.Snapshot(output)}; {files.LogTail()}");
+                await StopProcessAsync(graceful: false);
+            }
+
+            throw new InvalidOperationException($"mosquitto did not start: {string.Join(" | ", failures)}");
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task StopProcessAsync(bool graceful)
+    {
+        Process? running = Interlocked.Exchange(ref process, null);
+        if (running is not null)
+        {
+            File.Delete(files.PidFile);
+            using (running)
+            {
+                await ChildProcess.StopAsync(running, graceful, StopTimeout);
+            }
+        }
+    }
+
+    private static string NewPassword() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}

@@ -1,0 +1,58 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fleet.Api.Tests.Infrastructure;
+using Fleet.Api.Tests.Support;
+using Fleet.Domain.Messages;
+using Fleet.Domain.Topics;
+
+namespace Fleet.Api.Tests.Startup;
+
+/// <summary>
+/// The zero-setup path exactly as a new user meets it: the API as a real process in Development, with its
+/// embedded broker and embedded SQLite file, accepting the contract's example message from the development
+/// detector and serving it.
+/// </summary>
+public sealed class EmbeddedDefaultTests
+{
+    [Fact]
+    public async Task Development_StartsWithEmbeddedBrokerAndSqlite_AcceptsExampleStateAndServesIt()
+    {
+        await using var api = ApiProcess.Start("Development");
+        await api.WaitForOutputAsync("Fleet API is running.");
+        Assert.False(api.HasExited, api.Output);
+        Assert.Contains("DEVELOPMENT CREDENTIALS", api.Output, StringComparison.Ordinal);
+
+        var credentials = JsonSerializer.Deserialize<JsonElement>(
+            await File.ReadAllTextAsync(Path.Combine(api.ContentRoot, "data", "development-credentials.json")));
+        var example = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "docs", "examples", "state.json"));
+        await using (var detector = await MqttTestClient.ConnectAsync(
+            "127.0.0.1", api.MqttPort, "pi-042", credentials.GetProperty("DetectorPassword").GetString()!))
+        {
+            var result = await detector.PublishAsync(FleetTopics.State("pi-042"), example);
+            Assert.True(result.IsSuccess, result.ReasonCode.ToString());
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{api.HttpPort}") };
+        http.DefaultRequestHeaders.Add("X-Api-Key", credentials.GetProperty("ReaderKey").GetString());
+        var detectors = await Eventually.GetAsync(
+            () => http.GetFromJsonAsync<List<DetectorView>>("/detectors"),
+            list => list is { Count: > 0 },
+            "pi-042 appears in GET /detectors");
+
+        var view = Assert.Single(detectors!);
+        Assert.Equal("pi-042", view.Id);
+        Assert.Contains(view.Tunnels, t => t.Url == "https://ab12cd34.ngrok-free.app");
+        Assert.True(File.Exists(Path.Combine(api.ContentRoot, "data", "fleet.db")), "the embedded SQLite file");
+    }
+
+    [Fact]
+    public async Task Production_WithoutApiKeys_RefusesToStart()
+    {
+        await using var api = ApiProcess.Start("Production");
+
+        await api.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, api.ExitCode);
+        Assert.Contains("No API keys are configured", api.Output, StringComparison.Ordinal);
+    }
+}
