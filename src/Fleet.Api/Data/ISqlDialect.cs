@@ -11,6 +11,9 @@ public interface ISqlDialect
     /// <summary>Reads the stored row (parameter @id), locking it where the provider can, so concurrent writers of one detector queue up.</summary>
     string ReadStoredForUpdate { get; }
 
+    /// <summary>The SQL function returning the largest of its arguments: GREATEST or MAX.</summary>
+    string Greatest { get; }
+
     DbParameter Text(string name, string? value);
 
     DbParameter LongNumber(string name, long? value);

@@ -8,6 +8,8 @@ public sealed class PostgresDialect : ISqlDialect
 {
     public string ReadStoredForUpdate => "SELECT * FROM detectors WHERE id = @id FOR UPDATE";
 
+    public string Greatest => "GREATEST";
+
     public DbParameter Text(string name, string? value) => Create(name, value, NpgsqlDbType.Text);
 
     public DbParameter LongNumber(string name, long? value) => Create(name, value, NpgsqlDbType.Bigint);

@@ -8,6 +8,8 @@ public sealed class SqliteDialect : ISqlDialect
     // SQLite has one writer at a time: the transaction itself serializes writers.
     public string ReadStoredForUpdate => "SELECT * FROM detectors WHERE id = @id";
 
+    public string Greatest => "MAX";
+
     public DbParameter Text(string name, string? value) => Create(name, value, SqliteType.Text);
 
     public DbParameter LongNumber(string name, long? value) => Create(name, value, SqliteType.Integer);

@@ -12,7 +12,13 @@ internal static class IngestSql
     private const string StartsConnection =
         "(d.status_epoch IS NULL OR d.status_epoch < excluded.epoch OR excluded.epoch < d.epoch)";
 
-    public const string UpsertState = $"""
+    // The reset window counts from the last time anything was heard (state, presence, registration): a late
+    // will of an old epoch must not pass as a re-flashed card just because states are rare (long heartbeats).
+    // GREATEST (PostgreSQL) ignores NULLs and MAX (SQLite) does not, hence the COALESCEs.
+    private static string LastHeard(string greatest) =>
+        $"{greatest}(COALESCE(d.state_at, d.created_at), COALESCE(d.last_seen_at, d.created_at), COALESCE(d.status_since, d.created_at))";
+
+    public static string UpsertState(string greatest) => $"""
         INSERT INTO detectors AS d (id, epoch, seq, state_at, sent_at, heartbeat_seconds,
             provider_kind, provider_version, provider_state, provider_restarts, provider_error,
             agent_version, agent_hostname, agent_os, agent_arch, agent_started_at,
@@ -35,10 +41,10 @@ internal static class IngestSql
             status_epoch = CASE WHEN {StartsConnection} THEN excluded.epoch ELSE d.status_epoch END
         WHERE d.epoch IS NULL
             OR (d.epoch, d.seq) < (excluded.epoch, excluded.seq)
-            OR (excluded.epoch < d.epoch AND (d.state_at IS NULL OR d.state_at < @reset_cutoff))
+            OR (excluded.epoch < d.epoch AND {LastHeard(greatest)} < @reset_cutoff)
         """;
 
-    public const string UpsertStatus = """
+    public static string UpsertStatus(string greatest) => $"""
         INSERT INTO detectors AS d (id, status, status_epoch, status_since, last_seen_at, created_at)
         VALUES (@id, @status, @epoch, @now, @seen_at, @now)
         ON CONFLICT (id) DO UPDATE SET
@@ -50,6 +56,6 @@ internal static class IngestSql
             OR excluded.status_epoch > d.status_epoch
             OR (excluded.status_epoch = d.status_epoch
                 AND @rank > CASE d.status WHEN 'online' THEN 1 WHEN 'offline' THEN 2 WHEN 'lost' THEN 2 ELSE 0 END)
-            OR (excluded.status_epoch < d.status_epoch AND (d.state_at IS NULL OR d.state_at < @reset_cutoff))
+            OR (excluded.status_epoch < d.status_epoch AND {LastHeard(greatest)} < @reset_cutoff)
         """;
 }

@@ -12,7 +12,7 @@ namespace Fleet.Domain.Messages;
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    Converters = [typeof(UtcTimestampConverter)])]
+    NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(StatusMessage))]
 [JsonSerializable(typeof(StateMessage))]
 [JsonSerializable(typeof(DetectorView))]

@@ -5,6 +5,7 @@ namespace Fleet.Domain.Messages;
 /// <summary>Payload of <c>fleet/v1/detectors/{id}/status</c>: presence as the agent (or its will) reports it.</summary>
 public sealed record StatusMessage
 {
+    [JsonConverter(typeof(StrictPresenceConverter))]
     public required Presence State { get; init; }
 
     /// <summary>The epoch of the MQTT connection this presence belongs to.</summary>

@@ -56,6 +56,10 @@ public sealed class PayloadParserStatusTests
     [InlineData("""{"state":"online","epoch":-1}""")]
     [InlineData("""{"state":"online","epoch":1,"at":"not a time"}""")]
     [InlineData("""{"state":"online","epoch":1,"reason":42}""")]
+    [InlineData("""{"state":"online, offline","epoch":1}""")]
+    [InlineData("""{"state":"Online","epoch":1}""")]
+    [InlineData("""{"state":1,"epoch":1}""")]
+    [InlineData("""{"state":"online","epoch":"12"}""")]
     public void ParseStatus_BadField_IsInvalidFields(string json) =>
         AssertRejected(Payload.Of(json), RejectionReason.InvalidFields);
 
