@@ -45,9 +45,20 @@ internal sealed partial class EmbeddedBroker(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is not null)
+        if (_server is null)
+        {
+            return;
+        }
+
+        try
         {
             await _server.StopAsync();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // MQTTnet 5.2 can race while closing listeners ("Collection was modified"); the sockets close with the
+            // process anyway, and a shutdown must not fail because of it.
+            LogStopFailed(ex.Message);
         }
     }
 
@@ -145,6 +156,9 @@ internal sealed partial class EmbeddedBroker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port}")]
     private partial void LogStarted(string address, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping the embedded broker failed: {Message}")]
+    private partial void LogStopFailed(string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded broker refused a connection from {Endpoint}: bad user name or password")]
     private partial void LogRefused(string endpoint);
