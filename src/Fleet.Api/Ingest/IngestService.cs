@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Fleet.Domain.Messages;
+using Fleet.Domain.Retry;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.Api.Ingest;
@@ -87,7 +88,7 @@ internal sealed partial class IngestService(
             catch (Exception ex) when (!ct.IsCancellationRequested && IsTransient(ex))
             {
                 metrics.Retried();
-                var delay = Mqtt.Backoff.Delay(attempt, options.Value.RetryMinDelay, options.Value.RetryMaxDelay);
+                var delay = Backoff.Delay(attempt, options.Value.RetryMinDelay, options.Value.RetryMaxDelay);
                 LogWriteFailed(item.Topic, attempt, delay, ex.GetType().Name, ex.Message);
                 await Task.Delay(delay, clock, ct);
             }

@@ -1,4 +1,5 @@
 using Fleet.Api.Ingest;
+using Fleet.Domain.Retry;
 using Fleet.Domain.Topics;
 using Fleet.Domain.Validation;
 using Microsoft.Extensions.Options;
