@@ -9,12 +9,17 @@ internal static class RepositoryPaths
     {
         get
         {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                ? "Release"
-                : "Debug";
-            return Path.Combine(Root, "src", "Fleet.Api", "bin", configuration, "net10.0", "fleet-api.dll");
+            return Path.Combine(Root, "src", "Fleet.Api", "bin", Configuration, "net10.0", "fleet-api.dll");
         }
     }
+
+    public static string AgentAssembly => Path.Combine(Root, "src", "Fleet.Agent", "bin", Configuration, "net10.0", "fleet-agent.dll");
+
+    /// <summary>The stand-in ngrok's executable (its apphost is named like the real binary).</summary>
+    public static string FakeNgrok => Path.Combine(Root, "tests", "Fleet.FakeNgrok", "bin", Configuration, "net10.0", "ngrok");
+
+    private static string Configuration =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 
     private static string FindRoot()
     {

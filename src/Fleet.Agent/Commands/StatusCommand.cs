@@ -1,0 +1,46 @@
+using Fleet.Agent.Publishing;
+
+namespace Fleet.Agent.Commands;
+
+/// <summary>`fleet-agent status`: what the running agent publishes right now, from its status file.</summary>
+internal static class StatusCommand
+{
+    public static int Run(string[] args)
+    {
+        var (options, _, _) = AgentConfigLoader.Load([.. args.Where(a => a != "--json")]);
+        var path = Path.Combine(options.StateDirectory, "status.json");
+        var status = AgentStatusFile.Read(path);
+        if (status is null)
+        {
+            Console.Error.WriteLine($"No status yet: {path} does not exist (is the agent running? systemctl status fleet-agent).");
+            return 1;
+        }
+
+        if (args.Contains("--json"))
+        {
+            Console.WriteLine(File.ReadAllText(path));
+            return 0;
+        }
+
+        Console.WriteLine($"detector   {status.DetectorId}");
+        Console.WriteLine($"broker     {status.Broker}: {(status.Connected ? $"connected since {status.ConnectedSince:u}" : "not connected")}");
+        if (status.LastError is { } error)
+        {
+            Console.WriteLine($"last error {error}");
+        }
+
+        Console.WriteLine($"published  epoch {status.Epoch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}, seq {status.Seq?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}, at {status.LastPublishedAt:u}");
+        if (status.Provider is { } provider)
+        {
+            Console.WriteLine($"provider   {provider.Kind} {provider.Version} {provider.State}, {provider.Restarts} restart(s){(provider.Error is null ? string.Empty : $", error {provider.Error}")}");
+        }
+
+        foreach (var tunnel in status.Tunnels)
+        {
+            Console.WriteLine($"tunnel     {tunnel.Name,-12} {tunnel.Url}  -> {tunnel.Upstream}");
+        }
+
+        Console.WriteLine($"updated    {status.UpdatedAt:u}");
+        return 0;
+    }
+}

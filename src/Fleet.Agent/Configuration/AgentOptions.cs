@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.Agent.Configuration;
+
+/// <summary>The agent's configuration (section "Agent" of /etc/fleet-agent/agent.json or FLEET_AGENT_CONFIG).</summary>
+public sealed class AgentOptions
+{
+    public const string Section = "Agent";
+
+    [Required]
+    [RegularExpression(Domain.Identity.DetectorId.Pattern, ErrorMessage = "Agent:DetectorId must match " + Domain.Identity.DetectorId.Pattern)]
+    public string DetectorId { get; set; } = string.Empty;
+
+    /// <summary>Where the epoch and the last status live; it must survive reboots.</summary>
+    [Required]
+    public string StateDirectory { get; set; } = "/var/lib/fleet-agent";
+
+    /// <summary>Where the provider's own output (ngrok, ssh) is kept, rotated.</summary>
+    [Required]
+    public string LogDirectory { get; set; } = "/var/log/fleet-agent";
+
+    /// <summary>How often the full state is republished even when nothing changed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Changes closer together than this are published once.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>ngrok, reverse-ssh or static.</summary>
+    [Required]
+    [RegularExpression("^(ngrok|reverse-ssh|static)$", ErrorMessage = "Agent:Provider must be ngrok, reverse-ssh or static")]
+    public string Provider { get; set; } = "ngrok";
+
+    [ValidateObjectMembers]
+    public MqttSettings Mqtt { get; set; } = new();
+
+    public NgrokSettings Ngrok { get; set; } = new();
+
+    public ReverseSshSettings ReverseSsh { get; set; } = new();
+
+    public StaticSettings Static { get; set; } = new();
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Fleet.Agent.Configuration;
+
+public sealed class MqttSettings
+{
+    [Required]
+    public string Host { get; set; } = "localhost";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 1883;
+
+    public bool UseTls { get; set; }
+
+    /// <summary>Defaults to the detector id, which is what the broker's ACL expects.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>From the environment (Agent__Mqtt__Password) or a secret store; prefer <see cref="PasswordFile"/>.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>A root-owned file holding only the password; refused when anyone else may read it.</summary>
+    public string? PasswordFile { get; set; }
+
+    /// <summary>Defaults to the detector id.</summary>
+    public string? ClientId { get; set; }
+
+    [Range(typeof(TimeSpan), "00:00:05", "00:30:00")]
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The broker waits this long before publishing the will, so a modem re-attach does not flap.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan WillDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the connection is checked with a ping.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a detector that lost its state directory waits for its own retained state.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan EpochRecoveryWait { get; set; } = TimeSpan.FromSeconds(3);
+}

@@ -1,0 +1,212 @@
+using System.Buffers;
+using System.Text.Json;
+using Fleet.Agent.Configuration;
+using Fleet.Domain.Messages;
+using Fleet.Domain.Topics;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace Fleet.Agent.Publishing;
+
+/// <summary>
+/// The agent's MQTT connection. Every connection attempt takes the next epoch from disk first, so the will
+/// registered with it (lost, retained, delayed) carries that epoch. The session outlives the will delay so a
+/// quick reconnect (a modem re-attach) suppresses the will instead of flapping the detector.
+/// </summary>
+public sealed partial class MqttLink : IAsyncDisposable
+{
+    private readonly IMqttClient _client;
+    private readonly AgentOptions _options;
+    private readonly EpochStore _epochs;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<MqttLink> _logger;
+    private TaskCompletionSource<long?>? _recovery;
+    private volatile bool _ready;
+
+    public MqttLink(IOptions<AgentOptions> options, EpochStore epochs, TimeProvider clock, ILogger<MqttLink> logger)
+    {
+        _options = options.Value;
+        _epochs = epochs;
+        _clock = clock;
+        _logger = logger;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+    }
+
+    /// <summary>Raised when the API asks every agent to republish (it lost its session).</summary>
+    public event Action? ResyncRequested;
+
+    /// <summary>Connected with a will and an epoch (not the brief epoch-recovery connection).</summary>
+    public bool IsConnected => _ready && _client.IsConnected;
+
+    /// <summary>The epoch of the current (or last) connection.</summary>
+    public long Epoch { get; private set; }
+
+    public string Broker => $"{_options.Mqtt.Host}:{_options.Mqtt.Port}";
+
+    private string DetectorId => _options.DetectorId;
+
+    /// <summary>Connects if not connected; true when a new connection was made (publish everything again).</summary>
+    public async Task<bool> EnsureConnectedAsync(CancellationToken ct)
+    {
+        if (_ready && await _client.TryPingAsync(ct))
+        {
+            return false;
+        }
+
+        _ready = false;
+        if (_epochs.Read() is null)
+        {
+            await RecoverEpochAsync(ct);
+        }
+
+        Epoch = _epochs.Next();
+        var will = Json(new StatusMessage { State = Presence.Lost, Epoch = Epoch, Reason = "connection-lost" });
+        var mqtt = _options.Mqtt;
+        var builder = BaseOptions()
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)Math.Max(60, mqtt.WillDelay.TotalSeconds * 6))
+            .WithWillTopic(FleetTopics.Status(DetectorId))
+            .WithWillPayload(will)
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithWillDelayInterval((uint)mqtt.WillDelay.TotalSeconds);
+        var result = await _client.ConnectAsync(builder.Build(), ct);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new MqttRefusedException($"the broker {Broker} refused the connection: {result.ResultCode}");
+        }
+
+        if (!result.IsSessionPresent)
+        {
+            await _client.SubscribeAsync(
+                new MqttClientSubscribeOptionsBuilder()
+                    .WithTopicFilter(FleetTopics.ControlResync, MqttQualityOfServiceLevel.AtLeastOnce)
+                    .Build(),
+                ct);
+        }
+
+        _ready = true;
+        LogConnected(Broker, Epoch, result.IsSessionPresent);
+        return true;
+    }
+
+    public async Task PublishAsync(string topic, string payload, CancellationToken ct)
+    {
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag(true)
+            .Build();
+        var result = await _client.PublishAsync(message, ct);
+        if (!result.IsSuccess)
+        {
+            LogPublishRefused(topic, result.ReasonCode.ToString());
+        }
+    }
+
+    /// <summary>A clean goodbye: no will is published for a normal disconnect.</summary>
+    public async Task DisconnectAsync(CancellationToken ct)
+    {
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(
+                new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(),
+                ct);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public static string Json(StatusMessage status) => JsonSerializer.Serialize(status, FleetJsonContext.Default.StatusMessage);
+
+    /// <summary>
+    /// The state directory is gone (a new SD card, a wiped disk): before taking an epoch, read this detector's own
+    /// retained state from the broker so the new epoch is above every epoch it used before. This connection has no
+    /// will and publishes nothing.
+    /// </summary>
+    private async Task RecoverEpochAsync(CancellationToken ct)
+    {
+        _recovery = new TaskCompletionSource<long?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var result = await _client.ConnectAsync(BaseOptions().WithCleanStart(true).Build(), ct);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new MqttRefusedException($"the broker {Broker} refused the connection: {result.ResultCode}");
+        }
+
+        await _client.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(FleetTopics.State(DetectorId), MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+            ct);
+        long? recovered;
+        try
+        {
+            recovered = await _recovery.Task.WaitAsync(_options.Mqtt.EpochRecoveryWait, _clock, ct);
+        }
+        catch (TimeoutException)
+        {
+            recovered = null;
+        }
+
+        _recovery = null;
+        await DisconnectAsync(ct);
+        _epochs.EnsureAtLeast(recovered ?? 0);
+        LogRecovered(recovered);
+    }
+
+    private MqttClientOptionsBuilder BaseOptions()
+    {
+        var mqtt = _options.Mqtt;
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(mqtt.Host, mqtt.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(mqtt.ClientId ?? DetectorId)
+            .WithCredentials(mqtt.Username ?? DetectorId, MqttPassword.Read(mqtt))
+            .WithKeepAlivePeriod(mqtt.KeepAlive)
+            .WithTimeout(mqtt.ConnectTimeout);
+        return mqtt.UseTls ? builder.WithTlsOptions(tls => tls.UseTls()) : builder;
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var topic = e.ApplicationMessage.Topic;
+        if (topic == FleetTopics.ControlResync)
+        {
+            ResyncRequested?.Invoke();
+        }
+        else if (topic == FleetTopics.State(DetectorId) && _recovery is { } recovery)
+        {
+            recovery.TrySetResult(ReadEpoch(e.ApplicationMessage.Payload));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static long? ReadEpoch(ReadOnlySequence<byte> payload)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            return JsonSerializer.Deserialize(ref reader, FleetJsonContext.Default.StateMessage)?.Epoch;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Broker} with epoch {Epoch} (session present: {SessionPresent})")]
+    private partial void LogConnected(string broker, long epoch, bool sessionPresent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The broker refused the publish to {Topic}: {ReasonCode}")]
+    private partial void LogPublishRefused(string topic, string reasonCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The state directory was empty; recovered epoch {Epoch} from the retained state")]
+    private partial void LogRecovered(long? epoch);
+}

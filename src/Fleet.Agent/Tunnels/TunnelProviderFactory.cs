@@ -1,0 +1,17 @@
+using Fleet.Agent.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.Agent.Tunnels;
+
+public static class TunnelProviderFactory
+{
+    public static ITunnelProvider Create(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<AgentOptions>>().Value;
+        return options.Provider switch
+        {
+            "static" => ActivatorUtilities.CreateInstance<StaticTunnelProvider>(services),
+            _ => throw new InvalidOperationException($"Agent:Provider '{options.Provider}' is not available in this build."),
+        };
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using Fleet.Api.Auth;
+using Fleet.Api.Tests.Infrastructure;
+using Fleet.Api.Tests.Support;
+using Fleet.Domain.Messages;
+
+namespace Fleet.Api.Tests.EndToEnd;
+
+/// <summary>Mosquitto, PostgreSQL and the API, for agents started as real processes.</summary>
+public sealed class FleetDeployment : IAsyncLifetime
+{
+    public MosquittoBroker Mosquitto { get; private set; } = null!;
+
+    public FleetApiFactory Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var postgres = await PostgresServer.GetAsync();
+        var connectionString = await postgres.CreateDatabaseAsync("e2e");
+        Mosquitto = await MosquittoBroker.StartAsync();
+        Api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(Mosquitto)));
+        _ = Api.Server;
+        await Eventually.TrueAsync(() => Task.FromResult(Api.MqttConnected), "the API connected to Mosquitto");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Api.DisposeAsync();
+        await Mosquitto.DisposeAsync();
+    }
+
+    /// <summary>A detector's credential on the broker and a work folder laid out like a Pi's.</summary>
+    public async Task<DetectorSetup> ProvisionAsync(string prefix)
+    {
+        var id = Messages.NewId(prefix);
+        var password = SecretHash.NewSecret();
+        await Mosquitto.AddUserAsync(id, password);
+        var work = Directory.CreateTempSubdirectory($"fleet-agent-{id}-").FullName;
+        var passwordFile = Path.Combine(work, "mqtt-password");
+        await File.WriteAllTextAsync(passwordFile, password);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return new DetectorSetup(id, password, work, passwordFile);
+    }
+
+    public object MqttSection(DetectorSetup detector) => new
+    {
+        Host = Mosquitto.Host,
+        Port = Mosquitto.Port,
+        PasswordFile = detector.PasswordFile,
+        KeepAlive = "00:00:05",
+        WillDelay = "00:00:01",
+        PingInterval = "00:00:00.500",
+        ReconnectMinDelay = "00:00:00.200",
+        ReconnectMaxDelay = "00:00:02",
+        EpochRecoveryWait = "00:00:02",
+    };
+
+    public async Task<DetectorView> WaitForDetectorAsync(string id, Func<DetectorView, bool> condition, string what)
+    {
+        using var http = Api.CreateReader();
+        return (await Eventually.GetAsync(
+            async () =>
+            {
+                var response = await http.GetAsync($"/detectors/{id}");
+                return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<DetectorView>() : null;
+            },
+            view => view is not null && condition(view),
+            what,
+            TimeSpan.FromSeconds(45)))!;
+    }
+}
