@@ -72,6 +72,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
                 "pid=$(cat \"$2/mosquitto.pid\") && tr '\\0' ' ' < \"/proc/$pid/cmdline\" | grep -qF \"$2\" && kill -9 \"$pid\"");
             await broker.files.CreateAsync(AclFileContent, [("api", broker.ApiPassword), ("monitor", broker.MonitorPassword)], ct);
             await broker.LaunchAsync(choosePort: true, ct);
+            TestReport.Note($"Mosquitto: {mosquitto}, started by the tests with a generated config, password file and infra/mosquitto/acl");
             return broker;
         }
         catch
@@ -168,7 +169,6 @@ public sealed class MosquittoBroker : IAsyncDisposable
         MosquittoBroker broker = await StartAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => broker.DisposeAsync().AsTask().GetAwaiter().GetResult();
         await Console.Error.WriteLineAsync($"[Fleet tests] mosquitto: {broker.Host}:{broker.Port} ({broker.files.Directory})");
-        TestReport.Note("Mosquitto: started from its binary with a generated config, password file and ACL");
         return broker;
     }
 
