@@ -21,11 +21,9 @@ public sealed class AgentOptions
     public string LogDirectory { get; set; } = "/var/log/fleet-agent";
 
     /// <summary>How often the full state is republished even when nothing changed.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Changes closer together than this are published once.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>ngrok, reverse-ssh or static.</summary>

@@ -15,6 +15,17 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add($"Agent:DetectorId '{options.DetectorId}' starts with a reserved name (api, monitor, admin).");
         }
 
+        // TimeSpan ranges are checked here rather than with [Range(typeof(TimeSpan), …)], which needs reflection
+        // that trimming and Native AOT remove.
+        CheckRange(errors, "Agent:Heartbeat", options.Heartbeat, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        CheckRange(errors, "Agent:Debounce", options.Debounce, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        CheckRange(errors, "Agent:Mqtt:KeepAlive", options.Mqtt.KeepAlive, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(30));
+        CheckRange(errors, "Agent:Mqtt:WillDelay", options.Mqtt.WillDelay, TimeSpan.Zero, TimeSpan.FromHours(1));
+        CheckRange(errors, "Agent:Mqtt:ConnectTimeout", options.Mqtt.ConnectTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
+        CheckRange(errors, "Agent:Mqtt:PingInterval", options.Mqtt.PingInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+        CheckRange(errors, "Agent:Mqtt:EpochRecoveryWait", options.Mqtt.EpochRecoveryWait, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
+        CheckRange(errors, "Agent:Mqtt:ReconnectMinDelay", options.Mqtt.ReconnectMinDelay, TimeSpan.FromMilliseconds(10), options.Mqtt.ReconnectMaxDelay);
+
         var mqtt = options.Mqtt;
         if (string.IsNullOrEmpty(mqtt.Password) && string.IsNullOrEmpty(mqtt.PasswordFile))
         {
@@ -38,6 +49,14 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void CheckRange(List<string> errors, string key, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add($"{key} must be between {min} and {max} (got {value}).");
+        }
     }
 
     private static void ValidateReverseSsh(ReverseSshSettings ssh, List<string> errors)

@@ -24,14 +24,11 @@ public sealed class MqttSettings
     /// <summary>Defaults to the detector id.</summary>
     public string? ClientId { get; set; }
 
-    [Range(typeof(TimeSpan), "00:00:05", "00:30:00")]
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The broker waits this long before publishing the will, so a modem re-attach does not flap.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan WillDelay { get; set; } = TimeSpan.FromSeconds(10);
 
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
@@ -39,10 +36,8 @@ public sealed class MqttSettings
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How often the connection is checked with a ping.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a detector that lost its state directory waits for its own retained state.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan EpochRecoveryWait { get; set; } = TimeSpan.FromSeconds(3);
 }
