@@ -13,7 +13,8 @@ public static class AgentHost
 
     public static HostApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        // The service runs in its state directory; appsettings.json lives next to the binary.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var configFile = Environment.GetEnvironmentVariable(ConfigVariable) ?? DefaultConfigFile;
         builder.Configuration.AddJsonFile(configFile, optional: Environment.GetEnvironmentVariable(ConfigVariable) is null, reloadOnChange: false);
 

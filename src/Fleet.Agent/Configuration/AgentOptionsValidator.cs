@@ -37,9 +37,6 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             case "ngrok" when options.Ngrok.ManageProcess && string.IsNullOrWhiteSpace(options.Ngrok.Binary):
                 errors.Add("Agent:Ngrok:Binary is required when the agent runs ngrok.");
                 break;
-            case "ngrok" when options.Ngrok.ManageProcess && options.Ngrok.ConfigFiles.Count == 0:
-                errors.Add("Agent:Ngrok:ConfigFiles needs at least one ngrok configuration file.");
-                break;
             case "reverse-ssh":
                 ValidateReverseSsh(options.ReverseSsh, errors);
                 break;

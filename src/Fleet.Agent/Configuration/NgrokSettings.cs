@@ -4,7 +4,13 @@ public sealed class NgrokSettings
 {
     public string Binary { get; set; } = "/opt/fleet-agent/ngrok";
 
-    public List<string> ConfigFiles { get; set; } = ["/etc/fleet-agent/ngrok.yml"];
+    public const string DefaultConfigFile = "/etc/fleet-agent/ngrok.yml";
+
+    /// <summary>Empty by default: the configuration binder appends to a list rather than replacing it.</summary>
+    public List<string> ConfigFiles { get; set; } = [];
+
+    /// <summary>The configured files, or <see cref="DefaultConfigFile"/>.</summary>
+    public IReadOnlyList<string> EffectiveConfigFiles => ConfigFiles.Count > 0 ? ConfigFiles : [DefaultConfigFile];
 
     /// <summary>The local agent API; by default read from web_addr in the config (127.0.0.1:4040 when absent).</summary>
     public string? ApiAddress { get; set; }

@@ -14,7 +14,7 @@ namespace Fleet.Agent.Publishing;
 /// again at once on any change (debounced) and every heartbeat, and `offline` on a clean stop. While the broker
 /// is unreachable only the latest state is kept (nothing queues up); it is published after the reconnect.
 /// </summary>
-public sealed partial class AgentPublisher(
+internal sealed partial class AgentPublisher(
     IOptions<AgentOptions> options,
     ITunnelProvider provider,
     MqttLink link,

@@ -15,7 +15,7 @@ namespace Fleet.Agent.Publishing;
 /// registered with it (lost, retained, delayed) carries that epoch. The session outlives the will delay so a
 /// quick reconnect (a modem re-attach) suppresses the will instead of flapping the detector.
 /// </summary>
-public sealed partial class MqttLink : IAsyncDisposable
+internal sealed partial class MqttLink : IAsyncDisposable
 {
     private readonly IMqttClient _client;
     private readonly AgentOptions _options;
@@ -57,7 +57,7 @@ public sealed partial class MqttLink : IAsyncDisposable
         }
 
         _ready = false;
-        if (_epochs.Read() is null)
+        if (ReadStoredEpoch() is null)
         {
             await RecoverEpochAsync(ct);
         }
@@ -160,6 +160,21 @@ public sealed partial class MqttLink : IAsyncDisposable
         LogRecovered(recovered);
     }
 
+    private long? ReadStoredEpoch()
+    {
+        try
+        {
+            return _epochs.Read();
+        }
+        catch (InvalidDataException ex)
+        {
+            // A failing SD card or a hand edit: keep the evidence, then recover as on a fresh card.
+            var kept = _epochs.SetAsideCorruptFile();
+            LogCorruptEpoch(ex.Message, kept ?? "-");
+            return null;
+        }
+    }
+
     private MqttClientOptionsBuilder BaseOptions()
     {
         var mqtt = _options.Mqtt;
@@ -206,6 +221,9 @@ public sealed partial class MqttLink : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The broker refused the publish to {Topic}: {ReasonCode}")]
     private partial void LogPublishRefused(string topic, string reasonCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The epoch file is corrupt ({Problem}); kept as {Kept}, recovering from the broker")]
+    private partial void LogCorruptEpoch(string problem, string kept);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The state directory was empty; recovered epoch {Epoch} from the retained state")]
     private partial void LogRecovered(long? epoch);

@@ -11,6 +11,8 @@ public static class TunnelProviderFactory
         return options.Provider switch
         {
             "static" => ActivatorUtilities.CreateInstance<StaticTunnelProvider>(services),
+            "ngrok" => ActivatorUtilities.CreateInstance<NgrokTunnelProvider>(services),
+            "reverse-ssh" => ActivatorUtilities.CreateInstance<ReverseSshTunnelProvider>(services),
             _ => throw new InvalidOperationException($"Agent:Provider '{options.Provider}' is not available in this build."),
         };
     }
