@@ -14,7 +14,9 @@ internal static class IngestSql
 
     // The reset window counts from the last time anything was heard (state, presence, registration): a late
     // will of an old epoch must not pass as a re-flashed card just because states are rare (long heartbeats).
-    // GREATEST (PostgreSQL) ignores NULLs and MAX (SQLite) does not, hence the COALESCEs.
+    // GREATEST (PostgreSQL) ignores NULLs and MAX (SQLite) does not, hence the COALESCEs. A lower-epoch state is
+    // also taken when the presence of that same epoch was already accepted as a reset (status_epoch can only go
+    // below the state's epoch that way): the `online` that opens a reset connection usually arrives first.
     private static string LastHeard(string greatest) =>
         $"{greatest}(COALESCE(d.state_at, d.created_at), COALESCE(d.last_seen_at, d.created_at), COALESCE(d.status_since, d.created_at))";
 
@@ -41,7 +43,7 @@ internal static class IngestSql
             status_epoch = CASE WHEN {StartsConnection} THEN excluded.epoch ELSE d.status_epoch END
         WHERE d.epoch IS NULL
             OR (d.epoch, d.seq) < (excluded.epoch, excluded.seq)
-            OR (excluded.epoch < d.epoch AND {LastHeard(greatest)} < @reset_cutoff)
+            OR (excluded.epoch < d.epoch AND ({LastHeard(greatest)} < @reset_cutoff OR d.status_epoch = excluded.epoch))
         """;
 
     public static string UpsertStatus(string greatest) => $"""

@@ -12,14 +12,18 @@ public static class OrderingRules
 
     /// <param name="stored">The stored version, or null when nothing was stored yet.</param>
     /// <param name="storedAt">When the stored version was applied (API clock).</param>
-    public static Decision DecideState(StateVersion? stored, DateTimeOffset? storedAt, StateVersion incoming, DateTimeOffset now, TimeSpan resetWindow)
+    /// <param name="storedStatusEpoch">
+    /// The epoch of the stored presence: when the presence of the incoming (lower) epoch was already accepted as a
+    /// reset, its state follows it.
+    /// </param>
+    public static Decision DecideState(StateVersion? stored, DateTimeOffset? storedAt, StateVersion incoming, DateTimeOffset now, TimeSpan resetWindow, long? storedStatusEpoch = null)
     {
         if (stored is not { } current || incoming > current)
         {
             return Decision.Apply;
         }
 
-        return incoming.Epoch < current.Epoch && IsPastResetWindow(storedAt, now, resetWindow)
+        return incoming.Epoch < current.Epoch && (IsPastResetWindow(storedAt, now, resetWindow) || storedStatusEpoch == incoming.Epoch)
             ? Decision.ApplyAsEpochReset
             : Decision.Stale;
     }

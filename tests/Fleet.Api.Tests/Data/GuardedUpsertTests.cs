@@ -82,6 +82,33 @@ public sealed class GuardedUpsertTests
     [Theory]
     [InlineData(DatabaseProvider.Postgres)]
     [InlineData(DatabaseProvider.Sqlite)]
+    public async Task EpochReset_OpenedByItsOnlineStatus_AcceptsTheStateThatFollows(DatabaseProvider provider)
+    {
+        await using var harness = await WriterHarness.CreateAsync(provider);
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-28T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        harness.Clock = clock;
+        var id = Messages.NewId("reflash");
+        await harness.ApplyAsync(w => w.ApplyStateAsync(id, Messages.State(id, 12, 40), CancellationToken.None));
+        clock.Advance(TimeSpan.FromMinutes(30));
+
+        // A re-flashed card starts again at epoch 1: its `online` comes first and is accepted as a reset...
+        var status = await harness.ApplyAsync(w => w.ApplyStatusAsync(id, Messages.Status(Presence.Online, 1), CancellationToken.None));
+        clock.Advance(TimeSpan.FromMilliseconds(50));
+
+        // ...and the state of that same connection must follow, although the status just counted as hearing from it.
+        var state = await harness.ApplyAsync(w => w.ApplyStateAsync(id, Messages.State(id, 1, 0, "https://reflashed.ngrok-free.app"), CancellationToken.None));
+
+        Assert.True(status.Applied);
+        Assert.True(state.Applied);
+        var stored = await harness.FindAsync(id);
+        Assert.Equal((1L, 0L), (stored!.Epoch!.Value, stored.Seq!.Value));
+        Assert.Equal("https://reflashed.ngrok-free.app", Assert.Single(stored.Tunnels).Url);
+        Assert.Equal("online", stored.Status);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
     public async Task UrlChange_IsRecordedAsEvent_AndUnchangedTunnelKeepsItsSince(DatabaseProvider provider)
     {
         await using var harness = await WriterHarness.CreateAsync(provider);

@@ -23,6 +23,16 @@ public sealed class OrderingRulesTests
     }
 
     [Fact]
+    public void DecideState_LowerEpochWhosePresenceWasAcceptedAsReset_FollowsInsideTheWindow()
+    {
+        var stored = new StateVersion(12, 345);
+
+        Assert.Equal(Decision.ApplyAsEpochReset, OrderingRules.DecideState(stored, Now, new StateVersion(1, 0), Now, Window, storedStatusEpoch: 1));
+        Assert.Equal(Decision.Stale, OrderingRules.DecideState(stored, Now, new StateVersion(1, 0), Now, Window, storedStatusEpoch: 12));
+        Assert.Equal(Decision.Stale, OrderingRules.DecideState(stored, Now, new StateVersion(2, 0), Now, Window, storedStatusEpoch: 1));
+    }
+
+    [Fact]
     public void DecideState_NothingStored_Applies() =>
         Assert.Equal(Decision.Apply, OrderingRules.DecideState(null, null, new StateVersion(0, 0), Now, Window));
 
