@@ -59,7 +59,7 @@ public sealed class FleetDeployment : IAsyncLifetime
         EpochRecoveryWait = "00:00:02",
     };
 
-    public async Task<DetectorView> WaitForDetectorAsync(string id, Func<DetectorView, bool> condition, string what)
+    public async Task<DetectorView> WaitForDetectorAsync(string id, Func<DetectorView, bool> condition, string what, TimeSpan? timeout = null)
     {
         using var http = Api.CreateReader();
         return (await Eventually.GetAsync(
@@ -70,6 +70,6 @@ public sealed class FleetDeployment : IAsyncLifetime
             },
             view => view is not null && condition(view),
             what,
-            TimeSpan.FromSeconds(45)))!;
+            timeout ?? TimeSpan.FromSeconds(45)))!;
     }
 }

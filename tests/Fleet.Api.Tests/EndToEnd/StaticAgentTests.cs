@@ -58,6 +58,25 @@ public sealed class StaticAgentTests(FleetDeployment stack) : IClassFixture<Flee
     }
 
     [Fact]
+    public async Task Resync_FromTheApi_IsAnsweredByRepublishing()
+    {
+        var detector = await stack.ProvisionAsync("rs");
+        await using var agent = NewAgent(detector);
+        agent.Start();
+        var before = await stack.WaitForDetectorAsync(detector.Id, v => v.Status == Presence.Online && v.Seq is not null, "online with a state");
+
+        // The heartbeat is 30 s: a new seq sooner than that can only be the answer to the resync.
+        await using (var api = await MqttTestClient.ConnectAsync(stack.Mosquitto.Host, stack.Mosquitto.Port, "api", stack.Mosquitto.ApiPassword))
+        {
+            var result = await api.PublishAsync(FleetTopics.ControlResync, "{}", retain: false);
+            Assert.True(result.IsSuccess, result.ReasonCode.ToString());
+        }
+
+        var after = await stack.WaitForDetectorAsync(detector.Id, v => v.Seq > before.Seq, "a republished state", TimeSpan.FromSeconds(20));
+        Assert.Equal(before.Epoch, after.Epoch);
+    }
+
+    [Fact]
     public async Task Broker_Restarted_AgentRepublishesItsRetainedState()
     {
         var detector = await stack.ProvisionAsync("br");
