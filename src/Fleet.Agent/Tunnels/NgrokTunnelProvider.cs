@@ -16,29 +16,20 @@ namespace Fleet.Agent.Tunnels;
 internal sealed partial class NgrokTunnelProvider(
     IOptions<AgentOptions> options,
     TimeProvider clock,
-    ILoggerFactory loggers) : ITunnelProvider
+    ILoggerFactory loggers) : TunnelProviderBase("ngrok")
 {
     private static readonly TimeSpan ApiTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan FastPoll = TimeSpan.FromMilliseconds(500);
 
-    private readonly SnapshotHolder _snapshot = new("ngrok");
     private readonly Channel<bool> _refresh = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ILogger _logger = loggers.CreateLogger<NgrokTunnelProvider>();
     private ProcessSupervisor? _supervisor;
     private volatile string? _lastError;
     private volatile string? _version;
 
-    public ProviderSnapshot Current => _snapshot.Current;
-
-    public event Action? Changed
-    {
-        add => _snapshot.Changed += value;
-        remove => _snapshot.Changed -= value;
-    }
-
     private NgrokSettings Settings => options.Value.Ngrok;
 
-    public async Task RunAsync(CancellationToken ct)
+    public override async Task RunAsync(CancellationToken ct)
     {
         Uri apiAddress;
         try
@@ -67,7 +58,7 @@ internal sealed partial class NgrokTunnelProvider(
         supervisor.LineReceived += OnLine;
         supervisor.StateChanged += OnStateChanged;
         await Task.WhenAll(supervisor.RunAsync(ct), PollAsync(api, ct));
-        _snapshot.Set(new ProviderSnapshot([], Report("stopped")));
+        Snapshot.Set(new ProviderSnapshot([], Report("stopped")));
     }
 
     private Uri ResolveApiAddress()
@@ -132,7 +123,7 @@ internal sealed partial class NgrokTunnelProvider(
         while (!ct.IsCancellationRequested)
         {
             var snapshot = await ReadAsync(api, ct);
-            _snapshot.Set(snapshot);
+            Snapshot.Set(snapshot);
 
             // Right after a start the API answers before the tunnels are up: look again soon.
             var wait = snapshot.Provider.State is "running" && snapshot.Tunnels.Count > 0 ? Settings.PollInterval : FastPoll;
@@ -203,7 +194,7 @@ internal sealed partial class NgrokTunnelProvider(
     private void SetError(string what, string message)
     {
         LogConfigError(what, message);
-        _snapshot.Set(new ProviderSnapshot([], new ProviderReport { Kind = "ngrok", State = "error", Error = message }));
+        Snapshot.Set(new ProviderSnapshot([], new ProviderReport { Kind = "ngrok", State = "error", Error = message }));
     }
 
     private static async Task WaitForeverAsync(CancellationToken ct)

@@ -11,22 +11,13 @@ namespace Fleet.Agent.Tunnels;
 /// The classic alternative for people with a server of their own: a supervised <c>ssh -N -R</c> that exits (and is
 /// restarted with backoff) as soon as the forward fails or the relay stops answering keep-alives.
 /// </summary>
-internal sealed class ReverseSshTunnelProvider(IOptions<AgentOptions> options, TimeProvider clock, ILoggerFactory loggers) : ITunnelProvider
+internal sealed class ReverseSshTunnelProvider(IOptions<AgentOptions> options, TimeProvider clock, ILoggerFactory loggers) : TunnelProviderBase("reverse-ssh")
 {
-    private readonly SnapshotHolder _snapshot = new("reverse-ssh");
     private ProcessSupervisor? _supervisor;
-
-    public ProviderSnapshot Current => _snapshot.Current;
-
-    public event Action? Changed
-    {
-        add => _snapshot.Changed += value;
-        remove => _snapshot.Changed -= value;
-    }
 
     private ReverseSshSettings Settings => options.Value.ReverseSsh;
 
-    public async Task RunAsync(CancellationToken ct)
+    public override async Task RunAsync(CancellationToken ct)
     {
         using var log = new RotatingLogFile(Path.Combine(options.Value.LogDirectory, "ssh.log"));
         await using var supervisor = new ProcessSupervisor(
@@ -66,7 +57,7 @@ internal sealed class ReverseSshTunnelProvider(IOptions<AgentOptions> options, T
         IReadOnlyList<TunnelReport> tunnels = running
             ? [new TunnelReport { Name = Settings.TunnelName, Url = url, Proto = new Uri(url).Scheme, Upstream = $"localhost:{Settings.LocalPort}" }]
             : [];
-        _snapshot.Set(new ProviderSnapshot(tunnels, new ProviderReport
+        Snapshot.Set(new ProviderSnapshot(tunnels, new ProviderReport
         {
             Kind = "reverse-ssh",
             State = state.ToString().ToLowerInvariant(),
