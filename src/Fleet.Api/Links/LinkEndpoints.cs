@@ -38,7 +38,7 @@ public static partial class LinkEndpoints
             .WithName("OpenDetector")
             .WithSummary("Permanent link: redirect to the detector's current https (else http) URL")
             .WithDescription("302 to the current URL (`Cache-Control: no-store`). 503 with `Retry-After` (the detector's " +
-                "heartbeat) and `lastSeenAt`/`status` extensions when the detector is not online or has no usable web URL.");
+                "heartbeat) and `lastSeenAt`/`detectorStatus` extensions when the detector is not online or has no usable web URL.");
 
         group.MapGet("/{id}/{tunnel}", OpenTunnelAsync)
             .Produces(StatusCodes.Status302Found)
@@ -149,7 +149,8 @@ public static partial class LinkEndpoints
             detail: detail,
             extensions: new Dictionary<string, object?>
             {
-                ["status"] = detector.Status,
+                // Not "status": RFC 9457 reserves that member for the HTTP status code.
+                ["detectorStatus"] = detector.Status,
                 ["lastSeenAt"] = detector.LastSeenAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
             });
     }
