@@ -1,7 +1,9 @@
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.Detectors;
+using Fleet.Api.History;
 using Fleet.Api.Ingest;
+using Fleet.Api.Links;
 using Fleet.Api.Mqtt;
 using Fleet.Api.Startup;
 
@@ -12,11 +14,14 @@ builder.AddFleetData();
 builder.AddFleetAuth();
 builder.AddFleetMqtt();
 builder.AddFleetIngest();
+builder.AddFleetHistory();
 
 var app = builder.Build();
 
 app.UseFleetHttp();
 app.MapDetectorEndpoints();
+app.MapHistoryEndpoints();
+app.MapLinkEndpoints();
 
 await app.PrepareFleetAsync();
 app.PrintBannerWhenStarted();

@@ -3,9 +3,11 @@ using Fleet.Api.Data;
 using Fleet.Api.Ingest;
 using Fleet.Domain.Messages;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Fleet.Api.Tests.Support;
 
@@ -51,6 +53,11 @@ public sealed class FleetApiFactory(FleetApiSettings settings) : WebApplicationF
         foreach (var (key, value) in values)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (settings.Clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.RemoveAll<TimeProvider>().AddSingleton(clock));
         }
     }
 

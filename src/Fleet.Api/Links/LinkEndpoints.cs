@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Fleet.Api.Auth;
+using Fleet.Api.Data;
+using Fleet.Api.Ingest;
+using Fleet.Domain.Identity;
+using Fleet.Domain.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.Api.Links;
+
+/// <summary>
+/// Permanent links: <c>/d/{id}</c> always leads to wherever the detector can be reached right now. The URL is
+/// checked against the URL rules again on every request, so a URL stored before an allow-list was configured is
+/// never redirected to.
+/// </summary>
+public static partial class LinkEndpoints
+{
+    public const int DefaultRetryAfterSeconds = 60;
+    public const string DefaultSshUser = "pi";
+
+    public static IEndpointRouteBuilder MapLinkEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/d")
+            .WithTags("Links")
+            .RequireAuthorization(Roles.ReaderPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapGet("/{id}", OpenDefaultAsync)
+            .Produces(StatusCodes.Status302Found)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithName("OpenDetector")
+            .WithSummary("Permanent link: redirect to the detector's current https (else http) URL")
+            .WithDescription("302 to the current URL (`Cache-Control: no-store`). 503 with `Retry-After` (the detector's " +
+                "heartbeat) and `lastSeenAt`/`detectorStatus` extensions when the detector is not online or has no usable web URL.");
+
+        group.MapGet("/{id}/{tunnel}", OpenTunnelAsync)
+            .Produces(StatusCodes.Status302Found)
+            .Produces<TcpLink>(StatusCodes.Status200OK, "application/json", "text/plain")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithName("OpenDetectorTunnel")
+            .WithSummary("Permanent link to one named tunnel: a redirect, or host, port and ssh command for tcp/ssh")
+            .WithDescription("For an http(s) tunnel a 302 like `/d/{id}`. For a tcp or ssh tunnel 200 with host, port and a " +
+                "ready `ssh` command (`user` query, default `pi`), or just the command as text/plain when Accept prefers it.");
+
+        return app;
+    }
+
+    internal static Task<Results<RedirectHttpResult, Ok<TcpLink>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> OpenDefaultAsync(
+        string id, HttpContext http, FleetDbContext db, IOptions<IngestOptions> options, CancellationToken ct) =>
+        OpenAsync(id, null, null, http, db, options.Value, ct);
+
+    internal static Task<Results<RedirectHttpResult, Ok<TcpLink>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> OpenTunnelAsync(
+        string id, string tunnel, [FromQuery] string? user, HttpContext http, FleetDbContext db, IOptions<IngestOptions> options, CancellationToken ct) =>
+        OpenAsync(id, tunnel, user, http, db, options.Value, ct);
+
+    private static async Task<Results<RedirectHttpResult, Ok<TcpLink>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> OpenAsync(
+        string id, string? tunnelName, string? user, HttpContext http, FleetDbContext db, IngestOptions options, CancellationToken ct)
+    {
+        // Where the detector is changes at any moment: no cache may keep an answer.
+        http.Response.Headers.CacheControl = "no-store";
+        var errors = new Dictionary<string, string[]>();
+        if (DetectorId.Validate(id) is { } idError)
+        {
+            errors["id"] = [idError];
+        }
+
+        if (user is not null && !UserRegex().IsMatch(user))
+        {
+            errors["user"] = [$"user must match {UserRegex()}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var detector = await db.Detectors.AsNoTracking().Include(d => d.Tunnels).SingleOrDefaultAsync(d => d.Id == id, ct);
+        if (detector is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Detector not found", detail: $"No detector with id '{id}' is known.");
+        }
+
+        TunnelRecord? tunnel;
+        if (tunnelName is null)
+        {
+            tunnel = PickWebTunnel(detector.Tunnels);
+        }
+        else
+        {
+            tunnel = detector.Tunnels.FirstOrDefault(t => t.Name == tunnelName);
+            if (tunnel is null)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Tunnel not found",
+                    detail: $"Detector '{id}' has no tunnel named '{Printable(tunnelName)}'.");
+            }
+        }
+
+        if (detector.Status != "online")
+        {
+            return Unavailable(http, detector, $"Detector '{id}' is {detector.Status}.");
+        }
+
+        var policy = new UrlPolicy(options.AllowedHostSuffixes);
+        if (tunnel is null || UrlRules.Validate(tunnel.Url, policy) is not null || !Uri.TryCreate(tunnel.Url, UriKind.Absolute, out var uri))
+        {
+            return Unavailable(http, detector, tunnelName is null
+                ? $"Detector '{id}' has no usable https or http URL right now."
+                : $"Tunnel '{Printable(tunnelName)}' of detector '{id}' has no usable URL right now.");
+        }
+
+        if (uri.Scheme is "https" or "http")
+        {
+            return TypedResults.Redirect(tunnel.Url);
+        }
+
+        var host = uri.IdnHost.Trim('[', ']');
+        var ssh = string.Create(CultureInfo.InvariantCulture, $"ssh -p {uri.Port} {user ?? DefaultSshUser}@{host}");
+        return AcceptPreference.PrefersPlainText(http.Request)
+            ? TypedResults.Text(ssh + "\n", "text/plain", System.Text.Encoding.UTF8)
+            : TypedResults.Ok(new TcpLink(tunnel.Name, tunnel.Url, host, uri.Port, ssh));
+    }
+
+    /// <summary>The first https tunnel by name, else the first http one: what a browser can open.</summary>
+    private static TunnelRecord? PickWebTunnel(IEnumerable<TunnelRecord> tunnels)
+    {
+        var ordered = tunnels.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        return ordered.FirstOrDefault(t => HasScheme(t, "https")) ?? ordered.FirstOrDefault(t => HasScheme(t, "http"));
+    }
+
+    private static bool HasScheme(TunnelRecord tunnel, string scheme) =>
+        tunnel.Url.StartsWith(scheme + "://", StringComparison.OrdinalIgnoreCase);
+
+    private static ProblemHttpResult Unavailable(HttpContext http, DetectorRecord detector, string detail)
+    {
+        var retryAfter = detector.HeartbeatSeconds is { } seconds and > 0 ? seconds : DefaultRetryAfterSeconds;
+        http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Detector not reachable",
+            detail: detail,
+            extensions: new Dictionary<string, object?>
+            {
+                // Not "status": RFC 9457 reserves that member for the HTTP status code.
+                ["detectorStatus"] = detector.Status,
+                ["lastSeenAt"] = detector.LastSeenAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
+            });
+    }
+
+    private static string Printable(string value) =>
+        new([.. value.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
+
+    [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$")]
+    private static partial Regex UserRegex();
+}

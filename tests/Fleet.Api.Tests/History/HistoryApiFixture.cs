@@ -1,0 +1,23 @@
+using Fleet.Api.Tests.Infrastructure;
+using Fleet.Api.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Fleet.Api.Tests.History;
+
+/// <summary>One API on its own PostgreSQL database whose clock is a <see cref="FakeTimeProvider"/> the tests move.</summary>
+public sealed class HistoryApiFixture : IAsyncLifetime
+{
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero));
+
+    public FleetApiFactory Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var postgres = await PostgresServer.GetAsync();
+        var connectionString = await postgres.CreateDatabaseAsync("history");
+        Api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded()) { Clock = Clock });
+        _ = Api.Server;
+    }
+
+    public async Task DisposeAsync() => await Api.DisposeAsync();
+}
