@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
+using Fleet.Api.Paging;
 using Fleet.Domain.Identity;
 using Fleet.Domain.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -129,7 +130,7 @@ public static class DetectorEndpoints
         if (rows.Count > query.Limit)
         {
             rows.RemoveAt(rows.Count - 1);
-            http.Response.Headers.Link = $"<{NextPageUrl(http.Request, rows[^1].Id)}>; rel=\"next\"";
+            PageLinks.SetNext(http.Response, Cursor.Encode(rows[^1].Id));
         }
 
         return TypedResults.Ok(rows.Select(r => r.ToView()).ToList());
@@ -145,14 +146,5 @@ public static class DetectorEndpoints
 
         var detector = await db.Detectors.AsNoTracking().Include(d => d.Tunnels).SingleOrDefaultAsync(d => d.Id == id, ct);
         return detector is null ? NotFound(id) : TypedResults.Ok(detector.ToView());
-    }
-
-    private static string NextPageUrl(HttpRequest request, string lastId)
-    {
-        var query = request.Query
-            .Where(p => p.Key != "after")
-            .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)))
-            .Append(new KeyValuePair<string, string?>("after", Cursor.Encode(lastId)));
-        return request.PathBase + request.Path + QueryString.Create(query);
     }
 }

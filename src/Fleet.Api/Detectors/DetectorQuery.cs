@@ -1,3 +1,4 @@
+using Fleet.Api.Paging;
 using Fleet.Domain.Messages;
 
 namespace Fleet.Api.Detectors;

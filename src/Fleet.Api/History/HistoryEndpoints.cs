@@ -1,3 +1,4 @@
+using Fleet.Api.Paging;
 using System.Text.Json.Nodes;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;

@@ -1,5 +1,5 @@
+using Fleet.Api.Paging;
 using System.Globalization;
-using Fleet.Api.Detectors;
 using Fleet.Domain.Messages;
 
 namespace Fleet.Api.History;

@@ -1,8 +1,8 @@
-namespace Fleet.Api.History;
+namespace Fleet.Api.Paging;
 
 /// <summary>
 /// The <c>Link: &lt;…&gt;; rel="next"</c> header of a keyset-paged list: the same path and query with <c>after</c>
-/// replaced by the next cursor. Shared helper; <c>GET /detectors</c> builds the same URL.
+/// replaced by the next cursor. Shared by every paged list.
 /// </summary>
 internal static class PageLinks
 {

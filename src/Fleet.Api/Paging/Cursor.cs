@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using Fleet.Domain.Identity;
 
-namespace Fleet.Api.Detectors;
+namespace Fleet.Api.Paging;
 
 /// <summary>An opaque keyset cursor: the last id of the previous page, base64url-encoded.</summary>
 internal static class Cursor
