@@ -3,6 +3,7 @@ using Fleet.Api.Data;
 using Fleet.Api.Detectors;
 using Fleet.Api.Ingest;
 using Fleet.Api.Mqtt;
+using Fleet.Api.PresenceSweep;
 using Fleet.Api.Startup;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +13,7 @@ builder.AddFleetData();
 builder.AddFleetAuth();
 builder.AddFleetMqtt();
 builder.AddFleetIngest();
+builder.AddFleetPresence();
 
 var app = builder.Build();
 
