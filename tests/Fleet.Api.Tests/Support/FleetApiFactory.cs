@@ -3,6 +3,7 @@ using Fleet.Api.Data;
 using Fleet.Api.Ingest;
 using Fleet.Domain.Messages;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,11 @@ public sealed class FleetApiFactory(FleetApiSettings settings) : WebApplicationF
         foreach (var (key, value) in values)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (settings.Clock is { } clock)
+        {
+            builder.ConfigureTestServices(s => s.AddSingleton(clock));
         }
     }
 

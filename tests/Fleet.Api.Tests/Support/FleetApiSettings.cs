@@ -6,6 +6,9 @@ public sealed record FleetApiSettings(string ConnectionString, BrokerSettings Br
     public string Provider { get; init; } = "Postgres";
 
     public IReadOnlyDictionary<string, string?> Extra { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Replaces the API's TimeProvider (e.g. a FakeTimeProvider), for tests of time-driven behaviour.</summary>
+    public TimeProvider? Clock { get; init; }
 }
 
 /// <summary>Embedded: the API's own broker on <see cref="Port"/>. External: a Mosquitto the test started.</summary>
