@@ -5,6 +5,7 @@ using Fleet.Api.History;
 using Fleet.Api.Ingest;
 using Fleet.Api.Links;
 using Fleet.Api.Mqtt;
+using Fleet.Api.PresenceSweep;
 using Fleet.Api.Startup;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.AddFleetAuth();
 builder.AddFleetMqtt();
 builder.AddFleetIngest();
 builder.AddFleetHistory();
+builder.AddFleetPresence();
 
 var app = builder.Build();
 

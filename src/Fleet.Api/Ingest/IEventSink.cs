@@ -2,8 +2,12 @@ using Fleet.Domain.Messages;
 
 namespace Fleet.Api.Ingest;
 
-/// <summary>Where committed events go after the database (MQTT event topics, live streams).</summary>
+/// <summary>
+/// Where a committed change goes after the database (MQTT registry and event topics, live streams). Called once
+/// per applied change of one detector, with the events it caused (possibly none: a heartbeat still moves the view).
+/// Must not block: the caller is the ingest consumer.
+/// </summary>
 public interface IEventSink
 {
-    ValueTask PublishAsync(IReadOnlyList<FleetEvent> events, CancellationToken ct);
+    ValueTask PublishAsync(string detectorId, IReadOnlyList<FleetEvent> events, CancellationToken ct);
 }

@@ -1,3 +1,5 @@
+using Fleet.Api.Monitoring;
+
 namespace Fleet.Api.Ingest;
 
 public static class IngestExtensions
@@ -11,7 +13,11 @@ public static class IngestExtensions
         builder.Services.AddSingleton<IngestQueue>();
         builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.AddSingleton<RejectionLog>();
-        builder.Services.AddSingleton<IEventSink, NoEventSink>();
+
+        // Committed changes go to fleet/v1/events/{id} and fleet/v1/registry/{id} without holding up the ingest.
+        builder.Services.AddSingleton<MonitoringPublisher>();
+        builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<MonitoringPublisher>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MonitoringPublisher>());
         builder.Services.AddScoped<IngestWriter>();
         builder.Services.AddHostedService<IngestService>();
         return builder;

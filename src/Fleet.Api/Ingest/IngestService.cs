@@ -54,7 +54,7 @@ internal sealed partial class IngestService(
             if (outcome.Applied)
             {
                 metrics.Applied(kind);
-                await events.PublishAsync(outcome.Events, ct);
+                await events.PublishAsync(item.DetectorId!, outcome.Events, ct);
             }
             else
             {

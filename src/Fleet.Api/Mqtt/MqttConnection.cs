@@ -12,6 +12,9 @@ namespace Fleet.Api.Mqtt;
 /// The API's one long-lived MQTT client. A ping/reconnect loop keeps it connected (MQTTnet 5 has no managed
 /// client); the session is durable (fixed client id, clean start off, a session expiry) so unacknowledged
 /// messages survive an API restart, and subscriptions are renewed whenever the broker has no session for us.
+/// The API's own presence is retained on <c>fleet/v1/api/status</c>: <c>online</c> after every connect,
+/// <c>offline</c> on a clean stop, and <c>offline</c> as the will when the connection dies. After a connect without
+/// a session it asks every agent to republish on <c>fleet/v1/control/resync</c>, since messages may have been lost.
 /// </summary>
 internal sealed partial class MqttConnection : BackgroundService
 {
@@ -47,6 +50,9 @@ internal sealed partial class MqttConnection : BackgroundService
     public bool IsConnected => _client.IsConnected;
 
     public long Reconnects { get; private set; }
+
+    /// <summary>When the current (or last) connection was established, on the API's clock.</summary>
+    public DateTimeOffset? ConnectedAt { get; private set; }
 
     public Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken ct) =>
         _client.PublishAsync(message, ct);
@@ -99,6 +105,8 @@ internal sealed partial class MqttConnection : BackgroundService
         {
             try
             {
+                // A clean disconnect suppresses the will, so the API says it is going itself.
+                await PublishApiStatusAsync(OfflineState, cancellationToken);
                 await _client.DisconnectAsync(
                     new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(),
                     cancellationToken);
@@ -129,7 +137,11 @@ internal sealed partial class MqttConnection : BackgroundService
             .WithSessionExpiryInterval((uint)options.SessionExpiry.TotalSeconds)
             .WithKeepAlivePeriod(options.KeepAlive)
             .WithTimeout(options.ConnectTimeout)
-            .WithReceiveMaximum((ushort)_queue.Capacity);
+            .WithReceiveMaximum((ushort)_queue.Capacity)
+            .WithWillTopic(FleetTopics.ApiStatus)
+            .WithWillPayload(ApiStatusPayload(OfflineState))
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
         if (options.UseTls)
         {
             builder = builder.WithTlsOptions(tls => tls.UseTls());
@@ -143,12 +155,14 @@ internal sealed partial class MqttConnection : BackgroundService
         }
 
         Reconnects++;
+        ConnectedAt = _clock.GetUtcNow();
         LogConnected(options.Host, options.Port, result.IsSessionPresent);
         if (!result.IsSessionPresent)
         {
             await SubscribeAsync(ct);
         }
 
+        await AnnounceAsync(result.IsSessionPresent, ct);
         return true;
     }
 

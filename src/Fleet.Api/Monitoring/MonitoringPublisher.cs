@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Fleet.Api.Data;
+using Fleet.Api.Detectors;
+using Fleet.Api.Ingest;
+using Fleet.Api.Mqtt;
+using Fleet.Domain.Messages;
+using Fleet.Domain.Topics;
+using Microsoft.EntityFrameworkCore;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Fleet.Api.Monitoring;
+
+/// <summary>
+/// Publishes committed changes for monitoring tools: every event to <c>fleet/v1/events/{id}</c> (QoS 1, not
+/// retained) and then the detector's current view, read back from the database, to <c>fleet/v1/registry/{id}</c>
+/// (QoS 1, retained). The ingest only drops the change into a bounded queue and never waits for the broker; when
+/// the queue is full the oldest change is dropped. A failed publish (broker down) is logged at most once per
+/// interval and skipped: the registry topic is brought up to date by the detector's next change.
+/// </summary>
+internal sealed partial class MonitoringPublisher(
+    MqttConnection mqtt,
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    ILogger<MonitoringPublisher> logger) : BackgroundService, IEventSink
+{
+    public const int Capacity = 4096;
+
+    private static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(10);
+
+    private readonly Channel<MonitoringChange> _changes = Channel.CreateBounded<MonitoringChange>(
+        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
+
+    private DateTimeOffset _lastFailureLogged = DateTimeOffset.MinValue;
+    private int _suppressedFailures;
+
+    /// <summary>Publishes that failed (broker unreachable, refused, timed out) since the start.</summary>
+    public long FailedTotal { get; private set; }
+
+    public ValueTask PublishAsync(string detectorId, IReadOnlyList<FleetEvent> events, CancellationToken ct)
+    {
+        // DropOldest: TryWrite always succeeds, so the caller never waits for the broker.
+        _changes.Writer.TryWrite(new MonitoringChange(detectorId, events));
+        return ValueTask.CompletedTask;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var change in _changes.Reader.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    await PublishChangeAsync(change, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    ReportFailure(change.DetectorId, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Changes still queued are not published; the registry catches up with the next change.
+        }
+    }
+
+    private async Task PublishChangeAsync(MonitoringChange change, CancellationToken ct)
+    {
+        foreach (var fleetEvent in change.Events)
+        {
+            var payload = JsonSerializer.SerializeToUtf8Bytes(fleetEvent, FleetJsonContext.Default.FleetEvent);
+            await PublishAsync(FleetTopics.Events(change.DetectorId), payload, retain: false, ct);
+        }
+
+        DetectorView? view;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FleetDbContext>();
+            var record = await db.Detectors.AsNoTracking().Include(d => d.Tunnels)
+                .SingleOrDefaultAsync(d => d.Id == change.DetectorId, ct);
+            view = record?.ToView();
+        }
+
+        if (view is not null)
+        {
+            var payload = JsonSerializer.SerializeToUtf8Bytes(view, FleetJsonContext.Default.DetectorView);
+            await PublishAsync(FleetTopics.Registry(change.DetectorId), payload, retain: true, ct);
+        }
+    }
+
+    private async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken ct)
+    {
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithContentType("application/json")
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag(retain)
+            .Build();
+        var result = await mqtt.PublishAsync(message, ct);
+        if (!result.IsSuccess && result.ReasonCode != MqttClientPublishReasonCode.NoMatchingSubscribers)
+        {
+            throw new InvalidOperationException($"the broker refused the publish to {topic}: {result.ReasonCode}");
+        }
+    }
+
+    private void ReportFailure(string detectorId, Exception ex)
+    {
+        FailedTotal++;
+        var now = clock.GetUtcNow();
+        if (now - _lastFailureLogged < FailureLogInterval)
+        {
+            _suppressedFailures++;
+            return;
+        }
+
+        LogPublishFailed(detectorId, ex.GetType().Name, ex.Message, _suppressedFailures);
+        _lastFailureLogged = now;
+        _suppressedFailures = 0;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the change of {DetectorId} to the monitoring topics failed: {Error}: {Message} ({Suppressed} more failures were not logged)")]
+    private partial void LogPublishFailed(string detectorId, string error, string message, int suppressed);
+}

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Fleet.Api.Auth;
+using Fleet.Api.Ingest;
+using Fleet.Api.Monitoring;
+using Fleet.Api.Tests.Infrastructure;
+using Fleet.Api.Tests.Support;
+using Fleet.Domain.Messages;
+using Fleet.Domain.Topics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fleet.Api.Tests.Monitoring;
+
+/// <summary>What monitoring tools see on a real Mosquitto: registry, events, the API's presence and resync.</summary>
+public sealed class MonitoringTopicsTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    private MosquittoBroker _mosquitto = null!;
+    private string _connectionString = null!;
+    private FleetApiFactory _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        var postgres = await PostgresServer.GetAsync();
+        _connectionString = await postgres.CreateDatabaseAsync("monitoring");
+        _mosquitto = await MosquittoBroker.StartAsync();
+        _api = await StartApiAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        await _mosquitto.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Registry_AfterDetectorPublishes_IsRetainedWithItsView()
+    {
+        var id = Messages.NewId("r");
+        await using var detector = await ConnectDetectorAsync(id);
+
+        await detector.PublishAsync(FleetTopics.State(id), Messages.Json(Messages.State(id, 5, 3)));
+
+        var line = Assert.Single(await SubscribeAsMonitorAsync(FleetTopics.Registry(id), 1));
+        Assert.StartsWith(FleetTopics.Registry(id) + " ", line, StringComparison.Ordinal);
+        var view = JsonSerializer.Deserialize(line[(FleetTopics.Registry(id).Length + 1)..], FleetJsonContext.Default.DetectorView)!;
+        Assert.Equal(id, view.Id);
+        Assert.Equal(Presence.Online, view.Status);
+        Assert.Equal((5L, 3L), (view.Epoch, view.Seq));
+        Assert.Equal("https://ab12cd34.ngrok-free.app", Assert.Single(view.Tunnels).Url);
+    }
+
+    [Fact]
+    public async Task Events_AfterDetectorPublishes_ArriveOnItsEventsTopic()
+    {
+        var id = Messages.NewId("e");
+        await using var detector = await ConnectDetectorAsync(id);
+        var subscriber = SubscribeAsMonitorAsync(FleetTopics.Events(id), 1);
+
+        // mosquitto_sub's subscription is not observable: keep changing the URL until it has seen an event.
+        for (var seq = 0; !subscriber.IsCompleted && seq < 100; seq++)
+        {
+            await detector.PublishAsync(FleetTopics.State(id), Messages.Json(Messages.State(id, 1, seq, $"https://u{seq}.ngrok-free.app")));
+            await Task.WhenAny(subscriber, Task.Delay(200));
+        }
+
+        var line = Assert.Single(await subscriber);
+        Assert.StartsWith(FleetTopics.Events(id) + " ", line, StringComparison.Ordinal);
+        var fleetEvent = JsonSerializer.Deserialize(line[(FleetTopics.Events(id).Length + 1)..], FleetJsonContext.Default.FleetEvent)!;
+        Assert.Equal(id, fleetEvent.DetectorId);
+        Assert.Contains(fleetEvent.Type, new[] { EventTypes.Registered, EventTypes.TunnelAdded, EventTypes.UrlChanged });
+    }
+
+    [Fact]
+    public async Task ApiStatus_WhileRunning_IsOnline_AfterCleanStop_IsOffline()
+    {
+        Assert.Equal($"{FleetTopics.ApiStatus} {{\"state\":\"online\"}}", Assert.Single(await SubscribeAsMonitorAsync(FleetTopics.ApiStatus, 1)));
+
+        await _api.DisposeAsync();
+
+        Assert.Equal($"{FleetTopics.ApiStatus} {{\"state\":\"offline\"}}", Assert.Single(await SubscribeAsMonitorAsync(FleetTopics.ApiStatus, 1)));
+        _api = await StartApiAsync();
+    }
+
+    [Fact]
+    public async Task Resync_ApiConnectingWithoutSession_SendsEmptyObjectToAgents()
+    {
+        var id = Messages.NewId("s");
+        await using var detector = await ConnectDetectorAsync(id);
+        await detector.SubscribeAsync(FleetTopics.ControlResync);
+
+        await using var second = await StartApiAsync();
+
+        var (_, payload) = await detector.WaitForMessageAsync((t, _) => t == FleetTopics.ControlResync, Wait);
+        Assert.Equal("{}", payload);
+    }
+
+    [Fact]
+    public async Task Sink_WhileBrokerIsDown_NeitherBlocksNorThrows_AndCountsTheFailure()
+    {
+        var publisher = _api.Services.GetRequiredService<MonitoringPublisher>();
+        var sink = _api.Services.GetRequiredService<IEventSink>();
+        await _mosquitto.StopAsync();
+        await Eventually.TrueAsync(() => Task.FromResult(!_api.MqttConnected), "the API noticed the broker is gone");
+        var failedBefore = publisher.FailedTotal;
+
+        var publish = sink.PublishAsync("pi-down", [new FleetEvent { Type = EventTypes.Lost, DetectorId = "pi-down", At = DateTimeOffset.UtcNow }], CancellationToken.None);
+
+        Assert.True(publish.IsCompletedSuccessfully);
+        await Eventually.TrueAsync(() => Task.FromResult(publisher.FailedTotal > failedBefore), "the failed publish is counted");
+    }
+
+    private async Task<FleetApiFactory> StartApiAsync()
+    {
+        var api = new FleetApiFactory(new FleetApiSettings(_connectionString, BrokerSettings.ForMosquitto(_mosquitto)));
+        _ = api.Server;
+        await Eventually.TrueAsync(() => Task.FromResult(api.MqttConnected), "the API connected to Mosquitto");
+        return api;
+    }
+
+    private async Task<MqttTestClient> ConnectDetectorAsync(string id)
+    {
+        var password = SecretHash.NewSecret();
+        await _mosquitto.AddUserAsync(id, password);
+        return await MqttTestClient.ConnectAsync(_mosquitto.Host, _mosquitto.Port, id, password);
+    }
+
+    private Task<IReadOnlyList<string>> SubscribeAsMonitorAsync(string filter, int count) =>
+        MosquittoCli.SubscribeAsync(_mosquitto.Host, _mosquitto.Port, "monitor", _mosquitto.MonitorPassword, filter, count, Wait);
+}
