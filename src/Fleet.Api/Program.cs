@@ -4,6 +4,7 @@ using Fleet.Api.Detectors;
 using Fleet.Api.History;
 using Fleet.Api.Ingest;
 using Fleet.Api.Links;
+using Fleet.Api.Metrics;
 using Fleet.Api.Mqtt;
 using Fleet.Api.PresenceSweep;
 using Fleet.Api.Startup;
@@ -17,6 +18,7 @@ builder.AddFleetMqtt();
 builder.AddFleetIngest();
 builder.AddFleetHistory();
 builder.AddFleetPresence();
+builder.AddFleetMetrics();
 
 var app = builder.Build();
 
@@ -24,6 +26,7 @@ app.UseFleetHttp();
 app.MapDetectorEndpoints();
 app.MapHistoryEndpoints();
 app.MapLinkEndpoints();
+app.MapFleetMetrics();
 
 await app.PrepareFleetAsync();
 app.PrintBannerWhenStarted();

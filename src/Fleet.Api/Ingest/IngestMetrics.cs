@@ -2,16 +2,22 @@ using System.Diagnostics.Metrics;
 
 namespace Fleet.Api.Ingest;
 
-/// <summary>Ingest counters (exported by OpenTelemetry): applied, stale, rejected by reason, retried writes.</summary>
+/// <summary>
+/// Ingest instruments (exported by OpenTelemetry): applied, stale, rejected by reason, ignored, retried writes, and
+/// the lag from MQTT receive to database commit.
+/// </summary>
 public sealed class IngestMetrics
 {
     public const string MeterName = "Fleet.Api.Ingest";
+
+    private static readonly double[] LagBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
     private readonly Counter<long> _applied;
     private readonly Counter<long> _stale;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _ignored;
+    private readonly Histogram<double> _lag;
     private long _ignoredTotal;
     private long _appliedTotal;
     private long _staleTotal;
@@ -25,6 +31,12 @@ public sealed class IngestMetrics
         _rejected = meter.CreateCounter<long>("fleet.ingest.rejected", description: "Invalid messages, by reason.");
         _ignored = meter.CreateCounter<long>("fleet.ingest.ignored", description: "Zero-byte retained messages (a retained topic cleared); they never delete stored data.");
         _retries = meter.CreateCounter<long>("fleet.ingest.write_retries", description: "Database writes retried after a failure.");
+        _lag = meter.CreateHistogram(
+            "fleet.ingest.lag",
+            unit: "s",
+            description: "Time from receiving a message from the broker to committing it (applied or stale), by kind.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
     }
 
     public long AppliedTotal => Interlocked.Read(ref _appliedTotal);
@@ -66,4 +78,8 @@ public sealed class IngestMetrics
         RetriesTotal++;
         _retries.Add(1);
     }
+
+    /// <summary>A received message was written (applied or stale) <paramref name="elapsed"/> after it arrived.</summary>
+    public void Committed(string kind, TimeSpan elapsed) =>
+        _lag.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("kind", kind));
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Retry;
 using Microsoft.Extensions.Options;
@@ -51,6 +52,11 @@ internal sealed partial class IngestService(
         {
             var outcome = await WriteWithRetryAsync(item, ct);
             var kind = item.State is not null ? "state" : "status";
+            if (item.Delivery is not null)
+            {
+                metrics.Committed(kind, Stopwatch.GetElapsedTime(item.ReceivedAt));
+            }
+
             if (outcome.Applied)
             {
                 metrics.Applied(kind);

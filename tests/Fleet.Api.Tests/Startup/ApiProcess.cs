@@ -39,7 +39,7 @@ internal sealed class ApiProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static ApiProcess Start(string environment)
+    public static ApiProcess Start(string environment, params string[] extraArguments)
     {
         var contentRoot = Directory.CreateTempSubdirectory("fleet-api-process-").FullName;
         var httpPort = Infrastructure.FreePort.Next();
@@ -56,6 +56,11 @@ internal sealed class ApiProcess : IAsyncDisposable
         start.ArgumentList.Add($"http://127.0.0.1:{httpPort}");
         start.ArgumentList.Add($"--Mqtt:Embedded:Port={mqttPort}");
         start.ArgumentList.Add("--Mqtt:Embedded:BindAddress=127.0.0.1");
+        foreach (var argument in extraArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         start.Environment["DOTNET_ENVIRONMENT"] = environment;
 
