@@ -38,6 +38,8 @@ public static class DetectorEndpoints
             .WithSummary("Change operator metadata: name, tags, notes, location (admin)")
             .WithDescription("A JSON merge patch: present fields replace, null clears, absent fields stay.");
 
+        group.MapDecommission();
+
         return app;
     }
 

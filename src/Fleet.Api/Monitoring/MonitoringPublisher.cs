@@ -93,6 +93,12 @@ internal sealed partial class MonitoringPublisher(
             var payload = JsonSerializer.SerializeToUtf8Bytes(view, FleetJsonContext.Default.DetectorView);
             await PublishAsync(FleetTopics.Registry(change.DetectorId), payload, retain: true, ct);
         }
+        else
+        {
+            // Decommissioning (DELETE /detectors/{id}): no view, so no retained registry. Published from this queue, the
+            // clear comes after any registry payload of an earlier change, even one read just before the delete.
+            await PublishAsync(FleetTopics.Registry(change.DetectorId), [], retain: true, ct);
+        }
     }
 
     private async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken ct)

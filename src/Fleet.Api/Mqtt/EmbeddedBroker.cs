@@ -22,6 +22,8 @@ internal sealed partial class EmbeddedBroker(
     ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
 {
     private const string RoleItem = "fleet.role";
+    private const string UserItem = "fleet.user";
+    private const string RevokedItem = "fleet.revoked";
     private MqttServer? _server;
 
     public int Port => options.Value.Embedded.Port;
@@ -89,6 +91,8 @@ internal sealed partial class EmbeddedBroker(
         }
 
         e.SessionItems[RoleItem] = role.Value;
+        e.SessionItems[UserItem] = e.UserName ?? string.Empty;
+        e.SessionItems.Remove(RevokedItem);
     }
 
     private async Task<BrokerRole?> AuthenticateAsync(string username, string password, CancellationToken ct)
@@ -132,7 +136,10 @@ internal sealed partial class EmbeddedBroker(
             return Task.CompletedTask;
         }
 
-        if (!TopicAcl.CanPublish(role, e.UserName ?? string.Empty, e.ApplicationMessage.Topic))
+        // A session whose credential was revoked (decommissioned) publishes nothing more, not even its will: the will
+        // would re-create the retained status that the decommissioning just cleared.
+        var revoked = e.SessionItems.Contains(RevokedItem);
+        if (revoked || !TopicAcl.CanPublish(role, e.UserName ?? string.Empty, e.ApplicationMessage.Topic, (int)e.ApplicationMessage.Payload.Length))
         {
             e.ProcessPublish = false;
             e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;

@@ -25,6 +25,7 @@ public static class MqttExtensions
 
         builder.Services.AddSingleton<MqttConnection>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttConnection>());
+        builder.Services.AddSingleton<RetiredDetectorBroker>();
         builder.Services.AddHealthChecks().AddCheck<MqttHealthCheck>("mqtt", tags: ["ready"]);
         return builder;
     }

@@ -19,6 +19,25 @@ public static class TopicAcl
         _ => false,
     };
 
+    /// <summary>
+    /// <see cref="CanPublish(BrokerRole, string, string)"/> plus the one payload-dependent rule: the API may publish a
+    /// zero-byte message to a detector's <c>status</c> or <c>state</c> (retained, that is how MQTT clears a retained
+    /// message: <c>DELETE /detectors/{id}</c> does it). Never a message with content, so it cannot speak in a
+    /// detector's name. Mosquitto's ACL cannot look at payloads; the embedded broker applies this exactly.
+    /// </summary>
+    public static bool CanPublish(BrokerRole role, string username, string topic, int payloadLength) =>
+        CanPublish(role, username, topic) || (payloadLength == 0 && CanClear(role, topic));
+
+    /// <summary>
+    /// Whether <paramref name="role"/> may clear (zero-byte publish) <paramref name="topic"/>: only the API, only a real
+    /// detector's exact status or state topic. Reserved ids are excluded, as "topic deny fleet/v1/detectors/api/#" does
+    /// in infra/mosquitto/acl.
+    /// </summary>
+    public static bool CanClear(BrokerRole role, string topic) =>
+        role == BrokerRole.Api
+        && FleetTopics.TryParseDetectorTopic(topic, out var detectorId, out _)
+        && !DetectorId.IsReserved(detectorId);
+
     public static bool CanSubscribe(BrokerRole role, string username, string filter)
     {
         var plain = StripShare(filter);

@@ -141,4 +141,63 @@ public sealed class TopicAclTests
     [InlineData("fleet/v1/control/resync")]
     public void CanPublish_Monitor_IsAlwaysRefused(string topic) =>
         Assert.False(TopicAcl.CanPublish(BrokerRole.Monitor, "monitor", topic));
+
+    [Theory]
+    [InlineData("fleet/v1/detectors/pi-1/status")]
+    [InlineData("fleet/v1/detectors/pi-1/state")]
+    [InlineData("fleet/v1/detectors/pi-042/state")]
+    public void CanPublish_ApiZeroBytesToDetectorStatusOrState_IsAllowed(string topic)
+    {
+        Assert.True(TopicAcl.CanPublish(BrokerRole.Api, "api", topic, payloadLength: 0));
+        Assert.True(TopicAcl.CanClear(BrokerRole.Api, topic));
+    }
+
+    [Theory]
+    [InlineData("fleet/v1/detectors/pi-1/status", 1)]
+    [InlineData("fleet/v1/detectors/pi-1/state", 2)]
+    [InlineData("fleet/v1/detectors/pi-1/state", 65536)]
+    public void CanPublish_ApiContentToDetectorTopic_IsRefused(string topic, int payloadLength) =>
+        Assert.False(TopicAcl.CanPublish(BrokerRole.Api, "api", topic, payloadLength));
+
+    [Theory]
+    [InlineData("fleet/v1/detectors/pi-1/state/x")]
+    [InlineData("fleet/v1/detectors/pi-1/config")]
+    [InlineData("fleet/v1/detectors/pi-1")]
+    [InlineData("fleet/v1/detectors/+/state")]
+    [InlineData("fleet/v1/detectors/#")]
+    [InlineData("fleet/v1/detectors/PI-1/state")]
+    [InlineData("fleet/v1/detectors/api/status")]
+    [InlineData("fleet/v1/detectors/monitor/state")]
+    [InlineData("fleet/v1/control/other")]
+    [InlineData("other/pi-1/state")]
+    public void CanPublish_ApiZeroBytesOutsideDetectorStatusState_IsRefused(string topic)
+    {
+        Assert.False(TopicAcl.CanPublish(BrokerRole.Api, "api", topic, payloadLength: 0));
+        Assert.False(TopicAcl.CanClear(BrokerRole.Api, topic));
+    }
+
+    [Theory]
+    [InlineData("fleet/v1/registry/pi-1")]
+    [InlineData("fleet/v1/events/pi-1")]
+    public void CanPublish_ApiZeroBytesOnItsOwnTopics_IsAllowed(string topic) =>
+        Assert.True(TopicAcl.CanPublish(BrokerRole.Api, "api", topic, payloadLength: 0));
+
+    [Theory]
+    [InlineData(BrokerRole.Detector, "pi-2", "fleet/v1/detectors/pi-1/state")]
+    [InlineData(BrokerRole.Detector, "pi-2", "fleet/v1/detectors/pi-1/status")]
+    [InlineData(BrokerRole.Monitor, "monitor", "fleet/v1/detectors/pi-1/state")]
+    [InlineData(BrokerRole.Monitor, "monitor", "fleet/v1/registry/pi-1")]
+    public void CanPublish_ZeroBytesByOthers_ClearsNothingOfAnotherDetector(BrokerRole role, string username, string topic)
+    {
+        // Only the API may clear another identity's topic; a detector keeps its own two topics, with any payload.
+        Assert.False(TopicAcl.CanPublish(role, username, topic, payloadLength: 0));
+        Assert.False(TopicAcl.CanClear(role, topic));
+    }
+
+    [Fact]
+    public void CanPublish_DetectorOwnTopics_AnyPayloadLength_IsAllowed()
+    {
+        Assert.True(TopicAcl.CanPublish(BrokerRole.Detector, Pi, FleetTopics.State(Pi), payloadLength: 0));
+        Assert.True(TopicAcl.CanPublish(BrokerRole.Detector, Pi, FleetTopics.Status(Pi), payloadLength: 120));
+    }
 }

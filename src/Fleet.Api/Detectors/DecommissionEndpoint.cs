@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using Fleet.Api.Auth;
+using Fleet.Api.Data;
+using Fleet.Api.Ingest;
+using Fleet.Api.Mqtt;
+using Fleet.Domain.Identity;
+using Fleet.Domain.Messages;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Fleet.Api.Detectors;
+
+/// <summary>
+/// <c>DELETE /detectors/{id}</c>: decommissions a detector. One transaction records a <c>decommissioned</c> event (the
+/// history has no foreign key to detectors, so it outlives the row), deletes the detector (its tunnels cascade) and
+/// revokes its embedded-broker credential. After the commit: the event goes to the sink (<c>fleet/v1/events/{id}</c>),
+/// the embedded broker drops the detector's connection, and its retained status, state and registry are cleared.
+/// </summary>
+internal static partial class DecommissionEndpoint
+{
+    public static RouteHandlerBuilder MapDecommission(this RouteGroupBuilder group) =>
+        group.MapDelete("/{id}", DecommissionAsync)
+            .RequireAuthorization(Roles.AdminPolicy)
+            .WithName("DecommissionDetector")
+            .WithSummary("Decommission a detector: remove it, revoke its broker credential, clear its retained topics (admin)")
+            .WithDescription("Its history stays readable (with a final `decommissioned` event) until the retention removes it. " +
+                "A second call answers 404. With an external broker, remove the detector's broker credential as well " +
+                "(see infra/README.md, Decommissioning); until then its next message registers it again.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DecommissionAsync(
+        string id,
+        HttpContext http,
+        FleetDbContext db,
+        IEventSink sink,
+        RetiredDetectorBroker broker,
+        TimeProvider clock,
+        ILoggerFactory loggers,
+        CancellationToken ct)
+    {
+        if (DetectorId.Validate(id) is { } idError)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [idError] });
+        }
+
+        var at = clock.GetUtcNow();
+        var events = new List<FleetEvent>();
+        var revoked = 0;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            // Deleting first makes two concurrent calls safe: the second deletes nothing and answers 404.
+            if (await db.Detectors.Where(d => d.Id == id).ExecuteDeleteAsync(ct) == 0)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Detector not found",
+                    detail: $"No detector with id '{id}' is known.");
+            }
+
+            // Revoked, not deleted: the row records when and that the credential stopped working, and the embedded
+            // broker's login already refuses a revoked credential. Re-provisioning the id replaces the row.
+            revoked = await db.DetectorCredentials.Where(c => c.DetectorId == id && c.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, at), ct);
+            var data = http.User.Identity?.Name is { } by ? new JsonObject { ["by"] = by } : null;
+            new EventRecorder(db, id, at, events).Add(EventTypes.Decommissioned, data);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        // After the commit, and not cancellable by the caller any more: the detector is gone either way.
+        await sink.PublishAsync(id, events, CancellationToken.None);
+        var dropped = await broker.DisconnectAsync(id);
+        var cleared = await broker.ClearRetainedAsync(id, CancellationToken.None);
+        var logger = loggers.CreateLogger(typeof(DecommissionEndpoint));
+        LogDecommissioned(logger, id, revoked > 0, dropped, cleared);
+        return TypedResults.NoContent();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Decommissioned detector {DetectorId} (credential revoked: {Revoked}, connections dropped: {Dropped}, retained topics cleared: {Cleared})")]
+    private static partial void LogDecommissioned(ILogger logger, string detectorId, bool revoked, int dropped, bool cleared);
+}
