@@ -1,6 +1,7 @@
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.Detectors;
+using Fleet.Api.Events;
 using Fleet.Api.History;
 using Fleet.Api.Ingest;
 using Fleet.Api.Links;
@@ -17,6 +18,7 @@ builder.AddFleetMqtt();
 builder.AddFleetIngest();
 builder.AddFleetHistory();
 builder.AddFleetPresence();
+builder.AddFleetEvents();
 
 var app = builder.Build();
 
@@ -24,6 +26,8 @@ app.UseFleetHttp();
 app.MapDetectorEndpoints();
 app.MapHistoryEndpoints();
 app.MapLinkEndpoints();
+app.MapSessionEndpoints();
+app.MapEventEndpoints();
 
 await app.PrepareFleetAsync();
 app.PrintBannerWhenStarted();
