@@ -1,6 +1,7 @@
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.Detectors;
+using Fleet.Api.Events;
 using Fleet.Api.History;
 using Fleet.Api.Ingest;
 using Fleet.Api.Links;
@@ -19,6 +20,7 @@ builder.AddFleetIngest();
 builder.AddFleetHistory();
 builder.AddFleetPresence();
 builder.AddFleetMetrics();
+builder.AddFleetEvents();
 
 var app = builder.Build();
 
@@ -27,6 +29,8 @@ app.MapDetectorEndpoints();
 app.MapHistoryEndpoints();
 app.MapLinkEndpoints();
 app.MapFleetMetrics();
+app.MapSessionEndpoints();
+app.MapEventEndpoints();
 
 await app.PrepareFleetAsync();
 app.PrintBannerWhenStarted();

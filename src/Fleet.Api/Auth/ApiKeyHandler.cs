@@ -40,7 +40,7 @@ internal sealed class ApiKeyHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = $"ApiKey header=\"{HeaderName}\", Bearer";
         var detail = ReadKey() is null
-            ? $"An API key is required: send it in the {HeaderName} header or as Authorization: Bearer <key>."
+            ? $"An API key is required: send it in the {HeaderName} header or as Authorization: Bearer <key> (a browser signs in with POST /auth/session)."
             : "The API key is not valid.";
         await WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
     }
@@ -51,14 +51,17 @@ internal sealed class ApiKeyHandler(
         await WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "This API key's role does not allow this operation.");
     }
 
-    private string? ReadKey()
+    private string? ReadKey() => ReadKey(Request);
+
+    /// <summary>The key in <c>X-Api-Key</c> or <c>Authorization: Bearer</c>, if any.</summary>
+    internal static string? ReadKey(HttpRequest request)
     {
-        if (Request.Headers.TryGetValue(HeaderName, out var header) && header.Count == 1 && !string.IsNullOrEmpty(header[0]))
+        if (request.Headers.TryGetValue(HeaderName, out var header) && header.Count == 1 && !string.IsNullOrEmpty(header[0]))
         {
             return header[0];
         }
 
-        var authorization = Request.Headers.Authorization.ToString();
+        var authorization = request.Headers.Authorization.ToString();
         return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length > 7
             ? authorization[7..].Trim()
             : null;

@@ -19,6 +19,10 @@ internal sealed class ApiKeyStore
 
     public int Count => _keys.Length;
 
+    /// <summary>Whether a key with this name and role is still configured (a session ends when its key does).</summary>
+    public bool Has(string name, string role) =>
+        _keys.Any(k => string.Equals(k.Name, name, StringComparison.Ordinal) && string.Equals(k.Role, role, StringComparison.Ordinal));
+
     /// <summary>Compares against every key so the time taken does not depend on which one matched.</summary>
     public (string Name, string Role)? Find(string presented)
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Fleet.Api.Data;
 using Fleet.Api.Detectors;
+using Fleet.Api.Events;
 using Fleet.Api.Ingest;
 using Fleet.Api.Mqtt;
 using Fleet.Domain.Messages;
@@ -15,12 +16,13 @@ namespace Fleet.Api.Monitoring;
 /// <summary>
 /// Publishes committed changes for monitoring tools: every event to <c>fleet/v1/events/{id}</c> (QoS 1, not
 /// retained) and then the detector's current view, read back from the database, to <c>fleet/v1/registry/{id}</c>
-/// (QoS 1, retained). The ingest only drops the change into a bounded queue and never waits for the broker; when
+/// (QoS 1, retained), and both to the live stream of <c>GET /events</c>. The ingest only drops the change into a bounded queue and never waits for the broker; when
 /// the queue is full the oldest change is dropped. A failed publish (broker down) is logged at most once per
 /// interval and skipped: the registry topic is brought up to date by the detector's next change.
 /// </summary>
 internal sealed partial class MonitoringPublisher(
     MqttConnection mqtt,
+    EventStream live,
     IServiceScopeFactory scopes,
     TimeProvider clock,
     ILogger<MonitoringPublisher> logger) : BackgroundService, IEventSink
@@ -73,12 +75,6 @@ internal sealed partial class MonitoringPublisher(
 
     private async Task PublishChangeAsync(MonitoringChange change, CancellationToken ct)
     {
-        foreach (var fleetEvent in change.Events)
-        {
-            var payload = JsonSerializer.SerializeToUtf8Bytes(fleetEvent, FleetJsonContext.Default.FleetEvent);
-            await PublishAsync(FleetTopics.Events(change.DetectorId), payload, retain: false, ct);
-        }
-
         DetectorView? view;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -86,6 +82,23 @@ internal sealed partial class MonitoringPublisher(
             var record = await db.Detectors.AsNoTracking().Include(d => d.Tunnels)
                 .SingleOrDefaultAsync(d => d.Id == change.DetectorId, ct);
             view = record?.ToView();
+        }
+
+        // The live stream first: it never waits, and a broker that is down must not hold the dashboards back.
+        foreach (var fleetEvent in change.Events)
+        {
+            live.Publish(fleetEvent);
+        }
+
+        if (view is not null)
+        {
+            live.Publish(view);
+        }
+
+        foreach (var fleetEvent in change.Events)
+        {
+            var payload = JsonSerializer.SerializeToUtf8Bytes(fleetEvent, FleetJsonContext.Default.FleetEvent);
+            await PublishAsync(FleetTopics.Events(change.DetectorId), payload, retain: false, ct);
         }
 
         if (view is not null)

@@ -1,3 +1,4 @@
+using Fleet.Api.Dashboard;
 using Fleet.Api.Errors;
 using Fleet.Api.OpenApi;
 using Fleet.Domain.Messages;
@@ -32,6 +33,8 @@ public static class HttpExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseDashboardFiles();
         app.UseAuthentication();
         app.UseAuthorization();
 

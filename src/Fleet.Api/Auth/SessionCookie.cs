@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace Fleet.Api.Auth;
+
+/// <summary>
+/// The browser session that <c>POST /auth/session</c> exchanges for an API key. It answers 401/403 with a status
+/// only (never a redirect to a login page), is accepted only for safe methods (GET, HEAD) so a cross-site form
+/// cannot use it to change anything, and ends when the key it came from is no longer configured.
+/// </summary>
+internal static class SessionCookie
+{
+    public const string SchemeName = "Session";
+    public const string CookieName = "fleet.session";
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
+
+    public static void Configure(CookieAuthenticationOptions options, IHostEnvironment environment)
+    {
+        options.Cookie.Name = CookieName;
+        options.Cookie.HttpOnly = true;
+        options.Cookie.SameSite = SameSiteMode.Lax;
+
+        // The contract: Secure outside Development. Development and the test host run on plain http, where a
+        // browser would drop a Secure cookie; everywhere else the cookie is always Secure (behind a TLS proxy too).
+        options.Cookie.SecurePolicy = environment.IsDevelopment() || environment.IsEnvironment("Testing")
+            ? CookieSecurePolicy.SameAsRequest
+            : CookieSecurePolicy.Always;
+        options.ExpireTimeSpan = Lifetime;
+        options.SlidingExpiration = true;
+        options.Events = new CookieAuthenticationEvents
+        {
+            OnValidatePrincipal = ValidateAsync,
+            OnRedirectToLogin = context => StatusOnly(context, StatusCodes.Status401Unauthorized),
+            OnRedirectToAccessDenied = context => StatusOnly(context, StatusCodes.Status403Forbidden),
+            OnRedirectToLogout = context => StatusOnly(context, StatusCodes.Status204NoContent),
+            OnRedirectToReturnUrl = context => StatusOnly(context, StatusCodes.Status204NoContent),
+        };
+    }
+
+    /// <summary>GET and HEAD only: PATCH and DELETE need the key itself, so the cookie cannot be used for CSRF.</summary>
+    public static bool AcceptsMethod(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
+
+    private static Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var keys = context.HttpContext.RequestServices.GetRequiredService<ApiKeyStore>();
+        var name = context.Principal?.Identity?.Name;
+        var role = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value;
+        if (name is null || role is null || !keys.Has(name, role))
+        {
+            // The key was removed or its role changed: the session ends with it.
+            context.RejectPrincipal();
+            return context.HttpContext.SignOutAsync(SchemeName);
+        }
+
+        if (!AcceptsMethod(context.Request.Method))
+        {
+            context.RejectPrincipal();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // The API key handler, challenged first, has already written the problem details; never overwrite them.
+    private static Task StatusOnly(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (!context.Response.HasStarted)
+        {
+            context.Response.StatusCode = status;
+        }
+
+        return Task.CompletedTask;
+    }
+}

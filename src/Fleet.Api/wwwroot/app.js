@@ -1,0 +1,194 @@
+// Fleet dashboard: no framework, no build step. Data only ever reaches the page through textContent and
+// setAttribute (never innerHTML), and every tunnel URL is checked again here before it becomes a link.
+'use strict';
+
+const SSH_USER = 'pi';
+const detectors = new Map();
+let source = null;
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attributes, text) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+// A host as a DNS name, an IPv4 address or a bracketed IPv6 address: nothing a shell would interpret.
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])$/i;
+
+// Returns { kind: 'web', href } or { kind: 'ssh', command } for a URL the contract allows, otherwise null.
+function checkUrl(raw) {
+  if (typeof raw !== 'string' || raw.length > 2048 || /[\u0000-\u001f\u007f\s]/.test(raw)) return null;
+  let url;
+  try { url = new URL(raw); } catch { return null; }
+  if (url.username || url.password) return null;
+  const host = url.hostname.toLowerCase();
+  if (!HOST.test(host)) return null;
+  if (url.protocol === 'https:' || url.protocol === 'http:') return { kind: 'web', href: url.href };
+  if (url.protocol === 'tcp:' || url.protocol === 'ssh:') {
+    const port = url.port === '' ? 22 : Number(url.port);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return null;
+    return { kind: 'ssh', command: `ssh -p ${port} ${SSH_USER}@${host}` };
+  }
+  return null;
+}
+
+function relativeTime(iso) {
+  if (!iso) return 'never';
+  const seconds = Math.round((Date.now() - Date.parse(iso)) / 1000);
+  if (Number.isNaN(seconds)) return 'unknown';
+  if (seconds < 5) return 'just now';
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86400)} d ago`;
+}
+
+function tunnelCell(tunnels) {
+  const cell = el('td', { class: 'tunnels' });
+  for (const tunnel of tunnels || []) {
+    const line = el('div', { class: 'tunnel' });
+    line.append(el('span', { class: 'tunnel-name' }, tunnel.name));
+    const checked = checkUrl(tunnel.url);
+    if (checked === null) {
+      line.append(el('span', { class: 'muted' }, '(address refused)'));
+    } else if (checked.kind === 'web') {
+      line.append(el('a', { href: checked.href, target: '_blank', rel: 'noopener noreferrer', class: 'open' }, checked.href));
+    } else {
+      line.append(el('code', { class: 'ssh' }, checked.command));
+      const copy = el('button', { type: 'button', class: 'copy', title: 'Copy the command' }, 'Copy');
+      copy.addEventListener('click', () => {
+        navigator.clipboard.writeText(checked.command).then(
+          () => { copy.textContent = 'Copied'; setTimeout(() => { copy.textContent = 'Copy'; }, 1500); },
+          () => { copy.textContent = 'Copy failed'; });
+      });
+      line.append(copy);
+    }
+    cell.append(line);
+  }
+  return cell;
+}
+
+function row(view) {
+  const tr = el('tr', { 'data-id': view.id });
+  const who = el('td');
+  who.append(el('span', { class: 'id' }, view.id));
+  if (view.name) who.append(el('span', { class: 'name' }, view.name));
+  tr.append(who);
+  const status = ['online', 'offline', 'lost', 'unknown'].includes(view.status) ? view.status : 'unknown';
+  const statusCell = el('td');
+  statusCell.append(el('span', { class: `badge ${status}` }, status));
+  tr.append(statusCell);
+  tr.append(el('td', { class: 'last-seen', 'data-at': view.lastSeenAt || '', title: view.lastSeenAt || '' }, relativeTime(view.lastSeenAt)));
+  const tags = el('td');
+  for (const tag of view.tags || []) tags.append(el('span', { class: 'tag' }, tag));
+  tr.append(tags);
+  tr.append(tunnelCell(view.tunnels));
+  return tr;
+}
+
+function matches(view, text) {
+  if (!text) return true;
+  const haystack = [view.id, view.name || '', ...(view.tags || [])].join('\n').toLowerCase();
+  return haystack.includes(text);
+}
+
+function render() {
+  const body = $('detectors');
+  const text = $('filter').value.trim().toLowerCase();
+  const rows = [...detectors.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const shown = rows.filter((view) => matches(view, text));
+  body.replaceChildren(...shown.map(row));
+  $('count').textContent = `${shown.length} of ${rows.length}`;
+  $('empty').hidden = rows.length > 0;
+}
+
+function upsert(view, flash) {
+  if (!view || typeof view.id !== 'string') return;
+  detectors.set(view.id, view);
+  render();
+  if (flash) {
+    const tr = $('detectors').querySelector(`tr[data-id="${CSS.escape(view.id)}"]`);
+    if (tr) tr.classList.add('flash');
+  }
+}
+
+function setConnection(state, text) {
+  const indicator = $('connection');
+  indicator.dataset.state = state;
+  indicator.textContent = text;
+}
+
+function showSignIn(message) {
+  if (source) { source.close(); source = null; }
+  detectors.clear();
+  $('fleet').hidden = true;
+  $('sign-out').hidden = true;
+  $('sign-in').hidden = false;
+  $('sign-in-error').textContent = message || '';
+  setConnection('idle', 'offline');
+  $('api-key').focus();
+}
+
+async function load() {
+  const response = await fetch('detectors?limit=1000', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (response.status === 401 || response.status === 403) { showSignIn(); return; }
+  if (!response.ok) { setConnection('down', `error ${response.status}`); return; }
+  const list = await response.json();
+  detectors.clear();
+  for (const view of list) detectors.set(view.id, view);
+  $('sign-in').hidden = true;
+  $('fleet').hidden = false;
+  $('sign-out').hidden = false;
+  render();
+  connect();
+}
+
+function connect() {
+  if (source) source.close();
+  setConnection('connecting', 'connecting');
+  source = new EventSource('events');
+  source.addEventListener('open', () => setConnection('live', 'live'));
+  source.addEventListener('detector', (e) => {
+    try { upsert(JSON.parse(e.data), true); } catch { /* a malformed item is ignored */ }
+  });
+  source.addEventListener('error', () => {
+    if (source && source.readyState === EventSource.CLOSED) {
+      // Refused (the session ended) rather than interrupted: find out which.
+      setConnection('down', 'disconnected');
+      source = null;
+      setTimeout(() => { load().catch(() => setConnection('down', 'disconnected')); }, 3000);
+    } else {
+      setConnection('connecting', 'reconnecting');
+    }
+  });
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const key = $('api-key').value.trim();
+  const response = await fetch('auth/session', {
+    method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key }),
+  });
+  $('api-key').value = '';
+  if (response.status === 204) { await load(); return; }
+  $('sign-in-error').textContent = response.status === 401 ? 'That key is not valid.' : `Sign-in failed (${response.status}).`;
+}
+
+async function signOut() {
+  await fetch('auth/session', { method: 'DELETE', credentials: 'same-origin' });
+  showSignIn('Signed out.');
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('sign-in-form').addEventListener('submit', (e) => { signIn(e).catch((err) => { $('sign-in-error').textContent = String(err); }); });
+  $('sign-out').addEventListener('click', () => { signOut().catch(() => showSignIn()); });
+  $('filter').addEventListener('input', render);
+  setInterval(() => {
+    for (const cell of document.querySelectorAll('td.last-seen')) cell.textContent = relativeTime(cell.dataset.at);
+  }, 10000);
+  load().catch(() => setConnection('down', 'API unreachable'));
+});

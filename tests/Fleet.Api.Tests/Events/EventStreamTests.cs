@@ -1,0 +1,65 @@
+using Fleet.Api.Events;
+using Fleet.Domain.Messages;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.Api.Tests.Events;
+
+/// <summary>The in-process broadcaster behind <c>GET /events</c>.</summary>
+public sealed class EventStreamTests
+{
+    private static EventStream NewStream(int capacity = 16) =>
+        new(Options.Create(new EventsOptions { SubscriberCapacity = capacity }));
+
+    private static FleetEvent Event(int n) => new() { Type = "online", DetectorId = $"pi-{n}", At = DateTimeOffset.UnixEpoch };
+
+    [Fact]
+    public void Publish_ReachesEverySubscriber_AsContractJson()
+    {
+        var stream = NewStream();
+        using var one = stream.Subscribe();
+        using var two = stream.Subscribe();
+
+        stream.Publish(Event(1));
+
+        Assert.True(one.Reader.TryRead(out var a));
+        Assert.True(two.Reader.TryRead(out var b));
+        Assert.Equal(EventStream.FleetEventType, a.Type);
+        Assert.Equal("""{"type":"online","detectorId":"pi-1","at":"1970-01-01T00:00:00Z","data":null}""", a.Json);
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void SlowSubscriber_LosesOldestItems_AndNeverBlocksThePublisher()
+    {
+        var stream = NewStream(capacity: 16);
+        using var slow = stream.Subscribe();
+
+        for (var i = 0; i < 1000; i++)
+        {
+            stream.Publish(Event(i));
+        }
+
+        var items = new List<EventStream.StreamItem>();
+        while (slow.Reader.TryRead(out var item))
+        {
+            items.Add(item);
+        }
+
+        Assert.Equal(16, items.Count);
+        Assert.Contains("\"pi-999\"", items[^1].Json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dispose_Unsubscribes_AndCompletesTheReader()
+    {
+        var stream = NewStream();
+        var subscription = stream.Subscribe();
+        Assert.Equal(1, stream.SubscriberCount);
+
+        subscription.Dispose();
+        stream.Publish(Event(1));
+
+        Assert.Equal(0, stream.SubscriberCount);
+        Assert.True(subscription.Reader.Completion.IsCompleted);
+    }
+}
