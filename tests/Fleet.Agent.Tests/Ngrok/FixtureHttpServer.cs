@@ -46,19 +46,32 @@ internal sealed class FixtureHttpServer : IAsyncDisposable
                 listener.Start();
                 return new FixtureHttpServer(listener, port, routes);
             }
-            catch (HttpListenerException) when (attempt < 5)
+            catch (HttpListenerException) when (attempt < 10)
             {
-                // Someone took the port between the probe and the bind.
-                listener.Close();
+                // Someone took the port between the probe and the bind (tests run in parallel): try another.
+                CloseQuietly(listener);
             }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
+        CloseQuietly(_listener);
         await _loop;
+    }
+
+    // The managed HttpListener can throw from Stop/Close after a failed or contended bind; closing is best effort.
+    private static void CloseQuietly(HttpListener listener)
+    {
+        try
+        {
+            listener.Stop();
+            listener.Close();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+        {
+            // Nothing left to release.
+        }
     }
 
     private async Task ServeAsync()
