@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Runs every Fleet test against real components: PostgreSQL (Testcontainers when Docker is available, else
-# FLEET_TEST_POSTGRES, else a throwaway cluster from the local PostgreSQL server binaries), Mosquitto (started from
-# its binary) and MQTTnet's embedded broker. A missing service fails the tests; nothing is skipped.
+# Runs every Fleet test against real components: PostgreSQL (FLEET_TEST_POSTGRES if set, else Testcontainers when
+# Docker is available, else a throwaway cluster from the local PostgreSQL server binaries), Mosquitto (started from
+# its binary), MQTTnet's embedded broker and Chromium. A missing service fails the tests; nothing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
+# What the tests need from the system; installed with apt when running as root on Debian/Ubuntu.
+missing=()
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing mosquitto and mosquitto-clients"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto mosquitto-clients >/dev/null
+    echo "test.sh: installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "test.sh: the tests need Mosquitto: apt-get install -y mosquitto mosquitto-clients (or brew install mosquitto)" >&2
+    echo "test.sh: the tests need ${missing[*]} (Debian: apt-get install -y ${missing[*]}); they fail without them" >&2
   fi
 fi
 
