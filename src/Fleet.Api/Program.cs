@@ -8,6 +8,7 @@ using Fleet.Api.Links;
 using Fleet.Api.Metrics;
 using Fleet.Api.Mqtt;
 using Fleet.Api.PresenceSweep;
+using Fleet.Api.Provisioning;
 using Fleet.Api.Startup;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,13 @@ builder.AddFleetHistory();
 builder.AddFleetPresence();
 builder.AddFleetMetrics();
 builder.AddFleetEvents();
+builder.AddFleetProvisioning();
+
+// `fleet-api detectors provision|revoke|export-mosquitto …`: same configuration, no web host.
+if (ProvisioningCli.Handles(args))
+{
+    return await ProvisioningCli.RunAsync(builder, args);
+}
 
 var app = builder.Build();
 
@@ -31,10 +39,12 @@ app.MapLinkEndpoints();
 app.MapFleetMetrics();
 app.MapSessionEndpoints();
 app.MapEventEndpoints();
+app.MapProvisioningEndpoints();
 
 await app.PrepareFleetAsync();
 app.PrintBannerWhenStarted();
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -96,6 +96,40 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The broker's password file, for a test that lets the API write it (Provisioning:MosquittoPasswordFile). As root,
+    /// the directory becomes setgid to the broker's group, so a file the API replaces there (mode 0640, owned by root)
+    /// stays readable by the broker, as a shared group directory does in a deployment.
+    /// </summary>
+    public async Task<string> SharePasswordFileAsync(CancellationToken ct = default)
+    {
+        if (Environment.IsPrivilegedProcess)
+        {
+            (int exitCode, string output, string error) = await ChildProcess.RunAsync("chmod", ["g+s", files.Directory], TimeSpan.FromSeconds(15), files.Directory, ct);
+            if (exitCode != 0)
+            {
+                throw new InvalidOperationException($"chmod g+s {files.Directory} failed: {output} {error}");
+            }
+        }
+
+        return files.PasswordFile;
+    }
+
+    /// <summary>Makes the broker re-read its password file and ACL (SIGHUP); the reload happens a moment later.</summary>
+    public async Task ReloadAsync(CancellationToken ct = default)
+    {
+        await usersGate.WaitAsync(ct);
+        try
+        {
+            int pid = process?.Id ?? throw new InvalidOperationException("mosquitto is not running.");
+            await ChildProcess.SignalAsync(pid, "HUP", ct);
+        }
+        finally
+        {
+            usersGate.Release();
+        }
+    }
+
     /// <summary>Stops the broker cleanly (SIGTERM, so a persistent broker saves its database).</summary>
     public async Task StopAsync(CancellationToken ct = default)
     {

@@ -1,0 +1,105 @@
+using Fleet.Api.Auth;
+using Fleet.Api.Data;
+using Fleet.Api.Mqtt;
+using Fleet.Domain.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.Api.Provisioning;
+
+/// <summary>
+/// Creates, rotates and revokes detector credentials: a random 192-bit secret, of which the database keeps only the
+/// SHA-256 (what the embedded broker checks); with <see cref="ProvisioningOptions.MosquittoPasswordFile"/> the same
+/// secret also goes, as Mosquitto's PBKDF2 hash, into that file. Used by the admin endpoints and the CLI.
+/// </summary>
+internal sealed partial class DetectorProvisioner(
+    FleetDbContext db,
+    IOptions<ProvisioningOptions> provisioning,
+    IOptions<MqttOptions> mqtt,
+    RetiredDetectorBroker broker,
+    TimeProvider clock,
+    ILogger<DetectorProvisioner> logger)
+{
+    /// <summary>Where the agent installer expects the password (infra/agent/README.md).</summary>
+    public const string AgentPasswordFile = "/etc/fleet-agent/mqtt-password";
+
+    /// <summary>Null when a detector may be provisioned under <paramref name="id"/>, otherwise why not.</summary>
+    public static string? Refusal(string? id) =>
+        DetectorId.Validate(id) ?? (DetectorId.IsReserved(id!)
+            ? $"'{id}' is reserved: ids starting with 'api', 'monitor' or 'admin' belong to service accounts on the broker."
+            : null);
+
+    /// <summary>Creates the detector's credential, or replaces it (rotation); the previous secret stops working at once.</summary>
+    public async Task<ProvisionedCredential> ProvisionAsync(string id, string? requestHost, CancellationToken ct)
+    {
+        if (Refusal(id) is { } refusal)
+        {
+            throw new ArgumentException(refusal, nameof(id));
+        }
+
+        var password = SecretHash.NewSecret();
+        var credential = await db.DetectorCredentials.SingleOrDefaultAsync(c => c.DetectorId == id, ct);
+        var rotated = credential is not null;
+        if (credential is null)
+        {
+            db.DetectorCredentials.Add(new DetectorCredentialRecord
+            {
+                DetectorId = id, SecretHash = SecretHash.Sha256Hex(password), CreatedAt = clock.GetUtcNow(),
+            });
+        }
+        else
+        {
+            credential.SecretHash = SecretHash.Sha256Hex(password);
+            credential.CreatedAt = clock.GetUtcNow();
+            credential.RevokedAt = null;
+        }
+
+        await db.SaveChangesAsync(ct);
+
+        // A rotation ends what the old secret opened (embedded broker; nothing to do with an external one).
+        var dropped = rotated ? await broker.DisconnectAsync(id) : 0;
+        var file = provisioning.Value.MosquittoPasswordFile;
+        if (!string.IsNullOrEmpty(file))
+        {
+            await MosquittoPasswordFile.SetAsync(file, id, password, ct);
+        }
+
+        LogProvisioned(id, rotated, dropped, file ?? "-");
+        return new ProvisionedCredential(id, id, password, rotated, !string.IsNullOrEmpty(file), AgentConfigFor(id, requestHost));
+    }
+
+    /// <summary>
+    /// Revokes the credential (keeps the row with revoked_at), drops the detector's embedded-broker connections and
+    /// removes its Mosquitto password line. False when the detector has no active credential.
+    /// </summary>
+    public async Task<bool> RevokeAsync(string id, CancellationToken ct)
+    {
+        var revoked = await db.DetectorCredentials.Where(c => c.DetectorId == id && c.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, clock.GetUtcNow()), ct);
+        var file = provisioning.Value.MosquittoPasswordFile;
+        var removed = !string.IsNullOrEmpty(file) && await MosquittoPasswordFile.RemoveAsync(file, id, ct);
+        if (revoked == 0 && !removed)
+        {
+            return false;
+        }
+
+        var dropped = await broker.DisconnectAsync(id);
+        LogRevoked(id, dropped, removed);
+        return true;
+    }
+
+    private AgentConfig AgentConfigFor(string id, string? requestHost)
+    {
+        var options = provisioning.Value;
+        var embedded = mqtt.Value.Mode == MqttMode.Embedded;
+        var host = options.BrokerHost is { Length: > 0 } configured ? configured : requestHost ?? System.Net.Dns.GetHostName();
+        var port = options.BrokerPort ?? (embedded ? mqtt.Value.Embedded.Port : 1883);
+        return new AgentConfig(new AgentSection(id, new AgentMqttSection(host, port, options.UseTls, id, id, AgentPasswordFile)));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Provisioned detector {DetectorId} (rotation: {Rotated}, embedded-broker connections dropped: {Dropped}, Mosquitto password file: {File})")]
+    private partial void LogProvisioned(string detectorId, bool rotated, int dropped, string file);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Revoked detector {DetectorId} (embedded-broker connections dropped: {Dropped}, Mosquitto password line removed: {Removed})")]
+    private partial void LogRevoked(string detectorId, int dropped, bool removed);
+}

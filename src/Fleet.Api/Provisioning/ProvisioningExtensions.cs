@@ -1,0 +1,14 @@
+namespace Fleet.Api.Provisioning;
+
+public static class ProvisioningExtensions
+{
+    public static IHostApplicationBuilder AddFleetProvisioning(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ProvisioningOptions>()
+            .BindConfiguration(ProvisioningOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddScoped<DetectorProvisioner>();
+        return builder;
+    }
+}

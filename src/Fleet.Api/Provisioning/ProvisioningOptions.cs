@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Fleet.Api.Provisioning;
+
+/// <summary>What a provisioned detector is told about the broker, and where Mosquitto's password file lives.</summary>
+public sealed class ProvisioningOptions
+{
+    public const string Section = "Provisioning";
+
+    /// <summary>The broker host detectors connect to; defaults to the host of the provisioning request (CLI: this machine's name).</summary>
+    public string? BrokerHost { get; set; }
+
+    /// <summary>Defaults to the embedded broker's port, or 1883 with an external broker.</summary>
+    [Range(1, 65535)]
+    public int? BrokerPort { get; set; }
+
+    /// <summary>Whether detectors connect with TLS (Mosquitto's 8883 listener). Default false.</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>
+    /// A Mosquitto password file that provisioning keeps in step: each provisioning writes the detector's line
+    /// (PBKDF2-SHA512, Mosquitto's own format), each revocation removes it. Reload Mosquitto afterwards (SIGHUP).
+    /// </summary>
+    public string? MosquittoPasswordFile { get; set; }
+}
