@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Fleet.Api.Limits;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.Api.Auth;
@@ -11,6 +12,7 @@ internal sealed class ApiKeyHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeyStore keys,
+    FailedAuthentications failures,
     IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -26,6 +28,7 @@ internal sealed class ApiKeyHandler(
 
         if (keys.Find(presented) is not { } key)
         {
+            failures.Record(Context);
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 

@@ -4,17 +4,22 @@ using Fleet.Api.Startup;
 
 namespace Fleet.Api.Auth;
 
-/// <summary>The configured keys, held only as hashes.</summary>
-internal sealed class ApiKeyStore
+/// <summary>
+/// The configured keys, held only as hashes. Follows configuration changes (a reloaded appsettings file, a secret
+/// store), swapping the whole set at once, so a key is rotated without a restart: add the new key, move clients
+/// over, remove the old one.
+/// </summary>
+internal sealed class ApiKeyStore : IDisposable
 {
-    private readonly (string Name, string Role, string Hash)[] _keys;
+    private readonly DevelopmentCredentials _development;
+    private readonly IDisposable? _subscription;
+    private volatile (string Name, string Role, string Hash)[] _keys;
 
     public ApiKeyStore(IOptionsMonitor<AuthOptions> options, DevelopmentCredentials development)
     {
-        var configured = options.CurrentValue.ApiKeys
-            .Select(k => (k.Name, k.Role, Hash: k.Sha256 ?? (k.Key is { Length: > 0 } key ? SecretHash.Sha256Hex(key) : string.Empty)))
-            .Where(k => k.Hash.Length > 0);
-        _keys = [.. configured, .. development.ApiKeys.Select(k => (k.Name, k.Role, SecretHash.Sha256Hex(k.Key)))];
+        _development = development;
+        _keys = Build(options.CurrentValue);
+        _subscription = options.OnChange(changed => _keys = Build(changed));
     }
 
     public int Count => _keys.Length;
@@ -36,5 +41,15 @@ internal sealed class ApiKeyStore
         }
 
         return match;
+    }
+
+    public void Dispose() => _subscription?.Dispose();
+
+    private (string Name, string Role, string Hash)[] Build(AuthOptions options)
+    {
+        var configured = options.ApiKeys
+            .Select(k => (k.Name, k.Role, Hash: k.Sha256 ?? (k.Key is { Length: > 0 } key ? SecretHash.Sha256Hex(key) : string.Empty)))
+            .Where(k => k.Hash.Length > 0);
+        return [.. configured, .. _development.ApiKeys.Select(k => (k.Name, k.Role, SecretHash.Sha256Hex(k.Key)))];
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Fleet.Api.Limits;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,7 +11,7 @@ public static class SessionEndpoints
 {
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/auth/session").WithTags("Session").AllowAnonymous();
+        var group = app.MapGroup(Path).WithTags("Session").AllowAnonymous();
 
         group.MapPost("/", SignInAsync)
             .Accepts<SessionRequest>("application/json")
@@ -26,10 +27,17 @@ public static class SessionEndpoints
         return app;
     }
 
+    public const string Path = "/auth/session";
+
+    /// <summary>Whether the request is a sign-in attempt (it counts towards the failed-authentication limit).</summary>
+    internal static bool IsSignIn(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments(Path, StringComparison.OrdinalIgnoreCase);
+
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SignInAsync(
-        HttpContext http, ApiKeyStore keys, CancellationToken ct)
+        HttpContext http, ApiKeyStore keys, FailedAuthentications failures, CancellationToken ct)
     {
         var presented = ApiKeyHandler.ReadKey(http.Request);
+        var fromHeader = presented is not null;
         if (presented is null)
         {
             // Only JSON is read: a cross-site HTML form cannot send it without a CORS preflight (no login CSRF).
@@ -58,6 +66,12 @@ public static class SessionEndpoints
 
         if (keys.Find(presented) is not { } key)
         {
+            if (!fromHeader)
+            {
+                // A wrong key in the header has already been counted by the key handler.
+                failures.Record(http);
+            }
+
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "The API key is not valid.");
         }
 

@@ -1,5 +1,6 @@
 using Fleet.Api.Dashboard;
 using Fleet.Api.Errors;
+using Fleet.Api.Limits;
 using Fleet.Api.OpenApi;
 using Fleet.Domain.Messages;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -9,9 +10,6 @@ namespace Fleet.Api.Startup;
 
 public static class HttpExtensions
 {
-    /// <summary>Request bodies are small JSON documents; anything larger is refused before it is read.</summary>
-    public const long MaxRequestBodyBytes = 64 * 1024;
-
     public static IHostApplicationBuilder AddFleetHttp(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
@@ -20,11 +18,8 @@ public static class HttpExtensions
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FleetJsonContext.Default));
-        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
-        {
-            o.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
-            o.AddServerHeader = false;
-        });
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
+        builder.AddFleetLimits();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeySecurityTransformer>());
         return builder;
     }
@@ -34,8 +29,10 @@ public static class HttpExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
+        app.UseFleetRequestLimits();
         app.UseDashboardFiles();
         app.UseAuthentication();
+        app.UseFleetRateLimits();
         app.UseAuthorization();
 
         app.MapOpenApi().AllowAnonymous();
@@ -47,8 +44,8 @@ public static class HttpExtensions
             ui.EnablePersistAuthorization();
         });
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous().DisableRateLimiting();
         return app;
     }
 }

@@ -44,6 +44,11 @@ public sealed class FleetApiFactory(FleetApiSettings settings) : WebApplicationF
             ["Auth:ApiKeys:1:Name"] = "test-admin",
             ["Auth:ApiKeys:1:Role"] = Roles.Admin,
             ["Auth:ApiKeys:1:Key"] = TestKeys.Admin,
+
+            // Tests fire many requests from one host quickly; Security tests lower these through Extra.
+            ["Limits:PerKeyPerMinute"] = "1000000",
+            ["Limits:PerAddressPerMinute"] = "1000000",
+            ["Limits:FailedAuthPerMinute"] = "1000000",
         };
         foreach (var (key, value) in settings.Extra)
         {
