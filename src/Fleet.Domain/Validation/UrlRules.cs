@@ -41,7 +41,7 @@ public static class UrlRules
             return "url contains control or white-space characters";
         }
 
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        if (!TryParse(url, out var uri))
         {
             return "url is not an absolute URL";
         }
@@ -56,7 +56,17 @@ public static class UrlRules
             return "url must not carry user-info";
         }
 
-        var host = uri.IdnHost.TrimEnd('.').ToLowerInvariant();
+        // IdnHost throws for a host that IDN refuses (e.g. "a\u200b.example.org"); such a host is invalid, not a crash.
+        string host;
+        try
+        {
+            host = uri.IdnHost.TrimEnd('.').ToLowerInvariant();
+        }
+        catch (UriFormatException)
+        {
+            return "url host is not a valid international domain name";
+        }
+
         if (host.Length == 0)
         {
             return "url has no host";
@@ -78,6 +88,21 @@ public static class UrlRules
         }
 
         return null;
+    }
+
+    // Uri.TryCreate itself can throw on some inputs (IndexOutOfRangeException for "file://\u202e\\METADATA:%34%34#@x"
+    // in .NET 10): a validator must answer, not crash the caller.
+    private static bool TryParse(string url, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri)
+    {
+        try
+        {
+            return Uri.TryCreate(url, UriKind.Absolute, out uri);
+        }
+        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException or UriFormatException)
+        {
+            uri = null;
+            return false;
+        }
     }
 
     private static bool MatchesSuffix(string host, string suffix)
@@ -102,6 +127,13 @@ public static class UrlRules
         if (!IPAddress.TryParse(literal, out var address))
         {
             return false;
+        }
+
+        // A scope id ("[::1%251]") does not change where a packet goes, but IPAddress.Equals (and so IsLoopback)
+        // compares it: drop it before comparing.
+        if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0)
+        {
+            address = new IPAddress(address.GetAddressBytes());
         }
 
         if (address.IsIPv4MappedToIPv6)

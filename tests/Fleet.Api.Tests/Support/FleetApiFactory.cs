@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Fleet.Api.Tests.Support;
 
@@ -58,6 +59,11 @@ public sealed class FleetApiFactory(FleetApiSettings settings) : WebApplicationF
         foreach (var (key, value) in values)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (settings.LoggerProvider is { } loggerProvider)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(loggerProvider));
         }
 
         if (settings.Clock is { } clock)

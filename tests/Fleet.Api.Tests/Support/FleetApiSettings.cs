@@ -9,6 +9,9 @@ public sealed record FleetApiSettings(string ConnectionString, BrokerSettings Br
 
     /// <summary>Replaces the API's TimeProvider (e.g. a FakeTimeProvider) when set.</summary>
     public TimeProvider? Clock { get; init; }
+
+    /// <summary>An extra logger provider (e.g. <see cref="CapturingLoggerProvider"/>) the API logs to when set.</summary>
+    public Microsoft.Extensions.Logging.ILoggerProvider? LoggerProvider { get; init; }
 }
 
 /// <summary>Embedded: the API's own broker on <see cref="Port"/>. External: a Mosquitto the test started.</summary>
