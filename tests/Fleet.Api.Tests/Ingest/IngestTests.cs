@@ -137,6 +137,40 @@ public abstract class IngestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Detector_SubscribingToEverything_ReadsNothingButItsOwnState()
+    {
+        var id = Messages.NewId("spy");
+        var victim = Messages.NewId("vic");
+        await using (var other = await ConnectDetectorAsync(victim))
+        {
+            await other.PublishAsync(FleetTopics.State(victim), Messages.Json(Messages.State(victim, 1, 0, "https://victim.ngrok-free.app")));
+        }
+
+        await WaitForDetectorAsync(victim, _ => true, "the victim's retained state exists");
+        await using var spy = await ConnectDetectorAsync(id);
+        await spy.PublishAsync(FleetTopics.State(id), Messages.Json(Messages.State(id, 1, 0)));
+
+        // Mosquitto grants any SUBSCRIBE and filters each delivery by the ACL; the embedded broker refuses the filters.
+        foreach (var filter in new[] { "#", "fleet/v1/#", FleetTopics.State(victim), FleetTopics.Registry(victim) })
+        {
+            try
+            {
+                await spy.SubscribeAsync(filter);
+            }
+            catch (InvalidOperationException)
+            {
+                // Refused outright: nothing can arrive through it.
+            }
+        }
+
+        // The spy may read its own retained state: once that arrived, every retained message its filters could
+        // match has been delivered (a broker sends the retained set on subscribe).
+        await spy.SubscribeAsync(FleetTopics.State(id));
+        await spy.WaitForMessageAsync((topic, _) => topic == FleetTopics.State(id), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(spy.Received, m => m.Topic.Contains(victim, StringComparison.Ordinal) || m.Payload.Contains(victim, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Payload_WhoseIdDiffersFromTopic_IsRejectedAndNotStored()
     {
         var id = Messages.NewId("m");
