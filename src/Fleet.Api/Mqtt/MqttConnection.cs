@@ -26,6 +26,7 @@ internal sealed partial class MqttConnection : BackgroundService
     private readonly ILogger<MqttConnection> _logger;
     private readonly BrokerCredentialSource _credentials;
     private CancellationToken _stopping;
+    private long _subscribedConnection = -1;
 
     public MqttConnection(
         IngestQueue queue,
@@ -48,6 +49,9 @@ internal sealed partial class MqttConnection : BackgroundService
     }
 
     public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Connected and subscribed: what readiness means for ingest.</summary>
+    public bool IsReady => _client.IsConnected && Volatile.Read(ref _subscribedConnection) == Reconnects;
 
     public long Reconnects { get; private set; }
 
@@ -162,6 +166,7 @@ internal sealed partial class MqttConnection : BackgroundService
             await SubscribeAsync(ct);
         }
 
+        Volatile.Write(ref _subscribedConnection, Reconnects);
         await AnnounceAsync(result.IsSessionPresent, ct);
         return true;
     }

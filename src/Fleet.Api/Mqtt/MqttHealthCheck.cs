@@ -5,7 +5,7 @@ namespace Fleet.Api.Mqtt;
 internal sealed class MqttHealthCheck(MqttConnection connection) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(connection.IsConnected
-            ? HealthCheckResult.Healthy("Connected to the MQTT broker.")
-            : HealthCheckResult.Unhealthy("Not connected to the MQTT broker."));
+        Task.FromResult(connection.IsReady
+            ? HealthCheckResult.Healthy("Connected to the MQTT broker and subscribed.")
+            : HealthCheckResult.Unhealthy("Not connected to the MQTT broker (or not subscribed yet)."));
 }

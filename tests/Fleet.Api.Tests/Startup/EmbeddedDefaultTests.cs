@@ -25,6 +25,10 @@ public sealed class EmbeddedDefaultTests
         var credentials = JsonSerializer.Deserialize<JsonElement>(
             await File.ReadAllTextAsync(Path.Combine(api.ContentRoot, "data", "development-credentials.json")));
         var example = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "docs", "examples", "state.json"));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{api.HttpPort}") };
+
+        // Ready means the API's own MQTT client is connected to its broker (and so subscribed).
+        await Eventually.TrueAsync(async () => (await http.GetAsync("/health/ready")).IsSuccessStatusCode, "the API is ready");
         await using (var detector = await MqttTestClient.ConnectAsync(
             "127.0.0.1", api.MqttPort, "pi-042", credentials.GetProperty("DetectorPassword").GetString()!))
         {
@@ -32,12 +36,19 @@ public sealed class EmbeddedDefaultTests
             Assert.True(result.IsSuccess, result.ReasonCode.ToString());
         }
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{api.HttpPort}") };
         http.DefaultRequestHeaders.Add("X-Api-Key", credentials.GetProperty("ReaderKey").GetString());
-        var detectors = await Eventually.GetAsync(
-            () => http.GetFromJsonAsync<List<DetectorView>>("/detectors"),
-            list => list is { Count: > 0 },
-            "pi-042 appears in GET /detectors");
+        List<DetectorView>? detectors;
+        try
+        {
+            detectors = await Eventually.GetAsync(
+                () => http.GetFromJsonAsync<List<DetectorView>>("/detectors"),
+                list => list is { Count: > 0 },
+                "pi-042 appears in GET /detectors");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}{Environment.NewLine}API output:{Environment.NewLine}{api.Output}", ex);
+        }
 
         var view = Assert.Single(detectors!);
         Assert.Equal("pi-042", view.Id);

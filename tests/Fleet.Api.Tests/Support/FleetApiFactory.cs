@@ -124,5 +124,5 @@ public sealed class FleetApiFactory(FleetApiSettings settings) : WebApplicationF
 
     public IngestMetrics Metrics => Services.GetRequiredService<IngestMetrics>();
 
-    public bool MqttConnected => Services.GetRequiredService<Mqtt.MqttConnection>().IsConnected;
+    public bool MqttConnected => Services.GetRequiredService<Mqtt.MqttConnection>().IsReady;
 }
