@@ -66,7 +66,7 @@ public sealed class StaticAgentTests(FleetDeployment stack) : IClassFixture<Flee
         var before = await stack.WaitForDetectorAsync(detector.Id, v => v.Status == Presence.Online && v.Seq is not null, "online with a state");
 
         // The heartbeat is 30 s: a new seq sooner than that can only be the answer to the resync.
-        await using (var api = await MqttTestClient.ConnectAsync(stack.Mosquitto.Host, stack.Mosquitto.Port, "api", stack.Mosquitto.ApiPassword))
+        await using (var api = await MqttTestClient.ConnectAsync(stack.Mosquitto.Host, stack.Mosquitto.Port, "api-2", stack.Mosquitto.Api2Password))
         {
             var result = await api.PublishAsync(FleetTopics.ControlResync, "{}", retain: false);
             Assert.True(result.IsSuccess, result.ReasonCode.ToString());

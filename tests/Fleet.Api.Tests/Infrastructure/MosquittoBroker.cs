@@ -11,6 +11,30 @@ namespace Fleet.Api.Tests.Infrastructure;
 /// </summary>
 public sealed class MosquittoBroker : IAsyncDisposable
 {
+    /// <summary>
+    /// The shipped ACL plus copies of its `api` and `monitor` blocks for `api-2` and `monitor-2`, exactly as
+    /// infra/README.md tells operators to add an identity per API replica or monitoring tool.
+    /// </summary>
+    public static string AclWithSecondIdentities(string acl)
+    {
+        var lines = acl.Split('\n');
+        var extra = new StringBuilder();
+        foreach (var user in new[] { "api", "monitor" })
+        {
+            var start = Array.FindIndex(lines, l => l.Trim() == $"user {user}");
+            extra.AppendLine(CultureInfo.InvariantCulture, $"user {user}-2");
+            foreach (var line in lines.Skip(start + 1).TakeWhile(l => !l.StartsWith("user ", StringComparison.Ordinal) && !l.StartsWith("pattern ", StringComparison.Ordinal) && !l.StartsWith("# ---", StringComparison.Ordinal)))
+            {
+                if (line.StartsWith("topic ", StringComparison.Ordinal))
+                {
+                    extra.AppendLine(line.Trim());
+                }
+            }
+        }
+
+        return acl.TrimEnd() + "\n\n# Test-only second identities\n" + extra;
+    }
+
     /// <summary>The ACL the project ships (infra/mosquitto/acl): the tests prove the file operators deploy.</summary>
     public static string AclFileContent => File.ReadAllText(Path.Combine(Support.RepositoryPaths.Root, "infra", "mosquitto", "acl"));
 
@@ -47,6 +71,12 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public string MonitorPassword { get; } = NewPassword();
 
+    /// <summary>A second API identity (`api-2`), as a second replica has with use_username_as_clientid.</summary>
+    public string Api2Password { get; } = NewPassword();
+
+    /// <summary>A second monitoring identity (`monitor-2`), for a tool running next to `monitor`.</summary>
+    public string Monitor2Password { get; } = NewPassword();
+
     /// <summary>The broker's own log (log_dest file), for failure messages.</summary>
     public string LogPath => files.LogFile;
 
@@ -70,7 +100,10 @@ public sealed class MosquittoBroker : IAsyncDisposable
             await OrphanGuard.WatchAsync(
                 directory.FullName,
                 "pid=$(cat \"$2/mosquitto.pid\") && tr '\\0' ' ' < \"/proc/$pid/cmdline\" | grep -qF \"$2\" && kill -9 \"$pid\"");
-            await broker.files.CreateAsync(AclFileContent, [("api", broker.ApiPassword), ("monitor", broker.MonitorPassword)], ct);
+            await broker.files.CreateAsync(
+                AclWithSecondIdentities(AclFileContent),
+                [("api", broker.ApiPassword), ("monitor", broker.MonitorPassword), ("api-2", broker.Api2Password), ("monitor-2", broker.Monitor2Password)],
+                ct);
             await broker.LaunchAsync(choosePort: true, ct);
             TestReport.Note($"Mosquitto: {mosquitto}, started by the tests with a generated config, password file and infra/mosquitto/acl");
             return broker;

@@ -80,6 +80,10 @@ internal sealed class MosquittoFiles(string directory, string passwdTool)
         config.AppendLine("max_queued_messages 10000");
         config.AppendLine("message_size_limit 65536");
         config.AppendLine(CultureInfo.InvariantCulture, $"listener {port} 127.0.0.1");
+
+        // As in infra/mosquitto/mosquitto.conf: the client id is the username, so no credential can take over
+        // another client's id (and session). Per listener, so after the listener line.
+        config.AppendLine("use_username_as_clientid true");
         config.AppendLine(CultureInfo.InvariantCulture, $"log_dest file {LogFile}");
         return File.WriteAllTextAsync(ConfigFile, config.ToString(), ct);
     }

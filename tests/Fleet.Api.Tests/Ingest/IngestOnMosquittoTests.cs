@@ -1,6 +1,7 @@
 using Fleet.Api.Auth;
 using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.Api.Tests.Ingest;
 
@@ -22,6 +23,23 @@ public sealed class IngestOnMosquittoTests : IngestTests
         var password = SecretHash.NewSecret();
         await _mosquitto.AddUserAsync(detectorId, password);
         return password;
+    }
+
+    [Fact]
+    public async Task DetectorCredential_ClaimingTheApisClientId_CannotTakeOverItsSession()
+    {
+        var id = Messages.NewId("imp");
+        var password = await ProvisionAsync(id);
+        var connection = Api.Services.GetRequiredService<Fleet.Api.Mqtt.MqttConnection>();
+        var reconnectsBefore = connection.Reconnects;
+
+        // Without use_username_as_clientid this would close the API's connection and hand its session over.
+        await using var impostor = await MqttTestClient.ConnectAsync(_mosquitto.Host, _mosquitto.Port, id, password, clientId: Api.Settings.Broker.ClientId);
+        await impostor.PublishAsync(Fleet.Domain.Topics.FleetTopics.State(id), Messages.Json(Messages.State(id, 1, 0)));
+
+        await WaitForDetectorAsync(id, _ => true, "the impostor's own state is ingested");
+        Assert.Equal(reconnectsBefore, connection.Reconnects);
+        Assert.True(connection.IsReady);
     }
 
     public override async Task DisposeAsync()

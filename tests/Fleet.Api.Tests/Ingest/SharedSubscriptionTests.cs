@@ -21,7 +21,7 @@ public sealed class SharedSubscriptionTests : IAsyncLifetime
         _mosquitto = await MosquittoBroker.StartAsync();
         var shared = new Dictionary<string, string?> { ["Mqtt:SharedGroup"] = "fleet-api" };
         _first = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(_mosquitto)) { Extra = shared });
-        _second = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(_mosquitto)) { Extra = shared });
+        _second = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForSecondApiOnMosquitto(_mosquitto)) { Extra = shared });
         _ = _first.Server;
         _ = _second.Server;
         await Eventually.TrueAsync(() => Task.FromResult(_first.MqttConnected && _second.MqttConnected), "both instances connected");

@@ -89,7 +89,7 @@ public sealed class MonitoringTopicsTests : IAsyncLifetime
         await using var detector = await ConnectDetectorAsync(id);
         await detector.SubscribeAsync(FleetTopics.ControlResync);
 
-        await using var second = await StartApiAsync();
+        await using var second = await StartApiAsync(second: true);
 
         var (_, payload) = await detector.WaitForMessageAsync((t, _) => t == FleetTopics.ControlResync, Wait);
         Assert.Equal("{}", payload);
@@ -110,9 +110,10 @@ public sealed class MonitoringTopicsTests : IAsyncLifetime
         await Eventually.TrueAsync(() => Task.FromResult(publisher.FailedTotal > failedBefore), "the failed publish is counted");
     }
 
-    private async Task<FleetApiFactory> StartApiAsync()
+    private async Task<FleetApiFactory> StartApiAsync(bool second = false)
     {
-        var api = new FleetApiFactory(new FleetApiSettings(_connectionString, BrokerSettings.ForMosquitto(_mosquitto)));
+        var broker = second ? BrokerSettings.ForSecondApiOnMosquitto(_mosquitto) : BrokerSettings.ForMosquitto(_mosquitto);
+        var api = new FleetApiFactory(new FleetApiSettings(_connectionString, broker));
         _ = api.Server;
         await Eventually.TrueAsync(() => Task.FromResult(api.MqttConnected), "the API connected to Mosquitto");
         return api;

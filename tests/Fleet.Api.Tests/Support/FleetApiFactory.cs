@@ -29,7 +29,7 @@ public sealed class FleetApiFactory(FleetApiSettings settings) : WebApplicationF
             ["Mqtt:Mode"] = broker.Embedded ? "Embedded" : "External",
             ["Mqtt:Host"] = broker.Host,
             ["Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Mqtt:Username"] = "api",
+            ["Mqtt:Username"] = broker.Username,
             ["Mqtt:Password"] = broker.ApiPassword,
             ["Mqtt:ClientId"] = broker.ClientId,
             ["Mqtt:PingInterval"] = "00:00:00.500",

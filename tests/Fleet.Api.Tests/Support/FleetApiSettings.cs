@@ -19,8 +19,15 @@ public sealed record BrokerSettings(bool Embedded, string Host, int Port, string
 {
     public string ClientId { get; init; } = "api-" + Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>The API's broker identity; Mosquitto ties the client id to it (use_username_as_clientid).</summary>
+    public string Username { get; init; } = "api";
+
     public static BrokerSettings ForEmbedded() => new(true, "127.0.0.1", Infrastructure.FreePort.Next());
 
     public static BrokerSettings ForMosquitto(Infrastructure.MosquittoBroker broker) =>
         new(false, broker.Host, broker.Port, broker.ApiPassword);
+
+    /// <summary>A second API instance on the same Mosquitto needs an identity of its own (`api-2`).</summary>
+    public static BrokerSettings ForSecondApiOnMosquitto(Infrastructure.MosquittoBroker broker) =>
+        new(false, broker.Host, broker.Port, broker.Api2Password) { Username = "api-2", ClientId = "api-2" };
 }
