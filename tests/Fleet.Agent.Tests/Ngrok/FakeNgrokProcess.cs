@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-
 using Fleet.Agent.Ngrok;
+using Fleet.Api.Tests.Infrastructure;
+using Fleet.Api.Tests.Support;
 
 namespace Fleet.Agent.Tests.Ngrok;
 
@@ -56,7 +57,7 @@ internal sealed class FakeNgrokProcess : IAsyncDisposable
             FakeNgrokProcess fake = Launch(tunnelsYaml, control);
             try
             {
-                await Poll.UntilAsync(fake.ApiAnswersAsync, up => up || fake.HasExited, "the stand-in's API", StartTimeout);
+                await Eventually.GetAsync(fake.ApiAnswersAsync, up => up || fake.HasExited, "the stand-in's API", StartTimeout);
                 if (!fake.HasExited)
                 {
                     return fake;
@@ -123,7 +124,7 @@ internal sealed class FakeNgrokProcess : IAsyncDisposable
     private static FakeNgrokProcess Launch(string tunnelsYaml, string? control)
     {
         string directory = Directory.CreateTempSubdirectory("fleet-fake-ngrok-").FullName;
-        int port = FreeTcpPort.Next();
+        int port = FreePort.Next();
         string config = Path.Combine(directory, "ngrok.yml");
         File.WriteAllText(config, $"version: 2\nweb_addr: 127.0.0.1:{port}\n{tunnelsYaml}");
         string controlPath = Path.Combine(directory, "control.json");

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
-
 using Fleet.Agent.Ngrok;
+using Fleet.Api.Tests.Infrastructure;
+using Fleet.Api.Tests.Support;
 
 namespace Fleet.Agent.Tests.Ngrok;
 
@@ -35,7 +36,7 @@ public sealed partial class FakeNgrokProcessTests
         Assert.Equal(new NgrokAgentStatus("3.19.0-fake", true), status);
 
         // The log announces the same URLs, with addr once as a string and once as an object.
-        NgrokLogEvent[] started = await Poll.UntilAsync(
+        NgrokLogEvent[] started = await Eventually.GetAsync(
             () => Task.FromResult(ngrok.Events().Where(e => e.IsTunnelStarted).ToArray()), e => e.Length == 2, "two started tunnel records", Timeout);
         Assert.Equal(tunnels.Select(t => (t.Name, t.PublicUrl)).Order(), started.Select(e => (e.Name!, e.Url!)).Order());
         Assert.Contains(started, e => e.Addr == "http://localhost:80");
@@ -49,19 +50,19 @@ public sealed partial class FakeNgrokProcessTests
         string first = WebUrl(await ngrok.Api.GetTunnelsAsync(CancellationToken.None));
 
         await ngrok.WriteControlAsync(Control("b", dropSession: false));
-        IReadOnlyList<NgrokTunnel> changed = await Poll.UntilAsync(
+        IReadOnlyList<NgrokTunnel> changed = await Eventually.GetAsync(
             () => ngrok.Api.GetTunnelsAsync(CancellationToken.None), t => WebUrl(t) != first, "a new web URL", Timeout);
         string second = WebUrl(changed);
         Assert.Matches(HttpsUrl(), second);
         Assert.Equal("tcp://1.tcp.ngrok.io:12345", changed.Single(t => t.Name == "ssh").PublicUrl);
 
         await ngrok.WriteControlAsync(Control("b", dropSession: true));
-        await Poll.UntilAsync(() => ngrok.Api.GetStatusAsync(CancellationToken.None), s => s.SessionOnline == false, "the session to drop", Timeout);
+        await Eventually.GetAsync(() => ngrok.Api.GetStatusAsync(CancellationToken.None), s => s.SessionOnline == false, "the session to drop", Timeout);
         Assert.Equal(second, WebUrl(await ngrok.Api.GetTunnelsAsync(CancellationToken.None)));
         Assert.Contains(ngrok.Events(), e => e.IsSessionLost);
 
         await ngrok.WriteControlAsync(Control("b", dropSession: false));
-        await Poll.UntilAsync(() => ngrok.Api.GetStatusAsync(CancellationToken.None), s => s.SessionOnline == true, "the session to come back", Timeout);
+        await Eventually.GetAsync(() => ngrok.Api.GetStatusAsync(CancellationToken.None), s => s.SessionOnline == true, "the session to come back", Timeout);
         Assert.Equal(second, WebUrl(await ngrok.Api.GetTunnelsAsync(CancellationToken.None)));
     }
 
@@ -84,7 +85,7 @@ public sealed partial class FakeNgrokProcessTests
         await ngrok.WriteControlAsync("""{"error":"ERR_NGROK_108"}""");
 
         Assert.Equal(1, await ngrok.WaitForExitAsync(Timeout));
-        NgrokLogEvent failure = await Poll.UntilAsync(
+        NgrokLogEvent failure = await Eventually.GetAsync(
             () => Task.FromResult(ngrok.Events().FirstOrDefault(e => e.IsFatal)), e => e is not null, "the crit record", Timeout)
             ?? throw new InvalidOperationException("unreachable");
         Assert.Equal("ERR_NGROK_108", failure.ErrorCode);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using Fleet.Api.Tests.Infrastructure;
+using Fleet.Api.Tests.Support;
 
 namespace Fleet.Agent.Tests.Ngrok;
 
@@ -33,7 +35,7 @@ internal sealed class FixtureHttpServer : IAsyncDisposable
     {
         for (int attempt = 1; ; attempt++)
         {
-            int port = FreeTcpPort.Next();
+            int port = FreePort.Next();
             HttpListener listener = new();
             listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             if (alsoAnswerLocalhost)
