@@ -11,16 +11,28 @@ public static class AgentHost
     public const string ConfigVariable = "FLEET_AGENT_CONFIG";
     public const string DefaultConfigFile = "/etc/fleet-agent/agent.json";
 
+    /// <summary>The configuration file (FLEET_AGENT_CONFIG, else /etc/fleet-agent/agent.json).</summary>
+    public static string ConfigFile => Environment.GetEnvironmentVariable(ConfigVariable) ?? DefaultConfigFile;
+
+    /// <summary>
+    /// The agent's configuration sources, shared by `run` and the `status`/`check` commands: the file, then the
+    /// environment (Agent__Mqtt__Password for secret stores), then the command line.
+    /// </summary>
+    public static IConfigurationBuilder AddAgentConfiguration(IConfigurationBuilder configuration, string[] args, bool fileRequired)
+    {
+        if (fileRequired || File.Exists(ConfigFile))
+        {
+            configuration.AddJsonFile(Path.GetFullPath(ConfigFile), optional: false, reloadOnChange: false);
+        }
+
+        return configuration.AddEnvironmentVariables().AddCommandLine(args);
+    }
+
     public static HostApplicationBuilder CreateBuilder(string[] args)
     {
         // The service runs in its state directory; appsettings.json lives next to the binary.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        var configFile = Environment.GetEnvironmentVariable(ConfigVariable) ?? DefaultConfigFile;
-        builder.Configuration.AddJsonFile(configFile, optional: Environment.GetEnvironmentVariable(ConfigVariable) is null, reloadOnChange: false);
-
-        // Environment variables override the file (Agent__Mqtt__Password for secret stores).
-        builder.Configuration.AddEnvironmentVariables();
-        builder.Configuration.AddCommandLine(args);
+        AddAgentConfiguration(builder.Configuration, args, fileRequired: Environment.GetEnvironmentVariable(ConfigVariable) is not null);
 
         builder.Services.AddOptions<AgentOptions>()
             .BindConfiguration(AgentOptions.Section)

@@ -8,14 +8,9 @@ internal static class AgentConfigLoader
 {
     public static (AgentOptions Options, List<string> Errors, string Source) Load(string[] args)
     {
-        var file = Environment.GetEnvironmentVariable(AgentHost.ConfigVariable) ?? AgentHost.DefaultConfigFile;
+        var file = AgentHost.ConfigFile;
         var errors = new List<string>();
-        var builder = new ConfigurationBuilder();
-        if (File.Exists(file))
-        {
-            builder.AddJsonFile(Path.GetFullPath(file), optional: false);
-        }
-        else
+        if (!File.Exists(file))
         {
             errors.Add($"The configuration file {file} does not exist (set {AgentHost.ConfigVariable} to use another).");
         }
@@ -23,7 +18,7 @@ internal static class AgentConfigLoader
         IConfiguration configuration;
         try
         {
-            configuration = builder.AddEnvironmentVariables().AddCommandLine(args).Build();
+            configuration = AgentHost.AddAgentConfiguration(new ConfigurationBuilder(), args, fileRequired: false).Build();
         }
         catch (InvalidDataException ex)
         {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Fleet.Api.Ingest;
 
 /// <summary>
@@ -7,6 +9,13 @@ namespace Fleet.Api.Ingest;
 /// </summary>
 internal static class IngestSql
 {
+    // Built once per dialect, not per message: ingest is the hot path.
+    private static readonly ConcurrentDictionary<string, IngestStatements> Statements = new(StringComparer.Ordinal);
+
+    /// <summary>The guarded statements for a dialect's GREATEST/MAX function.</summary>
+    public static IngestStatements For(string greatest) =>
+        Statements.GetOrAdd(greatest, g => new IngestStatements(UpsertState(g), UpsertStatus(g)));
+
     // Presence becomes online with a state of a newer connection (or after an epoch reset), never with a late
     // state of a connection that already ended.
     private const string StartsConnection =
@@ -20,7 +29,7 @@ internal static class IngestSql
     private static string LastHeard(string greatest) =>
         $"{greatest}(COALESCE(d.state_at, d.created_at), COALESCE(d.last_seen_at, d.created_at), COALESCE(d.status_since, d.created_at))";
 
-    public static string UpsertState(string greatest) => $"""
+    private static string UpsertState(string greatest) => $"""
         INSERT INTO detectors AS d (id, epoch, seq, state_at, sent_at, heartbeat_seconds,
             provider_kind, provider_version, provider_state, provider_restarts, provider_error,
             agent_version, agent_hostname, agent_os, agent_arch, agent_started_at,
@@ -46,7 +55,7 @@ internal static class IngestSql
             OR (excluded.epoch < d.epoch AND ({LastHeard(greatest)} < @reset_cutoff OR d.status_epoch = excluded.epoch))
         """;
 
-    public static string UpsertStatus(string greatest) => $"""
+    private static string UpsertStatus(string greatest) => $"""
         INSERT INTO detectors AS d (id, status, status_epoch, status_since, last_seen_at, created_at)
         VALUES (@id, @status, @epoch, @now, @seen_at, @now)
         ON CONFLICT (id) DO UPDATE SET

@@ -20,7 +20,7 @@ internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeP
         var stored = await ReadStoredAsync(detectorId, ct);
 
         var applied = await db.Database.ExecuteSqlRawAsync(
-            IngestSql.UpsertState(dialect.Greatest),
+            IngestSql.For(dialect.Greatest).UpsertState,
             [
                 dialect.Text("id", detectorId),
                 dialect.LongNumber("epoch", state.Epoch),
@@ -86,7 +86,7 @@ internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeP
         // A will is said by the broker, not by the detector: it is no sign of life.
         DateTimeOffset? seenAt = status.State == Presence.Lost ? null : now;
         var applied = await db.Database.ExecuteSqlRawAsync(
-            IngestSql.UpsertStatus(dialect.Greatest),
+            IngestSql.For(dialect.Greatest).UpsertStatus,
             [
                 dialect.Text("id", detectorId),
                 dialect.Text("status", status.State.ToWire()),
