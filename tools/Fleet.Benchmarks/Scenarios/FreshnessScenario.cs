@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+
+using Fleet.Benchmarks.Reporting;
+
+namespace Fleet.Benchmarks.Scenarios;
+
+/// <summary>
+/// Time from a URL change published by one detector (acknowledged by the broker or not: the clock starts before the
+/// publish) to the first GET /detectors/{id} that shows it, while fleet-sim sends the background load.
+/// </summary>
+internal static class FreshnessScenario
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(2);
+    private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(10);
+
+    public static async Task RunAsync(BenchContext context, RunRecord record)
+    {
+        var s = context.Settings;
+        var api = context.RequireApi();
+        var before = await api.CommittedAsync("state");
+        await using var background = context.Sim.Start(
+            [
+                "run", .. context.SimConnection(s.FreshnessFleet), "--count", s.FreshnessFleet.ToString(CultureInfo.InvariantCulture),
+                "--rate", s.FreshnessBackgroundRate.ToString(CultureInfo.InvariantCulture),
+                "--heartbeat", s.HeartbeatSeconds.ToString(CultureInfo.InvariantCulture),
+                "--url-churn", s.UrlChurn.ToString(CultureInfo.InvariantCulture),
+                "--duration", s.FreshnessSeconds.ToString(CultureInfo.InvariantCulture),
+                "--epoch-base", context.NextEpochBase().ToString(CultureInfo.InvariantCulture),
+                "--quiet",
+            ]);
+
+        // The fleet is connected once its first states are committed; from then on the background rate runs.
+        var connected = Stopwatch.StartNew();
+        while (await api.CommittedAsync("state") - before < s.FreshnessFleet)
+        {
+            if (background.HasExited || connected.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new InvalidOperationException("the background fleet did not connect and publish within 60 s");
+            }
+
+            await Task.Delay(200);
+        }
+
+        var (id, password) = context.ProbeCredential();
+        await using var probe = new FreshnessProbe(id, password, context.NextEpochBase());
+        await probe.ConnectAsync("127.0.0.1", context.Broker.Port);
+        var latencies = new List<double>();
+        var startCommitted = await api.CommittedAsync("state");
+        var window = Stopwatch.StartNew();
+        var timeouts = 0;
+        for (var change = 0; change < s.FreshnessChanges && !background.HasExited; change++)
+        {
+            var url = $"https://fresh-{change}-{Random.Shared.Next(1_000_000):x}.ngrok-free.app";
+            var clock = Stopwatch.StartNew();
+            await probe.PublishUrlAsync(url);
+            var seen = false;
+            while (clock.Elapsed < ChangeTimeout)
+            {
+                if (await ShowsAsync(api.Client, id, url))
+                {
+                    latencies.Add(clock.Elapsed.TotalMilliseconds);
+                    seen = true;
+                    break;
+                }
+
+                await Task.Delay(PollInterval);
+            }
+
+            timeouts += seen ? 0 : 1;
+            await Task.Delay(20);
+        }
+
+        var backgroundRate = (await api.CommittedAsync("state") - startCommitted) / window.Elapsed.TotalSeconds;
+        await background.TerminateAsync();
+        await background.WaitAsync(TimeSpan.FromSeconds(60));
+
+        if (latencies.Count == 0)
+        {
+            throw new InvalidOperationException($"no URL change became visible ({timeouts} timed out after {ChangeTimeout.TotalSeconds} s)");
+        }
+
+        latencies.Sort();
+        record.Set("changes", latencies.Count);
+        record.Set("timeouts", timeouts);
+        record.Set("p50Ms", Percentile(latencies, 0.50));
+        record.Set("p99Ms", Percentile(latencies, 0.99));
+        record.Set("maxMs", latencies[^1]);
+        record.Set("backgroundCommittedRate", backgroundRate);
+        if (latencies.Count < 100)
+        {
+            record.Notes.Add($"only {latencies.Count} changes measured before the background fleet stopped");
+        }
+
+        Log.Line($"  freshness: p50 {Percentile(latencies, 0.5):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms over {latencies.Count} changes " +
+            $"({timeouts} timeouts), background {backgroundRate:0} state msg/s committed");
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    public static double Percentile(List<double> sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static async Task<bool> ShowsAsync(HttpClient client, string id, string url)
+    {
+        using var response = await client.GetAsync($"/detectors/{id}");
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return false;
+        }
+
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+        return document.RootElement.TryGetProperty("tunnels", out var tunnels)
+            && tunnels.EnumerateArray().Any(t => t.GetProperty("url").GetString() == url);
+    }
+}
