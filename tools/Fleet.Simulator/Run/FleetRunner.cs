@@ -132,8 +132,8 @@ internal sealed partial class FleetRunner(IReadOnlyList<SimulatedDetector> detec
             return;
         }
 
-        // Token bucket, capped at 50 ms worth so a stall is not followed by a burst.
-        _tokens = Math.Min(_tokens + (options.Rate * elapsed), Math.Max(1, options.Rate * 0.05));
+        // Token bucket, capped at 250 ms worth so a long stall is not followed by a burst.
+        _tokens = Math.Min(_tokens + (options.Rate * elapsed), Math.Max(1, options.Rate * 0.25));
         while (_tokens >= 1)
         {
             _tokens--;
