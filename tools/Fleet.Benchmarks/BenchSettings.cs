@@ -48,7 +48,8 @@ internal sealed record BenchSettings
 
     public int FreshnessChanges { get; init; } = 200;
 
-    public int FreshnessSeconds { get; init; } = 45;
+    /// <summary>Time budget for the changes (the background fleet runs until they are done).</summary>
+    public int FreshnessSeconds { get; init; } = 60;
 
     // Reconnect storm: everyone connects at once, as after a broker restart.
     public int StormFleet { get; init; } = 10000;
@@ -77,8 +78,8 @@ internal sealed record BenchSettings
         var settings = quick
             ? new BenchSettings
             {
-                Quick = true, Runs = 1, IngestSeconds = 8, UpsertSeconds = 4, FreshnessChanges = 100, FreshnessSeconds = 25,
-                WrkSeconds = 4, AgentMode = "collect",
+                Quick = true, Runs = 1, IngestSeconds = 8, UpsertSeconds = 4, FreshnessChanges = 100, FreshnessSeconds = 30,
+                StormFleet = 2000, StormTimeoutSeconds = 60, WrkSeconds = 4, AgentMode = "collect",
             }
             : new BenchSettings();
 

@@ -131,6 +131,7 @@ internal static class BenchmarkRunner
 
         if (ingest is not null)
         {
+            await SettleAsync(context, ingest);
             await GuardAsync($"run {run} ingest end to end", ingest, failures, () => IngestScenario.EndToEndAsync(context, ingest));
         }
 
@@ -145,6 +146,7 @@ internal static class BenchmarkRunner
             {
                 var record = new RunRecord(name, run);
                 records.Add(record);
+                await SettleAsync(context, record);
                 await GuardAsync($"run {run} {name}", record, failures, () => scenario(context, record));
             }
         }
@@ -155,6 +157,32 @@ internal static class BenchmarkRunner
         }
 
         await StopApiAsync(context);
+    }
+
+    /// <summary>Each scenario starts on an idle API: what the previous one left queued is worked off first (bounded).</summary>
+    private static async Task SettleAsync(BenchContext context, RunRecord record)
+    {
+        if (context.Api is not { } api)
+        {
+            return;
+        }
+
+        try
+        {
+            var limit = TimeSpan.FromSeconds(context.Settings.Quick ? 30 : 90);
+            var (settled, seconds) = await api.SettleAsync(TimeSpan.FromSeconds(2), limit);
+            record.Set("settleSeconds", seconds);
+            if (!settled)
+            {
+                record.Notes.Add($"the API was still working off a backlog after {limit.TotalSeconds:0} s; the scenario ran anyway");
+            }
+
+            Log.Line($"  API idle after {seconds:0.0} s{(settled ? string.Empty : " (NOT settled: backlog left)")}");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            record.Notes.Add($"could not read /metrics to wait for an idle API: {ex.Message}");
+        }
     }
 
     private static async Task StopApiAsync(BenchContext context)

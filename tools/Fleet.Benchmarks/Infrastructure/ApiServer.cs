@@ -91,6 +91,36 @@ internal sealed class ApiServer : IAsyncDisposable
             + Prometheus.Sum(text, "fleet_ingest_stale_total", $"kind=\"{kind}\"");
     }
 
+    /// <summary>Every message the ingest has finished with: committed (applied or stale), rejected or ignored.</summary>
+    public async Task<double> ProcessedAsync()
+    {
+        var text = await Client.GetStringAsync("/metrics");
+        return Prometheus.Sum(text, "fleet_ingest_applied_total") + Prometheus.Sum(text, "fleet_ingest_stale_total")
+            + Prometheus.Sum(text, "fleet_ingest_rejected_total") + Prometheus.Sum(text, "fleet_ingest_ignored_total");
+    }
+
+    /// <summary>
+    /// Waits until the ingest has been idle for <paramref name="quiet"/> (the broker's backlog for the API, e.g. the
+    /// retained messages it gets at every start, is worked off), at most <paramref name="limit"/>. True if it settled.
+    /// </summary>
+    public async Task<(bool Settled, double Seconds)> SettleAsync(TimeSpan quiet, TimeSpan limit)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var series = new CounterSeries(ProcessedAsync, TimeSpan.FromMilliseconds(250));
+        await Task.Delay(quiet);
+        while (series.StillForSeconds < quiet.TotalSeconds)
+        {
+            if (clock.Elapsed > limit)
+            {
+                return (false, clock.Elapsed.TotalSeconds);
+            }
+
+            await Task.Delay(250);
+        }
+
+        return (true, clock.Elapsed.TotalSeconds);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -44,6 +44,9 @@ internal sealed class CounterSeries : IAsyncDisposable
         });
     }
 
+    /// <summary>Seconds on the series' own clock, to mark a moment for <see cref="Activity"/>.</summary>
+    public double Now => _clock.Elapsed.TotalSeconds;
+
     public double Latest
     {
         get
@@ -74,29 +77,33 @@ internal sealed class CounterSeries : IAsyncDisposable
         }
     }
 
-    /// <summary>(increase, seconds from the first to the last sample that increased it); the rate is their ratio.</summary>
-    public (double Increase, double Seconds) Activity()
+    /// <summary>
+    /// (increase, seconds from the first to the last sample that increased it), counting samples up to
+    /// <paramref name="until"/> only; the rate is their ratio.
+    /// </summary>
+    public (double Increase, double Seconds) Activity(double until = double.MaxValue)
     {
         lock (_samples)
         {
-            if (_samples.Count < 2)
+            var samples = _samples.Where(s => s.Seconds <= until).ToList();
+            if (samples.Count < 2)
             {
                 return (0, 0);
             }
 
-            var baseline = _samples[0].Value;
-            var firstRise = _samples.FindIndex(s => s.Value > baseline);
+            var baseline = samples[0].Value;
+            var firstRise = samples.FindIndex(s => s.Value > baseline);
             if (firstRise < 0)
             {
                 return (0, 0);
             }
 
-            var final = _samples[^1].Value;
-            var lastRise = _samples.FindIndex(s => s.Value == final);
+            var final = samples[^1].Value;
+            var lastRise = samples.FindIndex(s => s.Value == final);
 
             // The first increase happened somewhere in the interval before its sample: count from that earlier sample.
-            var start = _samples[firstRise - 1];
-            return (final - baseline, _samples[lastRise].Seconds - start.Seconds);
+            var start = samples[firstRise - 1];
+            return (final - baseline, samples[lastRise].Seconds - start.Seconds);
         }
     }
 

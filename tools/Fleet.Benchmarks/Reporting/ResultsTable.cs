@@ -50,10 +50,15 @@ internal static class ResultsTable
         var fleet = S("storm", "fleet");
         var peak = S("storm", "apiPeakRssMb");
         var rssBefore = S("storm", "apiRssBeforeMb");
+        var timedOut = Of("storm").Where(r => r["visibleSeconds"] is null && r["visibleAtTimeout"] is not null).ToList();
+        var stormResult = Fmt(storm, "0.00", " s")
+            + (timedOut.Count == 0 ? string.Empty : string.Join(string.Empty, timedOut.Select(r => $"; run {r.Run}: > {r["timeoutSeconds"]:0} s ({r["visibleAtTimeout"]:0} of {r["fleet"]:0} visible)")));
         rows.Add(new TableRow(
             $"Reconnect storm: {Fmt(fleet, "0")} detectors connect at once, all visible",
-            Fmt(storm, "0.00", " s"), None, None, "≤ 15 s for 10,000",
-            storm is null ? "not measured" : storm.Median <= 15 ? (fleet?.Median >= 10000 ? "met" : "met (smaller fleet)") : $"missed by {storm.Median - 15:0.0} s"));
+            stormResult, None, None, "≤ 15 s for 10,000",
+            timedOut.Count > 0 ? "missed (timed out)"
+            : storm is null ? "not measured"
+            : storm.Median <= 15 ? (fleet?.Median >= 10000 ? "met" : "met (smaller fleet than the target's)") : $"missed by {storm.Median - 15:0.0} s"));
         rows.Add(new TableRow(
             "Reconnect storm: API peak RSS",
             Fmt(peak, "0", " MB"), rssBefore is null ? None : $"{Fmt(rssBefore, "0", " MB")} before the storm", None, "bounded",

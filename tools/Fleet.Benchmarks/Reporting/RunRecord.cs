@@ -15,5 +15,12 @@ internal sealed class RunRecord(string scenario, int run)
 
     public double? this[string key] => Values.TryGetValue(key, out var value) && double.IsFinite(value) ? value : null;
 
-    public void Set(string key, double value) => Values[key] = Math.Round(value, 3);
+    /// <summary>Stores a finite value; NaN or infinity (nothing measured) is left out rather than written as JSON it cannot be.</summary>
+    public void Set(string key, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            Values[key] = Math.Round(value, 3);
+        }
+    }
 }

@@ -27,18 +27,25 @@ internal static class FreshnessScenario
                 "--rate", s.FreshnessBackgroundRate.ToString(CultureInfo.InvariantCulture),
                 "--heartbeat", s.HeartbeatSeconds.ToString(CultureInfo.InvariantCulture),
                 "--url-churn", s.UrlChurn.ToString(CultureInfo.InvariantCulture),
-                "--duration", s.FreshnessSeconds.ToString(CultureInfo.InvariantCulture),
+                "--duration", (s.FreshnessSeconds + 300).ToString(CultureInfo.InvariantCulture),
                 "--epoch-base", context.NextEpochBase().ToString(CultureInfo.InvariantCulture),
                 "--quiet",
             ]);
 
-        // The fleet is connected once its first states are committed; from then on the background rate runs.
+        // The fleet is connected once its first states are committed; from then on the background rate runs. The
+        // simulator runs until the changes are done (then SIGTERM: a clean stop).
         var connected = Stopwatch.StartNew();
         while (await api.CommittedAsync("state") - before < s.FreshnessFleet)
         {
-            if (background.HasExited || connected.Elapsed > TimeSpan.FromSeconds(60))
+            if (background.HasExited)
             {
-                throw new InvalidOperationException("the background fleet did not connect and publish within 60 s");
+                throw new InvalidOperationException("the background fleet stopped before the changes began (see the fleet-sim log)");
+            }
+
+            if (connected.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                record.Notes.Add("the background fleet's first states were not all committed within 30 s: changes began anyway");
+                break;
             }
 
             await Task.Delay(200);
@@ -51,7 +58,8 @@ internal static class FreshnessScenario
         var startCommitted = await api.CommittedAsync("state");
         var window = Stopwatch.StartNew();
         var timeouts = 0;
-        for (var change = 0; change < s.FreshnessChanges && !background.HasExited; change++)
+        var budget = TimeSpan.FromSeconds(s.FreshnessSeconds);
+        for (var change = 0; change < s.FreshnessChanges && !background.HasExited && window.Elapsed < budget; change++)
         {
             var url = $"https://fresh-{change}-{Random.Shared.Next(1_000_000):x}.ngrok-free.app";
             var clock = Stopwatch.StartNew();
@@ -91,7 +99,7 @@ internal static class FreshnessScenario
         record.Set("backgroundCommittedRate", backgroundRate);
         if (latencies.Count < 100)
         {
-            record.Notes.Add($"only {latencies.Count} changes measured before the background fleet stopped");
+            record.Notes.Add($"only {latencies.Count} changes became visible within the {s.FreshnessSeconds} s budget ({timeouts} timed out)");
         }
 
         Log.Line($"  freshness: p50 {Percentile(latencies, 0.5):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms over {latencies.Count} changes " +
