@@ -95,6 +95,19 @@ internal static class BenchmarkRunner
         await Console.Out.WriteLineAsync($"\nWritten: docs/benchmarks/README.md, docs/benchmarks/results.json ({(DateTimeOffset.UtcNow - started).TotalMinutes:0.0} min)");
         try
         {
+            // Logs (never the credentials) stay for a look after the run; the work directory goes.
+            var logs = Path.Combine(settings.Repo, "artifacts", "bench", "logs");
+            if (Directory.Exists(logs))
+            {
+                Directory.Delete(logs, recursive: true);
+            }
+
+            Directory.CreateDirectory(logs);
+            foreach (var log in Directory.EnumerateFiles(work, "*.log", SearchOption.AllDirectories))
+            {
+                File.Copy(log, Path.Combine(logs, Path.GetFileName(log)), overwrite: true);
+            }
+
             Directory.Delete(work, recursive: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -118,21 +131,19 @@ internal static class BenchmarkRunner
             await GuardAsync($"run {run} ingest broker ceiling", ingest, failures, () => IngestScenario.BrokerCeilingAsync(context, ingest));
         }
 
-        try
-        {
-            context.Api ??= await ApiServer.StartAsync(s.ApiDirectory, context.FleetConnectionString, context.Broker, Path.Combine(context.Work, $"api-run{run}.log"));
-            Log.Line($"API on {context.Api.BaseUrl} (pid {context.Api.Pid})");
-        }
-        catch (Exception ex)
-        {
-            failures.Add($"run {run}: the API did not start: {ex.Message}");
-            return;
-        }
-
-        if (ingest is not null)
+        if (ingest is not null && await StartApiAsync(context, run, failures))
         {
             await SettleAsync(context, ingest);
             await GuardAsync($"run {run} ingest end to end", ingest, failures, () => IngestScenario.EndToEndAsync(context, ingest));
+
+            // The offered load is above what the API takes: drop the broker's backlog for it (it keeps no session)
+            // rather than wait it off.
+            await StopApiAsync(context);
+        }
+
+        if (context.Api is null && !await StartApiAsync(context, run, failures))
+        {
+            return;
         }
 
         foreach (var (name, scenario) in new (string, Func<BenchContext, RunRecord, Task>)[]
@@ -182,6 +193,23 @@ internal static class BenchmarkRunner
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             record.Notes.Add($"could not read /metrics to wait for an idle API: {ex.Message}");
+        }
+    }
+
+    private static async Task<bool> StartApiAsync(BenchContext context, int run, List<string> failures)
+    {
+        try
+        {
+            context.Api = await ApiServer.StartAsync(
+                context.Settings.ApiDirectory, context.FleetConnectionString, context.Broker, Path.Combine(context.Work, $"api-run{run}-{DateTime.UtcNow:HHmmss}.log"));
+            Log.Line($"API on {context.Api.BaseUrl} (pid {context.Api.Pid})");
+            return true;
+        }
+        catch (Exception ex)
+        {
+            failures.Add($"run {run}: the API did not start: {ex.Message}");
+            Log.Line($"the API did not start: {ex}");
+            return false;
         }
     }
 
