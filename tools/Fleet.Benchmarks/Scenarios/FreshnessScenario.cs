@@ -77,7 +77,13 @@ internal static class FreshnessScenario
                 await Task.Delay(PollInterval);
             }
 
-            timeouts += seen ? 0 : 1;
+            if (!seen)
+            {
+                // Censored at the timeout: a change never seen counts as at least that slow, not as absent.
+                latencies.Add(ChangeTimeout.TotalMilliseconds);
+                timeouts++;
+            }
+
             await Task.Delay(20);
         }
 
@@ -87,11 +93,16 @@ internal static class FreshnessScenario
 
         if (latencies.Count == 0)
         {
-            throw new InvalidOperationException($"no URL change became visible ({timeouts} timed out after {ChangeTimeout.TotalSeconds} s)");
+            throw new InvalidOperationException("no URL change was published (the background fleet stopped first)");
+        }
+
+        if (timeouts > 0)
+        {
+            record.Notes.Add($"{timeouts} of {latencies.Count} changes were not visible within {ChangeTimeout.TotalSeconds:0} s; counted as {ChangeTimeout.TotalMilliseconds:0} ms");
         }
 
         latencies.Sort();
-        record.Set("changes", latencies.Count);
+        record.Set("changes", latencies.Count - timeouts);
         record.Set("timeouts", timeouts);
         record.Set("p50Ms", Percentile(latencies, 0.50));
         record.Set("p99Ms", Percentile(latencies, 0.99));
@@ -99,7 +110,7 @@ internal static class FreshnessScenario
         record.Set("backgroundCommittedRate", backgroundRate);
         if (latencies.Count < 100)
         {
-            record.Notes.Add($"only {latencies.Count} changes became visible within the {s.FreshnessSeconds} s budget ({timeouts} timed out)");
+            record.Notes.Add($"only {latencies.Count} changes were made within the {s.FreshnessSeconds} s budget ({timeouts} timed out)");
         }
 
         Log.Line($"  freshness: p50 {Percentile(latencies, 0.5):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms over {latencies.Count} changes " +
