@@ -145,7 +145,9 @@ internal static class StormScenario
                 if (start >= 0 && end > start)
                 {
                     var target = part[(start + 1)..end];
-                    return Uri.TryCreate(target, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : target;
+                    // "/detectors?…" first: on Unix Uri.TryCreate takes a rooted path for an absolute file:// URI.
+                    return target.StartsWith('/') ? target
+                        : Uri.TryCreate(target, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : target;
                 }
             }
         }
