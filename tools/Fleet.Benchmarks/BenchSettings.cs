@@ -57,7 +57,7 @@ internal sealed record BenchSettings
     public int StormTimeoutSeconds { get; init; } = 120;
 
     // Reads: wrk against the API and against the bare ceiling endpoint.
-    public int WrkSeconds { get; init; } = 10;
+    public int WrkSeconds { get; init; } = 8;
 
     public int WrkConnections { get; init; } = 32;
 
@@ -65,7 +65,7 @@ internal sealed record BenchSettings
 
     public string AgentMode { get; init; } = "run";
 
-    public int AgentSeconds { get; init; } = 20;
+    public int AgentSeconds { get; init; } = 15;
 
     /// <summary>Detectors to provision: every scenario's fleet plus the freshness probe's own identity.</summary>
     public int ProvisionCount => Math.Max(Math.Max(IngestFleet, FreshnessFleet), StormFleet) + 1;
