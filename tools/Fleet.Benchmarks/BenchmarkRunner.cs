@@ -76,7 +76,7 @@ internal static class BenchmarkRunner
             }
         }
 
-        if (settings.Includes("agent"))
+        if (settings.Includes("agent") && settings.AgentMode != "skip")
         {
             var record = new RunRecord("agent", 1);
             records.Add(record);
