@@ -70,6 +70,9 @@ internal sealed class SimulatorProcess : IAsyncDisposable
         return JsonDocument.Parse(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.Clone();
     }
 
+    /// <summary>SIGTERM: the simulator stops cleanly (offline, DISCONNECT), writes --acked-out and its summary.</summary>
+    public Task TerminateAsync() => ChildProcess.SignalAsync(_process.Id, "TERM");
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
