@@ -60,11 +60,13 @@ public sealed class ReconnectStormTests(ITestOutputHelper output) : IAsyncLifeti
         var reader = _api.CreateReader();
         var port = _broker.Port.ToString(CultureInfo.InvariantCulture);
 
-        // Background traffic through the storm: 1 state/s per 20 detectors, a fifth of them new URLs, 30 s heartbeats.
+        // Light background traffic through the storm (1 state/s per 100 detectors, a fifth of them new URLs, 2-minute
+        // heartbeats): the storm itself is the load, 2 x Count messages at the reconnect and as many again for the
+        // API's resync.
         await using var sim = SimulatorProcess.Start(
             [
                 "run", "--host", _broker.Host, "--port", port, "--credentials", credentials,
-                "--rate", (Count / 20).ToString(CultureInfo.InvariantCulture), "--url-churn", "0.2", "--heartbeat", "30",
+                "--rate", (Count / 100).ToString(CultureInfo.InvariantCulture), "--url-churn", "0.2", "--heartbeat", "120",
                 "--reconnect-min", "1", "--reconnect-max", "30", "--duration", "600", "--acked-out", acked,
             ],
             output);
