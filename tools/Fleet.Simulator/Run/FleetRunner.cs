@@ -169,6 +169,13 @@ internal sealed partial class FleetRunner(IReadOnlyList<SimulatedDetector> detec
 
         switch (e.Kind)
         {
+            case SimEventKind.Connected when !detector.IsConnected:
+                // Lost again before this event was handled (its Disconnected came first and was ignored): retry.
+                detector.Phase = DetectorPhase.Waiting;
+                detector.Failures++;
+                Schedule(e with { Kind = SimEventKind.Connect }, now + Backoff.Delay(detector.Failures, options.ReconnectMin, options.ReconnectMax).TotalSeconds);
+                break;
+
             case SimEventKind.Connected:
                 if (detector.EverConnected)
                 {
@@ -229,6 +236,11 @@ internal sealed partial class FleetRunner(IReadOnlyList<SimulatedDetector> detec
             case SimEventKind.Connect:
                 detector.Phase = DetectorPhase.Connecting;
                 _ = ConnectAsync(detector, ct);
+                break;
+            case SimEventKind.Heartbeat when detector.Phase == DetectorPhase.Connected && !detector.IsConnected:
+                // A loss no event reported: treat it like one.
+                detector.End();
+                Handle(e with { Kind = SimEventKind.Disconnected }, now);
                 break;
             case SimEventKind.Heartbeat when detector.Phase == DetectorPhase.Connected:
                 Schedule(e, now + options.Heartbeat.TotalSeconds);
