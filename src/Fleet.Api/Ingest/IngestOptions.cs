@@ -24,4 +24,7 @@ public sealed class IngestOptions
 
     /// <summary>At most one log line per rejection reason in this interval; the counters count every one.</summary>
     public TimeSpan RejectionLogInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Fault-injection switches for tests; all off by default.</summary>
+    public IngestFaultOptions Faults { get; set; } = new();
 }

@@ -21,6 +21,8 @@ internal sealed partial class IngestService(
     IOptions<IngestOptions> options,
     ILogger<IngestService> logger) : BackgroundService
 {
+    private int _commits;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -79,9 +81,11 @@ internal sealed partial class IngestService(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var writer = scope.ServiceProvider.GetRequiredService<IngestWriter>();
-                return item.State is { } state
+                var outcome = item.State is { } state
                     ? await writer.ApplyStateAsync(item.DetectorId!, state, ct)
                     : await writer.ApplyStatusAsync(item.DetectorId!, item.Status!, ct);
+                AfterCommit();
+                return outcome;
             }
             catch (Exception ex) when (IsPoison(ex))
             {
@@ -98,6 +102,17 @@ internal sealed partial class IngestService(
                 LogWriteFailed(item.Topic, attempt, delay, ex.GetType().Name, ex.Message);
                 await Task.Delay(delay, clock, ct);
             }
+        }
+    }
+
+    /// <summary>The fault point <c>Ingest:Faults:KillAfterCommits</c>: dies between a commit and its acknowledgements.</summary>
+    private void AfterCommit()
+    {
+        var killAfter = options.Value.Faults.KillAfterCommits;
+        if (killAfter > 0 && ++_commits == killAfter)
+        {
+            LogFaultKill(_commits);
+            Process.GetCurrentProcess().Kill();
         }
     }
 
@@ -141,6 +156,9 @@ internal sealed partial class IngestService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The database refused the message on {Topic}; it is dropped: {Message}")]
     private partial void LogStoreRefused(string topic, string message);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Fault injection (Ingest:Faults:KillAfterCommits): killing the process after commit {Commits}, before acknowledging it")]
+    private partial void LogFaultKill(int commits);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Could not acknowledge the message on {Topic}; the broker will redeliver it: {Message}")]
     private partial void LogAckFailed(string topic, string message);
