@@ -18,7 +18,7 @@ internal sealed class TunnelChanges(IReadOnlyList<TunnelRecord> stored)
     public void Apply(string detectorId, IReadOnlyList<TunnelReport> reported, DateTimeOffset now, List<FleetEvent> events)
     {
         var current = _current.TryGetValue(detectorId, out var list) ? list : _current[detectorId] = [];
-        foreach (var tunnel in current.Where(t => reported.All(r => r.Name != t.Name)).ToList())
+        foreach (var tunnel in current.Where(t => reported.All(r => r.Name != t.Name)).OrderBy(t => t.Name, StringComparer.Ordinal).ToList())
         {
             current.Remove(tunnel);
             events.Add(IngestEvents.New(EventTypes.TunnelRemoved, detectorId, now, new JsonObject { ["tunnel"] = tunnel.Name, ["url"] = tunnel.Url }));
