@@ -157,6 +157,12 @@ namespace Fleet.Api.Data.Migrations.Postgres
                         .HasColumnName("tags")
                         .HasDefaultValueSql("'{}'::text[]");
 
+                    b.Property<long>("Version")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Status");
