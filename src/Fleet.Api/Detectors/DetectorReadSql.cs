@@ -45,6 +45,15 @@ internal sealed class DetectorReadSql
             : $"SELECT value, '' FROM {ReadVersionsSql.SqliteCounterTable} WHERE name = 'detectors';";
     }
 
+    /// <summary>
+    /// PostgreSQL's planner would hash the whole tunnels table for a page of 100 (it underestimates index lookups);
+    /// a LATERAL subquery that cannot be flattened (OFFSET 0) makes it one primary-key lookup per detector of the
+    /// page: 0.3 ms instead of 2-9 ms for 10,000 detectors. SQLite has no LATERAL and loops over the index anyway.
+    /// </summary>
+    private string TunnelsJoin => postgres
+        ? "LEFT JOIN LATERAL (SELECT * FROM tunnels t WHERE t.detector_id = d.id OFFSET 0) t ON true"
+        : "LEFT JOIN tunnels t ON t.detector_id = d.id";
+
     /// <summary>The list's mark: see <see cref="ReadMarkAsync"/>.</summary>
     public string Mark { get; }
 
@@ -70,7 +79,7 @@ internal sealed class DetectorReadSql
             SELECT count(*) FROM detectors d WHERE {where};
             SELECT {Columns}, {TunnelColumns}
             FROM (SELECT * FROM detectors d WHERE {pageWhere} ORDER BY d.id LIMIT @take) d
-            LEFT JOIN tunnels t ON t.detector_id = d.id
+            {TunnelsJoin}
             ORDER BY d.id;
             """;
     }
