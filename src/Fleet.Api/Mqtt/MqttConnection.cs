@@ -138,7 +138,7 @@ internal sealed partial class MqttConnection : BackgroundService
             .WithClientId(options.ClientId)
             .WithCredentials(username, password)
             .WithCleanStart(false)
-            .WithSessionExpiryInterval((uint)options.SessionExpiry.TotalSeconds)
+            .WithSessionExpiryInterval((uint)SessionExpiry(options).TotalSeconds)
             .WithKeepAlivePeriod(options.KeepAlive)
             .WithTimeout(options.ConnectTimeout)
             .WithReceiveMaximum((ushort)_queue.Capacity)
@@ -177,26 +177,37 @@ internal sealed partial class MqttConnection : BackgroundService
         var filter = string.IsNullOrWhiteSpace(options.SharedGroup)
             ? FleetTopics.AllDetectorTopics
             : FleetTopics.Shared(options.SharedGroup, FleetTopics.AllDetectorTopics);
-        var result = await _client.SubscribeAsync(
-            new MqttClientSubscribeOptionsBuilder()
-                .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                .Build(),
-            ct);
+        var subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+        if (IsShared(options))
+        {
+            // A member of a group watches the others' presence, to take over what a dead member held (Peers).
+            subscribe = subscribe.WithTopicFilter(f => f.WithTopic(FleetTopics.ApiStatus).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+        }
+
+        var result = await _client.SubscribeAsync(subscribe.Build(), ct);
         foreach (var item in result.Items)
         {
             if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
             {
-                LogSubscribeRefused(filter, item.ResultCode.ToString());
+                LogSubscribeRefused(item.TopicFilter.Topic, item.ResultCode.ToString());
             }
             else
             {
-                LogSubscribed(filter);
+                LogSubscribed(item.TopicFilter.Topic);
             }
         }
     }
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs delivery)
     {
+        if (delivery.ApplicationMessage.Topic == FleetTopics.ApiStatus)
+        {
+            // Not a detector message: acknowledged at once, never handed to the ingest.
+            OnPeerStatus(delivery.ApplicationMessage);
+            return Task.CompletedTask;
+        }
+
         // Must be set before the first await: the acknowledgement waits for the database commit.
         delivery.AutoAcknowledge = false;
         var item = IngestParser.Parse(delivery, _urlPolicy);

@@ -37,7 +37,7 @@ public sealed class ApiCrashFaultTests(ITestOutputHelper output) : IAsyncLifetim
         var clock = Stopwatch.StartNew();
         Assert.True(await detectors.PublishStateAsync(id, 1, 0));
         await api.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        output.WriteLine($"injected: Ingest:Faults:KillAfterCommits=1; one state published; the API killed itself after its first commit (exit {api.ExitCode}) at {clock.Elapsed.TotalSeconds:0.00} s");
+        output.WriteLine($"[injected] Ingest:Faults:KillAfterCommits=1; one state published; the API killed itself after its first commit (exit {api.ExitCode}) at {clock.Elapsed.TotalSeconds:0.00} s");
 
         api.Configure("Ingest:Faults:KillAfterCommits", null);
         var restartAt = clock.Elapsed;
@@ -53,7 +53,7 @@ public sealed class ApiCrashFaultTests(ITestOutputHelper output) : IAsyncLifetim
             "the redelivered duplicate counted as stale by the restarted API");
         var history = await reader.GetFromJsonAsync<JsonElement>($"/detectors/{id}/history");
         var types = history.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
-        output.WriteLine($"observed: restarted at {restartAt.TotalSeconds:0.00} s, converged at {converged.TotalSeconds:0.00} s; session present on reconnect: {SessionPresent(api)}; events: {string.Join(", ", types)}");
+        output.WriteLine($"[observed] restarted at {restartAt.TotalSeconds:0.00} s, converged at {converged.TotalSeconds:0.00} s; session present on reconnect: {SessionPresent(api)}; events: {string.Join(", ", types)}");
         Assert.Equal(types.Count, types.Distinct().Count());
         Assert.Contains("registered", types);
         Assert.True(SessionPresent(api), "the restarted API found its session (the redelivery came from it)");
@@ -74,14 +74,14 @@ public sealed class ApiCrashFaultTests(ITestOutputHelper output) : IAsyncLifetim
         var clock = Stopwatch.StartNew();
         await api.KillAsync();
         var acked = await detectors.PublishRoundsAsync(epoch: 1, fromSeq: 1, toSeq: 3);
-        output.WriteLine($"injected: SIGKILL of the API; while it was down the broker acknowledged {acked} states (20 detectors × seq 1..3) in {clock.Elapsed.TotalSeconds:0.00} s");
+        output.WriteLine($"[injected] SIGKILL of the API; while it was down the broker acknowledged {acked} states (20 detectors × seq 1..3) in {clock.Elapsed.TotalSeconds:0.00} s");
         Assert.Equal(60, acked);
 
         var restartAt = clock.Elapsed;
         await api.StartAgainAsync();
         using var after = api.CreateReader();
         await accepted.ConvergedAsync(after, NothingLostWithin, output);
-        output.WriteLine($"observed: restarted at {restartAt.TotalSeconds:0.00} s, every accepted state shown at {clock.Elapsed.TotalSeconds:0.00} s ({(clock.Elapsed - restartAt).TotalSeconds:0.00} s after the restart); session present: {SessionPresent(api)}");
+        output.WriteLine($"[observed] restarted at {restartAt.TotalSeconds:0.00} s, every accepted state shown at {clock.Elapsed.TotalSeconds:0.00} s ({(clock.Elapsed - restartAt).TotalSeconds:0.00} s after the restart); session present: {SessionPresent(api)}");
         Assert.True(SessionPresent(api), "the broker kept the API's session");
     }
 
@@ -106,14 +106,14 @@ public sealed class ApiCrashFaultTests(ITestOutputHelper output) : IAsyncLifetim
 
         // Mosquitto expires sessions in its main loop; waiting a few expiry periods makes sure this one is gone.
         await Task.Delay(expiry * 3);
-        output.WriteLine($"injected: SIGKILL of the API with Mqtt:SessionExpiry={expiry}; {acked} states acknowledged while it was down; restarted after {clock.Elapsed.TotalSeconds:0.00} s");
+        output.WriteLine($"[injected] SIGKILL of the API with Mqtt:SessionExpiry={expiry}; {acked} states acknowledged while it was down; restarted after {clock.Elapsed.TotalSeconds:0.00} s");
 
         var restartAt = clock.Elapsed;
         await api.StartAgainAsync();
         using var after = api.CreateReader();
         await accepted.ConvergedAsync(after, NothingLostWithin, output);
         var resync = await watchResync.WaitForMessageAsync((topic, _) => topic == FleetTopics.ControlResync, TimeSpan.FromSeconds(10));
-        output.WriteLine($"observed: session present on reconnect: {SessionPresent(api)}; resync signal seen by a detector: {resync.Payload}; every accepted state shown {(clock.Elapsed - restartAt).TotalSeconds:0.00} s after the restart");
+        output.WriteLine($"[observed] session present on reconnect: {SessionPresent(api)}; resync signal seen by a detector: {resync.Payload}; every accepted state shown {(clock.Elapsed - restartAt).TotalSeconds:0.00} s after the restart");
         Assert.False(SessionPresent(api), "the session had expired, so the API subscribed again");
     }
 

@@ -21,11 +21,11 @@ internal sealed class FaultStack : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<FaultStack> StartAsync(string prefix, bool persistence = false, string? connectionString = null, CancellationToken ct = default)
+    public static async Task<FaultStack> StartAsync(string prefix, MosquittoBrokerOptions? broker = null, string? connectionString = null, CancellationToken ct = default)
     {
         connectionString ??= await (await PostgresServer.GetAsync()).CreateDatabaseAsync(prefix, ct);
-        var broker = await MosquittoBroker.StartAsync(persistence, ct);
-        return new FaultStack(broker, connectionString);
+        var mosquitto = await MosquittoBroker.StartAsync(broker ?? new MosquittoBrokerOptions(), ct);
+        return new FaultStack(mosquitto, connectionString);
     }
 
     /// <summary>
