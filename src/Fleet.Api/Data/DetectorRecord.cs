@@ -55,5 +55,12 @@ public sealed class DetectorRecord
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// A fingerprint of the stored tunnels (see Ingest/TunnelFingerprint): a state whose tunnels have the same one is
+    /// a heartbeat for the tunnels table and leaves it alone. Compared inside the writing transaction, never with
+    /// a cache, because several API instances share the database.
+    /// </summary>
+    public string? TunnelsHash { get; set; }
+
     public List<TunnelRecord> Tunnels { get; set; } = [];
 }

@@ -26,6 +26,7 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
             detector.Property(d => d.Id).HasMaxLength(63);
             detector.Property(d => d.Name).HasMaxLength(200);
             detector.Property(d => d.Status).HasMaxLength(16);
+            detector.Property(d => d.TunnelsHash).HasMaxLength(32);
             detector.HasIndex(d => d.Status);
             detector.HasMany(d => d.Tunnels).WithOne().HasForeignKey(t => t.DetectorId).OnDelete(DeleteBehavior.Cascade);
         });
