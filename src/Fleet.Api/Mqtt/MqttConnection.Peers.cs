@@ -12,7 +12,8 @@ namespace Fleet.Api.Mqtt;
 /// gone with its session (Mosquitto does not deal them again), and a detector may say nothing new for a heartbeat or
 /// longer. So when a member hears another one go offline (its will, or a clean stop), it re-reads every detector's
 /// retained status and state through a short-lived plain subscription; the version guard makes what it already had
-/// a no-op. The retained copy is the last state the broker acknowledged: exactly what must be shown.
+/// a no-op. The retained copy is the last state the broker acknowledged: exactly what must be shown. The same re-read
+/// runs after every connect of a group member (a plain API re-reads by subscribing again, see ConnectAsync).
 /// </summary>
 internal sealed partial class MqttConnection
 {
@@ -42,28 +43,33 @@ internal sealed partial class MqttConnection
         try
         {
             LogPeerOffline();
-            var ct = _stopping;
-            await _client.SubscribeAsync(
-                new MqttClientSubscribeOptionsBuilder()
-                    .WithTopicFilter(f => f.WithTopic(FleetTopics.AllDetectorTopics)
-                        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                        .WithRetainHandling(MqttRetainHandling.SendAtSubscribe))
-                    .Build(),
-                ct);
-
-            // The broker queued every retained message for us while handling the SUBSCRIBE; they still arrive after
-            // the UNSUBSCRIBE, which only stops the live copies this plain subscription would duplicate.
-            await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(FleetTopics.AllDetectorTopics).Build(), ct);
+            await RereadRetainedAsync(_stopping);
         }
         catch (Exception ex)
         {
-            // The next member event or reconnect tries again; a resync on reconnect covers a lost connection.
+            // The next member event or reconnect tries again.
             LogCatchUpFailed(ex.Message);
         }
         finally
         {
             Volatile.Write(ref _catchingUp, 0);
         }
+    }
+
+    /// <summary>A plain (not shared) subscription just long enough for the broker to queue every retained detector message.</summary>
+    private async Task RereadRetainedAsync(CancellationToken ct)
+    {
+        await _client.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(f => f.WithTopic(FleetTopics.AllDetectorTopics)
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .WithRetainHandling(MqttRetainHandling.SendAtSubscribe))
+                .Build(),
+            ct);
+
+        // The broker queued every retained message for us while handling the SUBSCRIBE; they still arrive after
+        // the UNSUBSCRIBE, which only stops the live copies this plain subscription would duplicate.
+        await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(FleetTopics.AllDetectorTopics).Build(), ct);
     }
 
     private static bool SaysOffline(ReadOnlySequence<byte> payload)

@@ -11,7 +11,8 @@ namespace Fleet.Api.Mqtt;
 /// <summary>
 /// The API's one long-lived MQTT client. A ping/reconnect loop keeps it connected (MQTTnet 5 has no managed
 /// client); the session is durable (fixed client id, clean start off, a session expiry) so unacknowledged
-/// messages survive an API restart, and subscriptions are renewed whenever the broker has no session for us.
+/// messages survive an API restart, and it subscribes again after every connect, which also re-reads the retained
+/// detector messages (what a session queue lost, the retained copy still has).
 /// The API's own presence is retained on <c>fleet/v1/api/status</c>: <c>online</c> after every connect,
 /// <c>offline</c> on a clean stop, and <c>offline</c> as the will when the connection dies. After a connect without
 /// a session it asks every agent to republish on <c>fleet/v1/control/resync</c>, since messages may have been lost.
@@ -161,9 +162,15 @@ internal sealed partial class MqttConnection : BackgroundService
         Reconnects++;
         ConnectedAt = _clock.GetUtcNow();
         LogConnected(options.Host, options.Port, result.IsSessionPresent);
-        if (!result.IsSessionPresent)
+        // Subscribed after every connect, session or not: the SUBSCRIBE makes the broker send every retained status and
+        // state again, which repairs what a session could not hold (Mosquitto silently drops a queue beyond
+        // max_queued_messages; a broker back from a stale autosave has an old queue). The version guard makes what we
+        // already had a no-op.
+        await SubscribeAsync(ct);
+        if (IsShared(options))
         {
-            await SubscribeAsync(ct);
+            // A shared subscription must not get retained messages (MQTT 5 §4.8.2), so a plain one fetches them.
+            await RereadRetainedAsync(ct);
         }
 
         Volatile.Write(ref _subscribedConnection, Reconnects);

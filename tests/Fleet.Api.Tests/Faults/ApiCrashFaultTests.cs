@@ -73,8 +73,10 @@ public sealed class ApiCrashFaultTests(ITestOutputHelper output) : IAsyncLifetim
 
         var clock = Stopwatch.StartNew();
         await api.KillAsync();
-        var acked = await detectors.PublishRoundsAsync(epoch: 1, fromSeq: 1, toSeq: 3);
-        output.WriteLine($"[injected] SIGKILL of the API; while it was down the broker acknowledged {acked} states (20 detectors × seq 1..3) in {clock.Elapsed.TotalSeconds:0.00} s");
+
+        // Not retained: only the API's session queue can bring these back, not the re-read of retained messages.
+        var acked = await detectors.PublishRoundsAsync(epoch: 1, fromSeq: 1, toSeq: 3, retain: false);
+        output.WriteLine($"[injected] SIGKILL of the API; while it was down the broker acknowledged {acked} non-retained states (20 detectors × seq 1..3) in {clock.Elapsed.TotalSeconds:0.00} s");
         Assert.Equal(60, acked);
 
         var restartAt = clock.Elapsed;

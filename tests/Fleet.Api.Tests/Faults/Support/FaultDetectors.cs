@@ -57,13 +57,13 @@ internal sealed class FaultDetectors : IAsyncDisposable
 
     public static string Url(string id, long epoch, long seq) => $"https://{id}-e{epoch}-s{seq}.ngrok-free.app";
 
-    /// <summary>Publishes a retained state; true when the broker acknowledged it (then it is an accepted state).</summary>
-    public async Task<bool> PublishStateAsync(string id, long epoch, long seq, CancellationToken ct = default)
+    /// <summary>Publishes a state (retained, as agents do, unless told otherwise); true when the broker acknowledged it (then it is an accepted state).</summary>
+    public async Task<bool> PublishStateAsync(string id, long epoch, long seq, bool retain = true, CancellationToken ct = default)
     {
         var state = Messages.State(id, epoch, seq, Url(id, epoch, seq));
         try
         {
-            var result = await _clients[id].PublishAsync(FleetTopics.State(id), Messages.Json(state), retain: true, ct);
+            var result = await _clients[id].PublishAsync(FleetTopics.State(id), Messages.Json(state), retain, ct);
             if (result.IsSuccess)
             {
                 _accepted.Accept(state);
@@ -79,12 +79,12 @@ internal sealed class FaultDetectors : IAsyncDisposable
     }
 
     /// <summary>Every detector publishes seq from..to (epoch fixed); returns how many were acknowledged.</summary>
-    public async Task<int> PublishRoundsAsync(long epoch, long fromSeq, long toSeq, CancellationToken ct = default)
+    public async Task<int> PublishRoundsAsync(long epoch, long fromSeq, long toSeq, bool retain = true, CancellationToken ct = default)
     {
         var acked = 0;
         for (var seq = fromSeq; seq <= toSeq; seq++)
         {
-            var results = await Task.WhenAll(Ids.Select(id => PublishStateAsync(id, epoch, seq, ct)));
+            var results = await Task.WhenAll(Ids.Select(id => PublishStateAsync(id, epoch, seq, retain, ct)));
             acked += results.Count(ok => ok);
         }
 
