@@ -72,7 +72,7 @@ internal sealed partial class MqttConnection : BackgroundService
             var delay = options.PingInterval;
             try
             {
-                if (!await _client.TryPingAsync(stoppingToken))
+                if (!await IsAliveAsync(options, stoppingToken))
                 {
                     failures = await ConnectAsync(stoppingToken) ? 0 : failures + 1;
                     if (failures > 0)
@@ -129,9 +129,63 @@ internal sealed partial class MqttConnection : BackgroundService
         base.Dispose();
     }
 
+    /// <summary>
+    /// A ping with a deadline. MQTTnet's own keep-alive does not notice a broker that keeps the socket open and answers
+    /// nothing (a SIGSTOPped or wedged broker, a half-open link): the client still says connected and a ping without a
+    /// deadline waits forever, which stalled this loop for the whole outage. An answer missing for ConnectTimeout means
+    /// the link is dead; the connect that follows drops it first.
+    /// </summary>
+    private async Task<bool> IsAliveAsync(MqttOptions options, CancellationToken stoppingToken)
+    {
+        if (!_client.IsConnected)
+        {
+            return false;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        deadline.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await _client.PingAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogPingUnanswered(options.Host, options.Port, options.ConnectTimeout);
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Drops a connection the client still believes in, so the next connect can start from scratch.</summary>
+    private async Task DropDeadConnectionAsync(MqttOptions options)
+    {
+        if (!_client.IsConnected)
+        {
+            return;
+        }
+
+        using var deadline = new CancellationTokenSource(options.ConnectTimeout);
+        try
+        {
+            // Keeps the will: the broker (if it ever reads this) should not hear a clean goodbye from a link that died.
+            await _client.DisconnectAsync(
+                new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage).Build(),
+                deadline.Token);
+        }
+        catch (Exception ex)
+        {
+            LogDisconnectFailed(ex.Message);
+        }
+    }
+
     private async Task<bool> ConnectAsync(CancellationToken ct)
     {
         var options = _options.Value;
+        await DropDeadConnectionAsync(options);
         var (username, password) = _credentials.ForApi();
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(options.Host, options.Port)
@@ -229,6 +283,9 @@ internal sealed partial class MqttConnection : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the MQTT broker at {Host}:{Port}, retrying in {Delay}: {Message}")]
     private partial void LogConnectFailed(string host, int port, TimeSpan delay, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The MQTT broker at {Host}:{Port} did not answer a ping within {Timeout}: reconnecting")]
+    private partial void LogPingUnanswered(string host, int port, TimeSpan timeout);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to {Filter}")]
     private partial void LogSubscribed(string filter);
