@@ -62,5 +62,11 @@ public sealed class DetectorRecord
     /// </summary>
     public string? TunnelsHash { get; set; }
 
+    /// <summary>
+    /// Stamped by the database on every write of the row or of its tunnels (a trigger, see the ReadVersions
+    /// migration), never by the application: the ETag of <c>GET /detectors/{id}</c>, and the high-water mark of lists.
+    /// </summary>
+    public long Version { get; set; }
+
     public List<TunnelRecord> Tunnels { get; set; } = [];
 }

@@ -162,6 +162,12 @@ namespace Fleet.Api.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("tunnels_hash");
 
+                    b.Property<long>("Version")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Status");
