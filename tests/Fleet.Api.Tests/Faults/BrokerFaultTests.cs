@@ -10,7 +10,8 @@ namespace Fleet.Api.Tests.Faults;
 /// Issue 7, fault 1: the broker goes away under the API and real agent processes. Stopped cleanly and started again;
 /// SIGKILLed with stale persistence (the restarted broker replays retained states and a session from its last save,
 /// older than what the agents had since published); SIGSTOPped, a half-open link every client has to notice by its
-/// keep-alive. Each time every agent's accepted state (its retained state on the broker) must be shown again within
+/// keep-alive; and SIGKILLed before it ever saved, so the API comes back without its session and asks for a resync.
+/// Each time every agent's accepted state (its retained state on the broker) must be shown again within
 /// the bound, and nothing may ever be shown going backwards.
 /// </summary>
 [Trait("Category", "Fault")]
@@ -27,26 +28,37 @@ public sealed class BrokerFaultTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task DisposeAsync() => await _stack.DisposeAsync();
 
     [Fact]
-    public async Task BrokerStoppedCleanly_ThenKilledWithStalePersistence_EveryAcceptedStateShownAgain()
+    public async Task BrokerKilledOrStopped_WithMissingOrStalePersistence_EveryAcceptedStateShownAgain()
     {
         var api = await _stack.StartApiAsync();
         await using var agents = await FaultAgents.StartAsync(_stack.Broker, "bk", Agents);
         using var reader = api.CreateReader();
-        var before = await ConvergedAsync(api, agents, reader, minEpoch: 1, "agents started");
+        var epoch = await ConvergedAsync(api, agents, reader, minEpoch: 1, "agents started");
         await using var watcher = MonotonicWatcher.Start(reader, output);
 
+        // 1. Killed before it ever saved: it comes back empty, without the API's session and without retained states.
         var clock = Stopwatch.StartNew();
+        await _stack.Broker.KillAsync();
+        await _stack.Broker.StartAgainAsync();
+        output.WriteLine($"[injected] broker SIGKILLed before any save (autosave 1800 s) and started again in {clock.Elapsed.TotalSeconds:0.0} s: no session, no retained state");
+        epoch = await ConvergedAsync(api, agents, reader, epoch + 1, "after the kill without persistence");
+        Assert.True(ConnectLines(api).Count(l => l.Contains("Asked every agent to republish", StringComparison.Ordinal)) >= 2, "the API found no session after the kill and asked for a resync");
+
+        // 2. Stopped cleanly: it saves, and comes back with the sessions and retained states.
+        clock.Restart();
         await _stack.Broker.StopAsync();
         await _stack.Broker.StartAgainAsync();
         output.WriteLine($"[injected] broker stopped cleanly (SIGTERM, persistence saved) and started again in {clock.Elapsed.TotalSeconds:0.0} s");
-        var afterStop = await ConvergedAsync(api, agents, reader, before + 1, "after the clean restart");
+        var saved = epoch;
+        epoch = await ConvergedAsync(api, agents, reader, epoch + 1, "after the clean restart");
 
+        // 3. Killed again: it comes back with the save of step 2, older than what the agents published since.
         clock.Restart();
         await _stack.Broker.KillAsync();
         await _stack.Broker.StartAgainAsync();
-        output.WriteLine($"[injected] broker SIGKILLed (autosave 1800 s: it comes back with the retained states and sessions of the clean stop, epoch {before}) and started again in {clock.Elapsed.TotalSeconds:0.0} s");
-        await ConvergedAsync(api, agents, reader, afterStop + 1, "after the kill");
-        output.WriteLine($"[observed] the API's connects: {string.Join(" | ", ConnectLines(api))}");
+        output.WriteLine($"[injected] broker SIGKILLed with stale persistence (it replays the retained states of epoch {saved} and the API's old session) and started again in {clock.Elapsed.TotalSeconds:0.0} s");
+        await ConvergedAsync(api, agents, reader, epoch + 1, "after the kill with stale persistence");
+        output.WriteLine($"[observed] the API's connects: {string.Join(" | ", ConnectLines(api).Select(l => l[(l.IndexOf("] ", StringComparison.Ordinal) + 2)..]))}");
         watcher.AssertMonotonic();
     }
 
