@@ -85,7 +85,7 @@ public sealed class AgentFaultDeployment : IAsyncLifetime
             Provider = "static",
             Static = new { Tunnels = new[] { new { Name = "web", Url = url, Proto = "https" } } },
             Mqtt = MqttSection(detector, port),
-        }, environment);
+        }, WithConsoleFormat(environment));
 
     /// <summary>An agent supervising the stand-in ngrok, steered through <see cref="AgentNgrok.ControlAsync"/>.</summary>
     internal async Task<AgentNgrok> NgrokAgentAsync(DetectorSetup detector, int? port = null, string restartMin = "00:00:00.200", string restartMax = "00:00:05", object? control = null)
@@ -122,8 +122,21 @@ public sealed class AgentFaultDeployment : IAsyncLifetime
                 },
                 Mqtt = MqttSection(detector, port),
             },
-            new Dictionary<string, string> { ["FAKE_NGROK_CONTROL"] = controlFile });
+            WithConsoleFormat(new Dictionary<string, string> { ["FAKE_NGROK_CONTROL"] = controlFile }));
         return new AgentNgrok(detector, agent, controlFile, authtoken);
+    }
+
+    /// <summary>One line per log entry with a UTC timestamp, so a failing test's output shows what happened when.</summary>
+    private static Dictionary<string, string> WithConsoleFormat(IReadOnlyDictionary<string, string>? environment)
+    {
+        var result = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+            ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+        };
+        return result;
     }
 
     public async Task<DetectorView?> GetAsync(string id)
