@@ -8,8 +8,8 @@ namespace Fleet.Api.Data;
 /// </summary>
 public interface ISqlDialect
 {
-    /// <summary>Reads the stored row (parameter @id), locking it where the provider can, so concurrent writers of one detector queue up.</summary>
-    string ReadStoredForUpdate { get; }
+    /// <summary>What makes a SELECT lock the rows it reads, where the provider can, so concurrent writers of one detector queue up.</summary>
+    string ForUpdate { get; }
 
     /// <summary>The SQL function returning the largest of its arguments: GREATEST or MAX.</summary>
     string Greatest { get; }

@@ -6,7 +6,7 @@ namespace Fleet.Api.Data;
 
 public sealed class PostgresDialect : ISqlDialect
 {
-    public string ReadStoredForUpdate => "SELECT * FROM detectors WHERE id = @id FOR UPDATE";
+    public string ForUpdate => " FOR UPDATE";
 
     public string Greatest => "GREATEST";
 

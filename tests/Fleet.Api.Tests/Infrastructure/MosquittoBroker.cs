@@ -12,17 +12,17 @@ namespace Fleet.Api.Tests.Infrastructure;
 public sealed class MosquittoBroker : IAsyncDisposable
 {
     /// <summary>
-    /// The shipped ACL plus copies of its `api` and `monitor` blocks for `api-2` and `monitor-2`, exactly as
+    /// The shipped ACL plus copies of its `api` and `monitor` blocks for `api-2`, `api-3` and `monitor-2`, exactly as
     /// infra/README.md tells operators to add an identity per API replica or monitoring tool.
     /// </summary>
     public static string AclWithSecondIdentities(string acl)
     {
         var lines = acl.Split('\n');
         var extra = new StringBuilder();
-        foreach (var user in new[] { "api", "monitor" })
+        foreach (var (user, copy) in new[] { ("api", "api-2"), ("api", "api-3"), ("monitor", "monitor-2") })
         {
             var start = Array.FindIndex(lines, l => l.Trim() == $"user {user}");
-            extra.AppendLine(CultureInfo.InvariantCulture, $"user {user}-2");
+            extra.AppendLine(CultureInfo.InvariantCulture, $"user {copy}");
             foreach (var line in lines.Skip(start + 1).TakeWhile(l => !l.StartsWith("user ", StringComparison.Ordinal) && !l.StartsWith("pattern ", StringComparison.Ordinal) && !l.StartsWith("# ---", StringComparison.Ordinal)))
             {
                 if (line.StartsWith("topic ", StringComparison.Ordinal))
@@ -46,7 +46,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     private readonly MosquittoFiles files;
     private readonly string mosquittoPath;
-    private readonly bool persistence;
+    private readonly MosquittoBrokerOptions options;
     private readonly SemaphoreSlim gate = new(1, 1);
 
     // mosquitto_passwd rewrites the file in place: two at once can lose a user, or a reload can read
@@ -56,11 +56,11 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private Process? process;
     private int disposed;
 
-    private MosquittoBroker(MosquittoFiles files, string mosquittoPath, bool persistence)
+    private MosquittoBroker(MosquittoFiles files, string mosquittoPath, MosquittoBrokerOptions options)
     {
         this.files = files;
         this.mosquittoPath = mosquittoPath;
-        this.persistence = persistence;
+        this.options = options;
     }
 
     public string Host { get; } = "127.0.0.1";
@@ -74,11 +74,17 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>A second API identity (`api-2`), as a second replica has with use_username_as_clientid.</summary>
     public string Api2Password { get; } = NewPassword();
 
+    /// <summary>A third API identity (`api-3`), for scale-out tests with three replicas.</summary>
+    public string Api3Password { get; } = NewPassword();
+
     /// <summary>A second monitoring identity (`monitor-2`), for a tool running next to `monitor`.</summary>
     public string Monitor2Password { get; } = NewPassword();
 
     /// <summary>The broker's own log (log_dest file), for failure messages.</summary>
     public string LogPath => files.LogFile;
+
+    /// <summary>The running broker's pid, or null while it is stopped or killed.</summary>
+    public int? ProcessId => process?.Id;
 
     /// <summary>One broker for the whole assembly, started by the first caller, stopped at process exit.</summary>
     public static Task<MosquittoBroker> SharedAsync() => Shared.Value;
@@ -87,12 +93,16 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     /// <param name="persistence">Keep retained messages and sessions across <see cref="RestartAsync"/>.</param>
     /// <param name="ct">Cancels the start.</param>
-    public static async Task<MosquittoBroker> StartAsync(bool persistence, CancellationToken ct = default)
+    public static Task<MosquittoBroker> StartAsync(bool persistence, CancellationToken ct = default) =>
+        StartAsync(new MosquittoBrokerOptions { Persistence = persistence }, ct);
+
+    /// <summary>Starts a broker with settings a fault test needs (persistence, queue limit, autosave interval).</summary>
+    public static async Task<MosquittoBroker> StartAsync(MosquittoBrokerOptions options, CancellationToken ct = default)
     {
         string mosquitto = MosquittoFiles.FindTool("mosquitto", "/usr/sbin/mosquitto");
         string passwd = MosquittoFiles.FindTool("mosquitto_passwd", "/usr/bin/mosquitto_passwd");
         DirectoryInfo directory = Directory.CreateTempSubdirectory("fleet-mosquitto-");
-        MosquittoBroker broker = new(new MosquittoFiles(directory.FullName, passwd), mosquitto, persistence);
+        MosquittoBroker broker = new(new MosquittoFiles(directory.FullName, passwd), mosquitto, options);
         try
         {
             // If the test host dies without disposing, kill the broker it leaves behind, but only a
@@ -102,7 +112,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
                 "pid=$(cat \"$2/mosquitto.pid\") && tr '\\0' ' ' < \"/proc/$pid/cmdline\" | grep -qF \"$2\" && kill -9 \"$pid\"");
             await broker.files.CreateAsync(
                 AclWithSecondIdentities(AclFileContent),
-                [("api", broker.ApiPassword), ("monitor", broker.MonitorPassword), ("api-2", broker.Api2Password), ("monitor-2", broker.Monitor2Password)],
+                [("api", broker.ApiPassword), ("monitor", broker.MonitorPassword), ("api-2", broker.Api2Password), ("api-3", broker.Api3Password), ("monitor-2", broker.Monitor2Password)],
                 ct);
             await broker.LaunchAsync(choosePort: true, ct);
             TestReport.Note($"Mosquitto: {mosquitto}, started by the tests with a generated config, password file and infra/mosquitto/acl");
@@ -177,6 +187,39 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kills the broker (SIGKILL) and waits for it to exit: nothing is saved, so a persistent broker comes back with
+    /// whatever its last autosave held (stale sessions and retained messages), as after a crash or power loss.
+    /// </summary>
+    public async Task KillAsync(CancellationToken ct = default)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            Process running = Interlocked.Exchange(ref process, null) ?? throw new InvalidOperationException("mosquitto is not running.");
+            File.Delete(files.PidFile);
+            using (running)
+            {
+                running.Kill();
+                await running.WaitForExitAsync(ct).WaitAsync(StopTimeout, ct);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Freezes the broker (SIGSTOP): its sockets stay open and nothing answers, a half-open link for every client.</summary>
+    public Task PauseAsync(CancellationToken ct = default) => SignalAsync("STOP", ct);
+
+    /// <summary>Lets a paused broker run again (SIGCONT).</summary>
+    public Task ResumeAsync(CancellationToken ct = default) => SignalAsync("CONT", ct);
+
+    /// <summary>Starts the broker again on the same port with the same files, after <see cref="StopAsync"/> or <see cref="KillAsync"/>.</summary>
+    public Task StartAgainAsync(CancellationToken ct = default) =>
+        process is null ? LaunchAsync(choosePort: false, ct) : throw new InvalidOperationException("mosquitto is already running.");
+
     /// <summary>Stops and starts the broker on the same port with the same users.</summary>
     public async Task RestartAsync(CancellationToken ct = default)
     {
@@ -231,6 +274,12 @@ public sealed class MosquittoBroker : IAsyncDisposable
         throw new TimeoutException($"User '{username}' still cannot log in {StartTimeout.TotalSeconds:0} s after the reload: {lastFailure} {files.LogTail()}");
     }
 
+    private async Task SignalAsync(string signal, CancellationToken ct)
+    {
+        int pid = process?.Id ?? throw new InvalidOperationException("mosquitto is not running.");
+        await ChildProcess.SignalAsync(pid, signal, ct);
+    }
+
     private static async Task<MosquittoBroker> StartSharedAsync()
     {
         MosquittoBroker broker = await StartAsync();
@@ -250,7 +299,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             for (int attempt = 1; attempt <= (choosePort ? 3 : 1); attempt++)
             {
                 Port = choosePort ? FreePort.Next() : Port;
-                await files.WriteConfigAsync(Port, persistence, ct);
+                await files.WriteConfigAsync(Port, options, ct);
                 ProcessStartInfo startInfo = new(mosquittoPath)
                 {
                     UseShellExecute = false,

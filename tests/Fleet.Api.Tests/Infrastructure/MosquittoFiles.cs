@@ -57,7 +57,7 @@ internal sealed class MosquittoFiles(string directory, string passwdTool)
     public Task AddUserAsync(string user, string password, CancellationToken ct) =>
         RunAsync(passwdTool, ["-b", PasswordFile, user, password], ct);
 
-    public Task WriteConfigAsync(int port, bool persistence, CancellationToken ct)
+    public Task WriteConfigAsync(int port, MosquittoBrokerOptions options, CancellationToken ct)
     {
         StringBuilder config = new();
 
@@ -67,17 +67,18 @@ internal sealed class MosquittoFiles(string directory, string passwdTool)
         config.AppendLine(CultureInfo.InvariantCulture, $"password_file {PasswordFile}");
         config.AppendLine(CultureInfo.InvariantCulture, $"acl_file {AclFile}");
         config.AppendLine("allow_zero_length_clientid false");
-        config.AppendLine(persistence ? "persistence true" : "persistence false");
-        if (persistence)
+        config.AppendLine(options.Persistence ? "persistence true" : "persistence false");
+        if (options.Persistence)
         {
             config.AppendLine(CultureInfo.InvariantCulture, $"persistence_location {Directory}/");
+            config.AppendLine(CultureInfo.InvariantCulture, $"autosave_interval {options.AutosaveIntervalSeconds}");
         }
 
         // With Debian's defaults QoS 1 delivery to one busy subscriber collapsed (~1,000 msg/s) and the
         // overflowing queue was dropped silently; nodelay + unlimited inflight gave ~15,000 msg/s, no loss.
         config.AppendLine("set_tcp_nodelay true");
         config.AppendLine("max_inflight_messages 0");
-        config.AppendLine("max_queued_messages 10000");
+        config.AppendLine(CultureInfo.InvariantCulture, $"max_queued_messages {options.MaxQueuedMessages}");
         config.AppendLine("message_size_limit 65536");
         config.AppendLine(CultureInfo.InvariantCulture, $"listener {port} 127.0.0.1");
 

@@ -1,0 +1,17 @@
+namespace Fleet.Api.Tests.Infrastructure;
+
+/// <summary>The broker settings a test may change; everything else is the shipped configuration.</summary>
+public sealed record MosquittoBrokerOptions
+{
+    /// <summary>Keep retained messages and sessions in mosquitto.db across a stop and start.</summary>
+    public bool Persistence { get; init; }
+
+    /// <summary>A client's offline queue; above it Mosquitto drops new messages for that client without notice.</summary>
+    public int MaxQueuedMessages { get; init; } = 10000;
+
+    /// <summary>
+    /// How often a persistent broker saves (Mosquitto's default is 1800 s): after a kill, everything since the last
+    /// save is gone, which is how a test gets a broker back with stale persistence.
+    /// </summary>
+    public int AutosaveIntervalSeconds { get; init; } = 1800;
+}
