@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using Fleet.Api.Tests.EndToEnd;
+using Fleet.Api.Tests.Faults.Support;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
+using Xunit.Abstractions;
+using Xunit.Sdk;
 
 namespace Fleet.Api.Tests.Faults;
 
@@ -34,34 +37,33 @@ internal sealed record AgentAcceptedState(long Epoch, long Seq, IReadOnlyDiction
     }
 
     /// <summary>
-    /// Waits (bounded) until GET /detectors/{id} shows exactly the agent's accepted state; re-reads the agent's record
-    /// on every poll, since a heartbeat may move it on meanwhile. Returns the matching view.
+    /// Waits (bounded, through <see cref="AcceptedStates"/>) until GET /detectors/{id} shows exactly the agent's
+    /// accepted state. If the agent moved on meanwhile (a heartbeat), the new accepted state is checked instead.
     /// </summary>
-    public static async Task<(AgentAcceptedState Accepted, DetectorView View)> ConvergedAsync(AgentFaultDeployment stack, DetectorSetup detector, TimeSpan within)
+    public static async Task<(AgentAcceptedState Accepted, DetectorView View)> ConvergedAsync(
+        AgentFaultDeployment stack, DetectorSetup detector, TimeSpan within, ITestOutputHelper output)
     {
-        AgentAcceptedState? accepted = null;
-        DetectorView? view = null;
-        await Eventually.TrueAsync(
-            async () =>
+        using var reader = stack.Api.CreateReader();
+        for (var attempt = 1; ; attempt++)
+        {
+            var accepted = (await Eventually.GetAsync(() => Task.FromResult(Read(detector)), a => a is not null, "the agent records an acknowledged state", within))!;
+            var ledger = new AcceptedStates();
+            ledger.Accept(detector.Id, accepted.Epoch, accepted.Seq, accepted.Urls);
+            try
             {
-                accepted = Read(detector);
-                view = await stack.GetAsync(detector.Id);
-                return accepted is not null && view is not null && accepted.Matches(view);
-            },
-            $"GET /detectors/{detector.Id} shows the agent's accepted state",
-            within).ContinueWith(
-                t => t.IsFaulted ? throw new TimeoutException($"not converged: accepted {accepted}, shown {Describe(view)}", t.Exception) : t,
-                TaskScheduler.Default).Unwrap();
-        return (accepted!, view!);
+                await ledger.ConvergedAsync(reader, within, output);
+                return (accepted, (await stack.GetAsync(detector.Id))!);
+            }
+            catch (XunitException) when (attempt < 3 && Read(detector) is { } now && (now.Epoch, now.Seq) != (accepted.Epoch, accepted.Seq))
+            {
+                output.WriteLine($"[observed] the agent moved on from {accepted} to {now} while converging; checking again");
+            }
+        }
     }
 
     public static string Describe(DetectorView? view) => view is null
         ? "(none)"
         : string.Create(CultureInfo.InvariantCulture, $"{view.Status} epoch {view.Epoch} seq {view.Seq} [{string.Join(", ", view.Tunnels.Select(t => $"{t.Name}={t.Url}"))}]");
-
-    public bool Matches(DetectorView view) =>
-        view.Epoch == Epoch && view.Seq == Seq && view.Tunnels.Count == Urls.Count
-        && view.Tunnels.All(t => Urls.TryGetValue(t.Name, out var url) && url == t.Url);
 
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"epoch {Epoch} seq {Seq} [{string.Join(", ", Urls.Select(u => $"{u.Key}={u.Value}"))}]");

@@ -149,6 +149,13 @@ public sealed class AgentFaultDeployment : IAsyncLifetime
     public async Task<DetectorView> WaitForDetectorAsync(string id, Func<DetectorView, bool> condition, string what, TimeSpan? timeout = null) =>
         (await Eventually.GetAsync(() => GetAsync(id), view => view is not null && condition(view), what, timeout ?? TimeSpan.FromSeconds(45)))!;
 
+    /// <summary>Messages that changed a stored row (fleet_ingest_applied_total, every kind): the database's write count.</summary>
+    public async Task<double> AppliedWritesAsync()
+    {
+        using var http = Api.CreateReader();
+        return Metrics.PrometheusText.Sum(Metrics.PrometheusText.Parse(await http.GetStringAsync("/metrics")), "fleet_ingest_applied_total");
+    }
+
     /// <summary>Every event of the detector's history, oldest first.</summary>
     public async Task<IReadOnlyList<FleetEvent>> HistoryAsync(string id)
     {

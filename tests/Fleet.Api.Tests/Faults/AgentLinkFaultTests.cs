@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Fleet.Api.Tests.Faults.Support;
 using Fleet.Api.Tests.Infrastructure;
 using Fleet.Domain.Messages;
 using Xunit.Abstractions;
@@ -28,6 +29,8 @@ public sealed class AgentLinkFaultTests(AgentFaultDeployment stack, ITestOutputH
     private async Task UnreachableAsync(EndToEnd.DetectorSetup detector, TcpFaultProxy proxy, AgentNgrok ngrok)
     {
         var agent = ngrok.Agent;
+        using var reader = stack.Api.CreateReader();
+        await using var watcher = MonotonicWatcher.Start(reader, output);
         var first = await stack.WaitForDetectorAsync(detector.Id, v => v.Status == Presence.Online && v.Tunnels.Count == 1, "online with its first URL");
         await Task.Delay(TimeSpan.FromSeconds(2));
         var baseline = AgentProcessProbe.Read(agent.ProcessId);
@@ -56,12 +59,13 @@ public sealed class AgentLinkFaultTests(AgentFaultDeployment stack, ITestOutputH
         var healed = clock.Elapsed;
         output.WriteLine($"{healed.TotalSeconds,6:0.0} s healed");
 
-        var (accepted, view) = await AgentAcceptedState.ConvergedAsync(stack, detector, TimeSpan.FromSeconds(15));
+        var (accepted, view) = await AgentAcceptedState.ConvergedAsync(stack, detector, TimeSpan.FromSeconds(15), output);
         output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s converged {(clock.Elapsed - healed).TotalSeconds:0.0} s after healing: accepted {accepted}, shown {AgentAcceptedState.Describe(view)}");
         await Task.Delay(TimeSpan.FromSeconds(2));
         var after = AgentProcessProbe.Read(agent.ProcessId);
         output.WriteLine($"agent after: {after} (baseline {baseline})");
 
+        watcher.AssertMonotonic();
         Assert.Equal(Presence.Online, view.Status);
         Assert.NotEqual(first.Tunnels[0].Url, view.Tunnels[0].Url);
         var started = AgentNgrok.StartedUrls(detector);
@@ -89,12 +93,14 @@ public sealed class AgentLinkFaultTests(AgentFaultDeployment stack, ITestOutputH
     private async Task FlapAsync(EndToEnd.DetectorSetup detector, TcpFaultProxy proxy, AgentNgrok ngrok)
     {
         var agent = ngrok.Agent;
+        using var reader = stack.Api.CreateReader();
+        await using var watcher = MonotonicWatcher.Start(reader, output);
         var first = await stack.WaitForDetectorAsync(detector.Id, v => v.Status == Presence.Online && v.Tunnels.Count == 1, "online with its first URL");
         await Task.Delay(TimeSpan.FromSeconds(2));
         var baseline = AgentProcessProbe.Read(agent.ProcessId);
         output.WriteLine($"online: {AgentAcceptedState.Describe(first)}; agent baseline {baseline}; proxy connections {proxy.OpenConnections}");
 
-        var duration = AgentFaultDurations.Pick(full: TimeSpan.FromMinutes(2), quick: TimeSpan.FromSeconds(30));
+        var duration = FaultDurations.Pick(full: TimeSpan.FromMinutes(2), quick: TimeSpan.FromSeconds(30));
         var toggle = TimeSpan.FromSeconds(3);
         var clock = Stopwatch.StartNew();
         var toggles = 0;
@@ -132,13 +138,14 @@ public sealed class AgentLinkFaultTests(AgentFaultDeployment stack, ITestOutputH
         output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s injected: link toggled {toggles} times every {toggle.TotalSeconds:0} s (blackhole; every 3rd outage a reset); healed; peak agent {peak}");
         var healed = clock.Elapsed;
 
-        var (accepted, view) = await AgentAcceptedState.ConvergedAsync(stack, detector, AgentFaultTimings.OfflineBound + TimeSpan.FromSeconds(15));
+        var (accepted, view) = await AgentAcceptedState.ConvergedAsync(stack, detector, AgentFaultTimings.OfflineBound + TimeSpan.FromSeconds(15), output);
         output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s converged {(clock.Elapsed - healed).TotalSeconds:0.0} s after healing: accepted {accepted}, shown {AgentAcceptedState.Describe(view)}");
         await Task.Delay(TimeSpan.FromSeconds(3));
         var after = AgentProcessProbe.Read(agent.ProcessId);
         output.WriteLine($"agent after: {after} (baseline {baseline}); proxy connections {proxy.OpenConnections}");
 
         output.WriteLine($"reconnects: epoch {first.Epoch} -> {view.Epoch}");
+        watcher.AssertMonotonic();
         Assert.Equal(Presence.Online, view.Status);
         Assert.True(view.Epoch > first.Epoch, "the resets made the agent reconnect");
         Assert.Equal(AgentNgrok.StartedUrls(detector)[^1], view.Tunnels[0].Url);
