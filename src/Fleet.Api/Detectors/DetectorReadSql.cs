@@ -6,9 +6,9 @@ using Fleet.Api.Data;
 namespace Fleet.Api.Detectors;
 
 /// <summary>
-/// The hand-written SQL of the read path: one round trip for a page (its mark, the total and the detectors with their
-/// tunnels through a LEFT JOIN), one for a conditional request. The filters mean exactly what the EF query they
-/// replace meant. PostgreSQL and SQLite differ in the mark, the tag filter and how timestamps and tags are stored.
+/// The hand-written SQL of the read path: one statement for a page (its mark, the total and the detectors with their
+/// tunnels), one small one for a conditional request. The filters mean exactly what the EF query they replace meant.
+/// PostgreSQL and SQLite differ in the mark, the tunnels join, the tag filter and how timestamps and tags are stored.
 /// </summary>
 internal sealed class DetectorReadSql
 {
@@ -20,7 +20,7 @@ internal sealed class DetectorReadSql
 
     public const string TunnelColumns = "t.name AS tunnel_name, t.url AS tunnel_url, t.proto AS tunnel_proto, t.upstream AS tunnel_upstream, t.since AS tunnel_since";
 
-    /// <summary>Where a page's detector columns start in its rows: after the mark (version, in flight, total).</summary>
+    /// <summary>Where a page's detector columns start in its rows: after the mark (version, state, total).</summary>
     public const int PageOffset = 3;
 
     public const int TunnelOrdinal = 21;
@@ -63,8 +63,8 @@ internal sealed class DetectorReadSql
 
     /// <summary>
     /// The mark and, in the same statement (so the same snapshot), the total of the filtered set and one page
-    /// (ordered by id, after the cursor) with its tunnels: every row repeats the mark. The total is not counted again when the caller knows it
-    /// for this very mark (<see cref="DetectorTotals"/>): equal marks mean equal data, so an equal count.
+    /// (ordered by id, after the cursor) with its tunnels; every row repeats the mark. The total is not counted again
+    /// when the caller knows it for this very mark (<see cref="DetectorTotals"/>): equal marks mean equal data.
     /// </summary>
     public string Page(DetectorQuery query, DbCommand command, ISqlDialect dialect, KnownTotal known)
     {
