@@ -12,17 +12,17 @@ namespace Fleet.Api.Tests.Infrastructure;
 public sealed class MosquittoBroker : IAsyncDisposable
 {
     /// <summary>
-    /// The shipped ACL plus copies of its `api` and `monitor` blocks for `api-2` and `monitor-2`, exactly as
+    /// The shipped ACL plus copies of its `api` and `monitor` blocks for `api-2`, `api-3` and `monitor-2`, exactly as
     /// infra/README.md tells operators to add an identity per API replica or monitoring tool.
     /// </summary>
     public static string AclWithSecondIdentities(string acl)
     {
         var lines = acl.Split('\n');
         var extra = new StringBuilder();
-        foreach (var user in new[] { "api", "monitor" })
+        foreach (var (user, copy) in new[] { ("api", "api-2"), ("api", "api-3"), ("monitor", "monitor-2") })
         {
             var start = Array.FindIndex(lines, l => l.Trim() == $"user {user}");
-            extra.AppendLine(CultureInfo.InvariantCulture, $"user {user}-2");
+            extra.AppendLine(CultureInfo.InvariantCulture, $"user {copy}");
             foreach (var line in lines.Skip(start + 1).TakeWhile(l => !l.StartsWith("user ", StringComparison.Ordinal) && !l.StartsWith("pattern ", StringComparison.Ordinal) && !l.StartsWith("# ---", StringComparison.Ordinal)))
             {
                 if (line.StartsWith("topic ", StringComparison.Ordinal))
@@ -74,6 +74,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>A second API identity (`api-2`), as a second replica has with use_username_as_clientid.</summary>
     public string Api2Password { get; } = NewPassword();
 
+    /// <summary>A third API identity (`api-3`), for scale-out tests with three replicas.</summary>
+    public string Api3Password { get; } = NewPassword();
+
     /// <summary>A second monitoring identity (`monitor-2`), for a tool running next to `monitor`.</summary>
     public string Monitor2Password { get; } = NewPassword();
 
@@ -109,7 +112,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
                 "pid=$(cat \"$2/mosquitto.pid\") && tr '\\0' ' ' < \"/proc/$pid/cmdline\" | grep -qF \"$2\" && kill -9 \"$pid\"");
             await broker.files.CreateAsync(
                 AclWithSecondIdentities(AclFileContent),
-                [("api", broker.ApiPassword), ("monitor", broker.MonitorPassword), ("api-2", broker.Api2Password), ("monitor-2", broker.Monitor2Password)],
+                [("api", broker.ApiPassword), ("monitor", broker.MonitorPassword), ("api-2", broker.Api2Password), ("api-3", broker.Api3Password), ("monitor-2", broker.Monitor2Password)],
                 ct);
             await broker.LaunchAsync(choosePort: true, ct);
             TestReport.Note($"Mosquitto: {mosquitto}, started by the tests with a generated config, password file and infra/mosquitto/acl");

@@ -30,4 +30,8 @@ public sealed record BrokerSettings(bool Embedded, string Host, int Port, string
     /// <summary>A second API instance on the same Mosquitto needs an identity of its own (`api-2`).</summary>
     public static BrokerSettings ForSecondApiOnMosquitto(Infrastructure.MosquittoBroker broker) =>
         new(false, broker.Host, broker.Port, broker.Api2Password) { Username = "api-2", ClientId = "api-2" };
+
+    /// <summary>A third API instance (`api-3`).</summary>
+    public static BrokerSettings ForThirdApiOnMosquitto(Infrastructure.MosquittoBroker broker) =>
+        new(false, broker.Host, broker.Port, broker.Api3Password) { Username = "api-3", ClientId = "api-3" };
 }

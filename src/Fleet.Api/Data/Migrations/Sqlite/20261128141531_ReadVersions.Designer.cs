@@ -153,6 +153,11 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                         .HasColumnName("tags")
                         .HasDefaultValueSql("'[]'");
 
+                    b.Property<string>("TunnelsHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tunnels_hash");
+
                     b.Property<long>("Version")
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("INTEGER")
