@@ -78,12 +78,14 @@ internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeP
             await ReplaceTunnelsAsync(writes, tunnelWork, events, now, ct);
         }
 
-        for (var i = 0; i < writes.Count; i++)
+        List<FleetEvent> history = [.. events.SelectMany(e => e ?? [])];
+        if (history.Count > 0 && dialect.HasArrays)
         {
-            foreach (var e in events[i] ?? [])
-            {
-                db.Events.Add(new EventRecord { DetectorId = e.DetectorId, Type = e.Type, At = e.At, Data = e.Data?.ToJsonString() });
-            }
+            await sql.InsertEventsAsync(history, ct);
+        }
+        else
+        {
+            db.Events.AddRange(history.Select(e => new EventRecord { DetectorId = e.DetectorId, Type = e.Type, At = e.At, Data = e.Data?.ToJsonString() }));
         }
 
         if (db.ChangeTracker.HasChanges())
