@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.Api.Data;
@@ -6,6 +7,8 @@ namespace Fleet.Api.Data;
 public static class DataExtensions
 {
     public const string ConnectionStringName = "Fleet";
+
+    private const string DatabaseHealthCheck = "database";
 
     public static IHostApplicationBuilder AddFleetData(this IHostApplicationBuilder builder)
     {
@@ -42,7 +45,16 @@ public static class DataExtensions
             builder.Services.AddSingleton<ISqlDialect, SqliteDialect>();
         }
 
-        builder.Services.AddHealthChecks().AddDbContextCheck<FleetDbContext>("database", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddDbContextCheck<FleetDbContext>(DatabaseHealthCheck, tags: ["ready"]);
+        // A database that does not answer (a blackholed network) must make readiness fail quickly, not after the
+        // connect timeout: the check's token is cancelled after HealthCheckTimeout, which aborts the connect.
+        builder.Services.Configure<HealthCheckServiceOptions>(o =>
+        {
+            foreach (var registration in o.Registrations.Where(r => r.Name == DatabaseHealthCheck))
+            {
+                registration.Timeout = options.HealthCheckTimeout;
+            }
+        });
         return builder;
     }
 

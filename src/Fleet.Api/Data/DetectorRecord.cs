@@ -55,5 +55,18 @@ public sealed class DetectorRecord
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// A fingerprint of the stored tunnels (see Ingest/TunnelFingerprint): a state whose tunnels have the same one is
+    /// a heartbeat for the tunnels table and leaves it alone. Compared inside the writing transaction, never with
+    /// a cache, because several API instances share the database.
+    /// </summary>
+    public string? TunnelsHash { get; set; }
+
+    /// <summary>
+    /// Stamped by the database on every write of the row or of its tunnels (a trigger, see the ReadVersions
+    /// migration), never by the application: the ETag of <c>GET /detectors/{id}</c>, and the high-water mark of lists.
+    /// </summary>
+    public long Version { get; set; }
+
     public List<TunnelRecord> Tunnels { get; set; } = [];
 }

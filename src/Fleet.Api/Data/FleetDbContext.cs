@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Fleet.Api.Data;
 
@@ -26,7 +27,11 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
             detector.Property(d => d.Id).HasMaxLength(63);
             detector.Property(d => d.Name).HasMaxLength(200);
             detector.Property(d => d.Status).HasMaxLength(16);
+            detector.Property(d => d.TunnelsHash).HasMaxLength(32);
             detector.HasIndex(d => d.Status);
+            // Written only by the database's triggers: EF never sends it and reads it back after a save.
+            detector.Property(d => d.Version).HasDefaultValue(0L).ValueGeneratedOnAddOrUpdate();
+            detector.Property(d => d.Version).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
             detector.HasMany(d => d.Tunnels).WithOne().HasForeignKey(t => t.DetectorId).OnDelete(DeleteBehavior.Cascade);
         });
 

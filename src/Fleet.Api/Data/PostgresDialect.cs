@@ -6,9 +6,15 @@ namespace Fleet.Api.Data;
 
 public sealed class PostgresDialect : ISqlDialect
 {
-    public string ReadStoredForUpdate => "SELECT * FROM detectors WHERE id = @id FOR UPDATE";
+    public string ForUpdate => " FOR UPDATE";
 
     public string Greatest => "GREATEST";
+
+    public bool HasArrays => true;
+
+    /// <summary>A column of values as one array parameter (for unnest).</summary>
+    public static NpgsqlParameter Column<T>(string name, NpgsqlDbType type, T[] values) =>
+        new(name, NpgsqlDbType.Array | type) { Value = values };
 
     public DbParameter Text(string name, string? value) => Create(name, value, NpgsqlDbType.Text);
 

@@ -6,9 +6,11 @@ namespace Fleet.Api.Data;
 public sealed class SqliteDialect : ISqlDialect
 {
     // SQLite has one writer at a time: the transaction itself serializes writers.
-    public string ReadStoredForUpdate => "SELECT * FROM detectors WHERE id = @id";
+    public string ForUpdate => "";
 
     public string Greatest => "MAX";
+
+    public bool HasArrays => false;
 
     public DbParameter Text(string name, string? value) => Create(name, value, SqliteType.Text);
 

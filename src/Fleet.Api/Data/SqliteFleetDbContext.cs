@@ -8,6 +8,10 @@ public sealed class SqliteFleetDbContext(DbContextOptions<SqliteFleetDbContext> 
     {
         base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<DetectorRecord>().Property(d => d.Tags).HasDefaultValueSql("'[]'");
+
+        // SQLite triggers cannot change NEW, so the version is stamped by an AFTER trigger: RETURNING would read the
+        // value from before it, and declaring the trigger makes EF read it back with a SELECT instead.
+        modelBuilder.Entity<DetectorRecord>().ToTable(t => t.HasTrigger(ReadVersionsSql.SqliteDetectorsTrigger));
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

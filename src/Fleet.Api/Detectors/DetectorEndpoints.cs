@@ -8,11 +8,18 @@ using Fleet.Domain.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Fleet.Api.Detectors;
 
 public static class DetectorEndpoints
 {
+    public static IHostApplicationBuilder AddFleetDetectors(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DetectorTotals>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapDetectorEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/detectors")
@@ -85,9 +92,12 @@ public static class DetectorEndpoints
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Detector not found", detail: $"No detector with id '{id}' is known.");
 
-    internal static async Task<Results<Ok<List<DetectorView>>, ValidationProblem>> ListAsync(
+    internal static async Task<Results<Ok<IReadOnlyList<DetectorView>>, ValidationProblem, StatusCodeHttpResult>> ListAsync(
         HttpContext http,
         FleetDbContext db,
+        ISqlDialect dialect,
+        DetectorTotals totals,
+        IOptions<DatabaseOptions> options,
         [FromQuery] string[]? status,
         [FromQuery] string[]? tag,
         [FromQuery] string? q,
@@ -101,52 +111,56 @@ public static class DetectorEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var filtered = db.Detectors.AsNoTracking();
-        if (query.Statuses.Count > 0)
+        var reader = new DetectorReader(db, dialect, totals, options);
+        if (DetectorETags.IsConditional(http.Request) && await reader.ListTagAsync(query, ct) is { } current
+            && DetectorETags.Matches(http.Request, current))
         {
-            filtered = filtered.Where(d => query.Statuses.Contains(d.Status));
+            DetectorETags.Set(http.Response, current);
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        foreach (var required in query.Tags)
+        var page = await reader.ListAsync(query, ct);
+        http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (page.LastId is { } lastId)
         {
-            filtered = filtered.Where(d => d.Tags.Contains(required));
+            PageLinks.SetNext(http.Response, Cursor.Encode(lastId));
         }
 
-        if (query.Text is { } text)
-        {
-            // Translated to SQL: lower() is the form both providers understand (ids are lower-case already).
-#pragma warning disable CA1862
-            filtered = filtered.Where(d => d.Id.Contains(text) || (d.Name != null && d.Name.ToLower().Contains(text)));
-#pragma warning restore CA1862
-        }
-
-        var total = await filtered.CountAsync(ct);
-        var page = filtered;
-        if (query.After is { } afterId)
-        {
-            page = page.Where(d => string.Compare(d.Id, afterId) > 0);
-        }
-
-        var rows = await page.OrderBy(d => d.Id).Take(query.Limit + 1).Include(d => d.Tunnels).AsSplitQuery().ToListAsync(ct);
-        http.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (rows.Count > query.Limit)
-        {
-            rows.RemoveAt(rows.Count - 1);
-            PageLinks.SetNext(http.Response, Cursor.Encode(rows[^1].Id));
-        }
-
-        return TypedResults.Ok(rows.Select(r => r.ToView()).ToList());
+        DetectorETags.Set(http.Response, page.Tag);
+        return TypedResults.Ok(page.Detectors);
     }
 
-    internal static async Task<Results<Ok<DetectorView>, ValidationProblem, ProblemHttpResult>> GetAsync(
-        string id, FleetDbContext db, CancellationToken ct)
+    internal static async Task<Results<Ok<DetectorView>, ValidationProblem, ProblemHttpResult, StatusCodeHttpResult>> GetAsync(
+        string id, HttpContext http, FleetDbContext db, ISqlDialect dialect, DetectorTotals totals, IOptions<DatabaseOptions> options, CancellationToken ct)
     {
         if (DetectorId.Validate(id) is { } error)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [error] });
         }
 
-        var detector = await db.Detectors.AsNoTracking().Include(d => d.Tunnels).SingleOrDefaultAsync(d => d.Id == id, ct);
-        return detector is null ? NotFound(id) : TypedResults.Ok(detector.ToView());
+        var reader = new DetectorReader(db, dialect, totals, options);
+        if (DetectorETags.IsConditional(http.Request))
+        {
+            if (await reader.VersionAsync(id, ct) is not { } version)
+            {
+                return NotFound(id);
+            }
+
+            var current = DetectorETags.ForDetector(version);
+            if (DetectorETags.Matches(http.Request, current))
+            {
+                DetectorETags.Set(http.Response, current);
+                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            }
+        }
+
+        var detector = await reader.FindAsync(id, ct);
+        if (detector is null)
+        {
+            return NotFound(id);
+        }
+
+        DetectorETags.Set(http.Response, DetectorETags.ForDetector(detector.Version));
+        return TypedResults.Ok(detector.ToView());
     }
 }

@@ -14,10 +14,18 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         {
             // Parameter binding ("limit=abc"), oversized or malformed bodies: the message says what was wrong.
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            // An outage, not a bug: the client may retry, and a reader never hangs or sees a 500 for it.
+            _ when DatabaseFailures.IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "Database unavailable",
+                "The database cannot be reached right now; retry after the number of seconds in Retry-After."),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error", "An unexpected error occurred; it has been logged."),
         };
 
-        if (status >= 500)
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = DatabaseFailures.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            LogDatabaseUnavailable(httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name, exception.Message);
+        }
+        else if (status >= 500)
         {
             LogUnhandled(exception, httpContext.Request.Method, httpContext.Request.Path);
         }
@@ -30,6 +38,10 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
     }
+
+    // One line, no stack: during an outage every request ends here.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable for {Method} {Path}: {ExceptionType}: {Reason}")]
+    private partial void LogDatabaseUnavailable(string method, string path, string exceptionType, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private partial void LogUnhandled(Exception exception, string method, string path);

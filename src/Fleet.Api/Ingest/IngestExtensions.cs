@@ -9,6 +9,7 @@ public static class IngestExtensions
         builder.Services.AddOptions<IngestOptions>()
             .BindConfiguration(IngestOptions.Section)
             .ValidateDataAnnotations()
+            .Validate(o => o.Faults.KillAfterCommits >= 0, "Ingest:Faults:KillAfterCommits must be 0 (off) or a positive number of commits.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IngestQueue>();
         builder.Services.AddSingleton<IngestMetrics>();

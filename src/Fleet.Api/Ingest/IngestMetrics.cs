@@ -10,6 +10,8 @@ public sealed class IngestMetrics
 {
     public const string MeterName = "Fleet.Api.Ingest";
 
+    private static readonly int[] BatchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
+
     private static readonly double[] LagBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
     private readonly Counter<long> _applied;
@@ -18,10 +20,12 @@ public sealed class IngestMetrics
     private readonly Counter<long> _retries;
     private readonly Counter<long> _ignored;
     private readonly Histogram<double> _lag;
+    private readonly Histogram<int> _batchSize;
     private long _ignoredTotal;
     private long _appliedTotal;
     private long _staleTotal;
     private long _rejectedTotal;
+    private long _batchesTotal;
 
     public IngestMetrics(IMeterFactory meterFactory)
     {
@@ -37,6 +41,12 @@ public sealed class IngestMetrics
             description: "Time from receiving a message from the broker to committing it (applied or stale), by kind.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
+        _batchSize = meter.CreateHistogram(
+            "fleet.ingest.batch_size",
+            unit: "{message}",
+            description: "Messages written to the database in one transaction.",
+            tags: null,
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchBuckets });
     }
 
     public long AppliedTotal => Interlocked.Read(ref _appliedTotal);
@@ -78,6 +88,15 @@ public sealed class IngestMetrics
         RetriesTotal++;
         _retries.Add(1);
     }
+
+    /// <summary>A transaction committed <paramref name="messages"/> messages.</summary>
+    public void Batch(int messages)
+    {
+        Interlocked.Increment(ref _batchesTotal);
+        _batchSize.Record(messages);
+    }
+
+    public long BatchesTotal => Interlocked.Read(ref _batchesTotal);
 
     /// <summary>A received message was written (applied or stale) <paramref name="elapsed"/> after it arrived.</summary>
     public void Committed(string kind, TimeSpan elapsed) =>

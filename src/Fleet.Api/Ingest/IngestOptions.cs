@@ -17,6 +17,13 @@ public sealed class IngestOptions
     [Range(1, 65535)]
     public int QueueCapacity { get; set; } = 256;
 
+    /// <summary>
+    /// Most messages written in one transaction. The writer takes what is already queued, up to this, without
+    /// waiting for more: a quiet fleet still gets one-message batches and no added latency.
+    /// </summary>
+    [Range(1, 4096)]
+    public int BatchSize { get; set; } = 256;
+
     /// <summary>First and largest pause between retries while the database is unavailable.</summary>
     public TimeSpan RetryMinDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -24,4 +31,7 @@ public sealed class IngestOptions
 
     /// <summary>At most one log line per rejection reason in this interval; the counters count every one.</summary>
     public TimeSpan RejectionLogInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Fault-injection switches for tests; all off by default.</summary>
+    public IngestFaultOptions Faults { get; set; } = new();
 }

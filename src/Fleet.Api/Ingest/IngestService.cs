@@ -7,9 +7,10 @@ using Microsoft.Extensions.Options;
 namespace Fleet.Api.Ingest;
 
 /// <summary>
-/// The single consumer of the ingest queue: applies each message in its own transaction and acknowledges it to
-/// the broker only after the commit. While the database is unavailable it retries the same message with backoff
-/// and acknowledges nothing, so the broker keeps everything until the write succeeds.
+/// The single consumer of the ingest queue: takes what is already queued (up to <c>Ingest:BatchSize</c>, without
+/// waiting for more), applies it in one transaction and acknowledges each message, in receive order, only after
+/// the commit. While the database is unavailable it retries the same batch with backoff and acknowledges nothing,
+/// so the broker keeps everything until the write succeeds.
 /// </summary>
 internal sealed partial class IngestService(
     IngestQueue queue,
@@ -21,13 +22,23 @@ internal sealed partial class IngestService(
     IOptions<IngestOptions> options,
     ILogger<IngestService> logger) : BackgroundService
 {
+    private int _commits;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var batchSize = options.Value.BatchSize;
+        var batch = new List<IngestItem>(batchSize);
         try
         {
-            await foreach (var item in queue.Reader.ReadAllAsync(stoppingToken))
+            while (await queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                await HandleAsync(item, stoppingToken);
+                batch.Clear();
+                while (batch.Count < batchSize && queue.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                await HandleBatchAsync(batch, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -36,68 +47,140 @@ internal sealed partial class IngestService(
         }
     }
 
-    internal async Task HandleAsync(IngestItem item, CancellationToken ct)
+    internal async Task HandleBatchAsync(IReadOnlyList<IngestItem> items, CancellationToken ct)
     {
-        if (item.Rejection is { } rejection)
+        var toWrite = new List<IngestItem>(items.Count);
+        foreach (var item in items)
         {
-            metrics.Rejected(rejection.ReasonName);
-            rejections.Report(item.Topic, rejection);
-        }
-        else if (item.IsRetainedClear)
-        {
-            metrics.Ignored();
-            LogRetainedClear(item.Topic);
-        }
-        else
-        {
-            var outcome = await WriteWithRetryAsync(item, ct);
-            var kind = item.State is not null ? "state" : "status";
-            if (item.Delivery is not null)
+            if (item.Rejection is { } rejection)
             {
-                metrics.Committed(kind, Stopwatch.GetElapsedTime(item.ReceivedAt));
+                metrics.Rejected(rejection.ReasonName);
+                rejections.Report(item.Topic, rejection);
             }
-
-            if (outcome.Applied)
+            else if (item.IsRetainedClear)
             {
-                metrics.Applied(kind);
-                await events.PublishAsync(item.DetectorId!, outcome.Events, ct);
+                metrics.Ignored();
+                LogRetainedClear(item.Topic);
             }
             else
             {
-                metrics.Stale(kind);
+                toWrite.Add(item);
             }
         }
 
-        await AcknowledgeAsync(item, ct);
+        if (toWrite.Count > 0)
+        {
+            var outcomes = await WriteAsync(toWrite, ct);
+
+            // One change per detector and batch, with all its events in order: the sink reads the detector's
+            // current view anyway, so a detector heard five times in a batch costs one registry update, not five.
+            var changes = new Dictionary<string, List<FleetEvent>>(StringComparer.Ordinal);
+            for (var i = 0; i < toWrite.Count; i++)
+            {
+                if (Count(toWrite[i], outcomes[i]))
+                {
+                    var id = toWrite[i].DetectorId!;
+                    if (!changes.TryGetValue(id, out var list))
+                    {
+                        changes[id] = list = [];
+                    }
+
+                    list.AddRange(outcomes[i]!.Events);
+                }
+            }
+
+            foreach (var (id, list) in changes)
+            {
+                await events.PublishAsync(id, list, ct);
+            }
+        }
+
+        foreach (var item in items)
+        {
+            await AcknowledgeAsync(item, ct);
+        }
     }
 
-    private async Task<IngestOutcome> WriteWithRetryAsync(IngestItem item, CancellationToken ct)
+    /// <summary>Counts one written message; true when it applied (changed the detector).</summary>
+    private bool Count(IngestItem item, IngestOutcome? outcome)
     {
+        if (outcome is null)
+        {
+            return false;
+        }
+
+        var kind = item.State is not null ? "state" : "status";
+        if (item.Delivery is not null)
+        {
+            metrics.Committed(kind, Stopwatch.GetElapsedTime(item.ReceivedAt));
+        }
+
+        if (outcome.Applied)
+        {
+            metrics.Applied(kind);
+        }
+        else
+        {
+            metrics.Stale(kind);
+        }
+
+        return outcome.Applied;
+    }
+
+    /// <summary>The outcome per item, committed; null for a message the database refused (dropped).</summary>
+    private async Task<IReadOnlyList<IngestOutcome?>> WriteAsync(List<IngestItem> items, CancellationToken ct)
+    {
+        IReadOnlyList<IngestWrite> writes = [.. items.Select(i => new IngestWrite(i.DetectorId!, i.State, i.Status))];
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var writer = scope.ServiceProvider.GetRequiredService<IngestWriter>();
-                return item.State is { } state
-                    ? await writer.ApplyStateAsync(item.DetectorId!, state, ct)
-                    : await writer.ApplyStatusAsync(item.DetectorId!, item.Status!, ct);
+                var outcomes = await writer.ApplyBatchAsync(writes, ct);
+                AfterCommit(writes.Count);
+                return outcomes;
+            }
+            catch (Exception ex) when (IsPoison(ex) && items.Count > 1)
+            {
+                // One message of the batch is refused: the whole transaction is gone. Applying the batch one message
+                // at a time (same order) drops only the poison message and keeps the stream moving.
+                LogBatchRefused(items.Count, ex.GetBaseException().Message);
+                var outcomes = new List<IngestOutcome?>(items.Count);
+                foreach (var item in items)
+                {
+                    outcomes.Add((await WriteAsync([item], ct))[0]);
+                }
+
+                return outcomes;
             }
             catch (Exception ex) when (IsPoison(ex))
             {
                 // The database refuses this message itself (a constraint or a value it cannot hold): retrying would
                 // stall the stream forever, so it is counted, logged and acknowledged like an invalid payload.
                 metrics.Rejected("store-refused");
-                LogStoreRefused(item.Topic, ex.GetBaseException().Message);
-                return IngestOutcome.Stale;
+                LogStoreRefused(items[0].Topic, ex.GetBaseException().Message);
+                return [null];
             }
             catch (Exception ex) when (!ct.IsCancellationRequested && IsTransient(ex))
             {
                 metrics.Retried();
                 var delay = Backoff.Delay(attempt, options.Value.RetryMinDelay, options.Value.RetryMaxDelay);
-                LogWriteFailed(item.Topic, attempt, delay, ex.GetType().Name, ex.Message);
+                LogWriteFailed(items.Count, items[0].Topic, attempt, delay, ex.GetType().Name, ex.Message);
                 await Task.Delay(delay, clock, ct);
             }
+        }
+    }
+
+    /// <summary>Counts a committed batch; the fault point <c>Ingest:Faults:KillAfterCommits</c> dies here, before any acknowledgement.</summary>
+    private void AfterCommit(int messages)
+    {
+        metrics.Batch(messages);
+        var killAfter = options.Value.Faults.KillAfterCommits;
+        if (killAfter > 0 && ++_commits == killAfter)
+        {
+            LogFaultKill(_commits, messages);
+            Process.GetCurrentProcess().Kill();
         }
     }
 
@@ -136,11 +219,17 @@ internal sealed partial class IngestService(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored a zero-byte retained message on {Topic}: clearing a retained message never deletes stored data")]
     private partial void LogRetainedClear(string topic);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the message on {Topic} failed (attempt {Attempt}), retrying in {Delay}: {Error}: {Message}")]
-    private partial void LogWriteFailed(string topic, int attempt, TimeSpan delay, string error, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing a batch of {Count} messages (first on {Topic}) failed (attempt {Attempt}), retrying in {Delay}: {Error}: {Message}")]
+    private partial void LogWriteFailed(int count, string topic, int attempt, TimeSpan delay, string error, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database refused a batch of {Count} messages; applying them one at a time to drop only the refused one: {Message}")]
+    private partial void LogBatchRefused(int count, string message);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The database refused the message on {Topic}; it is dropped: {Message}")]
     private partial void LogStoreRefused(string topic, string message);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Fault injection (Ingest:Faults:KillAfterCommits): killing the process after commit {Commits} ({Messages} messages), before acknowledging them")]
+    private partial void LogFaultKill(int commits, int messages);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Could not acknowledge the message on {Topic}; the broker will redeliver it: {Message}")]
     private partial void LogAckFailed(string topic, string message);

@@ -1,25 +1,43 @@
 using System.Collections.Concurrent;
+using System.Text;
 
 namespace Fleet.Api.Ingest;
 
 /// <summary>
 /// The version guards, inside the statements that write: a message is applied only if it is newer than what is
 /// stored at the moment of the write, so concurrent API instances and redeliveries can never move a detector
-/// backwards. The rules mirror Fleet.Domain.Ordering.OrderingRules.
+/// backwards. The rules mirror Fleet.Domain.Ordering.OrderingRules. Each statement takes many rows (one batch
+/// round, at most one row per detector) and returns the rows it changed, as they are after the change.
 /// </summary>
 internal static class IngestSql
 {
-    // Built once per dialect, not per message: ingest is the hot path.
-    private static readonly ConcurrentDictionary<string, IngestStatements> Statements = new(StringComparer.Ordinal);
+    public const string StoredColumns = "id, epoch, status, status_epoch, provider_error, tunnels_hash";
 
-    /// <summary>The guarded statements for a dialect's GREATEST/MAX function.</summary>
-    public static IngestStatements For(string greatest) =>
-        Statements.GetOrAdd(greatest, g => new IngestStatements(UpsertState(g), UpsertStatus(g)));
+    // Built once per dialect and row count, not per message: ingest is the hot path.
+    private static readonly ConcurrentDictionary<(string Greatest, int Rows), string> States = new();
+    private static readonly ConcurrentDictionary<(string Greatest, int Rows), string> Statuses = new();
+    private static readonly ConcurrentDictionary<(string ForUpdate, int Rows), string> Reads = new();
 
     // Presence becomes online with a state of a newer connection (or after an epoch reset), never with a late
     // state of a connection that already ended.
     private const string StartsConnection =
         "(d.status_epoch IS NULL OR d.status_epoch < excluded.epoch OR excluded.epoch < d.epoch)";
+
+    private const string Returning = $"RETURNING {StoredColumns}";
+
+    /// <summary>Reads the stored rows of a batch, locked where the provider can, in id order so writers queue up without deadlocks.</summary>
+    /// <remarks>With <paramref name="rows"/> 0 the ids come as one array parameter @ids.</remarks>
+    public static string ReadStored(string forUpdate, int rows) =>
+        Reads.GetOrAdd((forUpdate, rows), k => k.Rows == 0
+            ? $"SELECT {StoredColumns} FROM detectors WHERE id = ANY(@ids) ORDER BY id{k.ForUpdate}"
+            : $"SELECT {StoredColumns} FROM detectors WHERE id IN ({string.Join(", ", Enumerable.Range(0, k.Rows).Select(r => $"@i{r}"))}) ORDER BY id{k.ForUpdate}");
+
+    /// <remarks>With <paramref name="rows"/> 0 each column comes as one array parameter (PostgreSQL's unnest).</remarks>
+    public static string UpsertStates(string greatest, int rows) =>
+        States.GetOrAdd((greatest, rows), k => UpsertState(k.Greatest, k.Rows));
+
+    public static string UpsertStatuses(string greatest, int rows) =>
+        Statuses.GetOrAdd((greatest, rows), k => UpsertStatus(k.Greatest, k.Rows));
 
     // The reset window counts from the last time anything was heard (state, presence, registration): a late
     // will of an old epoch must not pass as a re-flashed card just because states are rare (long heartbeats).
@@ -29,15 +47,35 @@ internal static class IngestSql
     private static string LastHeard(string greatest) =>
         $"{greatest}(COALESCE(d.state_at, d.created_at), COALESCE(d.last_seen_at, d.created_at), COALESCE(d.status_since, d.created_at))";
 
-    private static string UpsertState(string greatest) => $"""
+    private static string StateRow(int r) =>
+        $"(@i{r}, @e{r}, @s{r}, @now, @sa{r}, @hb{r}, @pk{r}, @pv{r}, @ps{r}, @pr{r}, @pe{r}, @av{r}, @ah{r}, @ao{r}, @aa{r}, @ast{r}, 'online', @e{r}, @now, @now, @now, @th{r})";
+
+    private const string StateColumns = """
+        SELECT i, e, s, @now, sa, hb, pk, pv, ps, pr, pe, av, ah, ao, aa, ast, 'online', e, @now, @now, @now, th
+        FROM unnest(@i::text[], @e::bigint[], @s::bigint[], @sa::timestamptz[], @hb::integer[], @pk::text[], @pv::text[],
+            @ps::text[], @pr::integer[], @pe::text[], @av::text[], @ah::text[], @ao::text[], @aa::text[], @ast::timestamptz[],
+            @th::text[]) AS v(i, e, s, sa, hb, pk, pv, ps, pr, pe, av, ah, ao, aa, ast, th)
+        """;
+
+    private static string StatusRow(int r) => $"(@i{r}, @st{r}, @e{r}, @now, @seen{r}, @now)";
+
+    private static string Rows(int rows, Func<int, string> row)
+    {
+        var text = new StringBuilder();
+        for (var r = 0; r < rows; r++)
+        {
+            text.Append(r == 0 ? "    " : ",\n    ").Append(row(r));
+        }
+
+        return text.ToString();
+    }
+
+    private static string UpsertState(string greatest, int rows) => $"""
         INSERT INTO detectors AS d (id, epoch, seq, state_at, sent_at, heartbeat_seconds,
             provider_kind, provider_version, provider_state, provider_restarts, provider_error,
             agent_version, agent_hostname, agent_os, agent_arch, agent_started_at,
-            status, status_epoch, status_since, last_seen_at, created_at)
-        VALUES (@id, @epoch, @seq, @now, @sent_at, @heartbeat,
-            @provider_kind, @provider_version, @provider_state, @provider_restarts, @provider_error,
-            @agent_version, @agent_hostname, @agent_os, @agent_arch, @agent_started_at,
-            'online', @epoch, @now, @now, @now)
+            status, status_epoch, status_since, last_seen_at, created_at, tunnels_hash)
+        {(rows == 0 ? StateColumns : "VALUES\n" + Rows(rows, StateRow))}
         ON CONFLICT (id) DO UPDATE SET
             epoch = excluded.epoch, seq = excluded.seq, state_at = excluded.state_at, sent_at = excluded.sent_at,
             heartbeat_seconds = excluded.heartbeat_seconds,
@@ -46,18 +84,21 @@ internal static class IngestSql
             provider_error = excluded.provider_error,
             agent_version = excluded.agent_version, agent_hostname = excluded.agent_hostname,
             agent_os = excluded.agent_os, agent_arch = excluded.agent_arch, agent_started_at = excluded.agent_started_at,
-            last_seen_at = excluded.last_seen_at,
+            last_seen_at = excluded.last_seen_at, tunnels_hash = excluded.tunnels_hash,
             status_since = CASE WHEN {StartsConnection} AND d.status <> 'online' THEN excluded.status_since ELSE d.status_since END,
             status = CASE WHEN {StartsConnection} THEN 'online' ELSE d.status END,
             status_epoch = CASE WHEN {StartsConnection} THEN excluded.epoch ELSE d.status_epoch END
         WHERE d.epoch IS NULL
             OR (d.epoch, d.seq) < (excluded.epoch, excluded.seq)
             OR (excluded.epoch < d.epoch AND ({LastHeard(greatest)} < @reset_cutoff OR d.status_epoch = excluded.epoch))
+        {Returning}
         """;
 
-    private static string UpsertStatus(string greatest) => $"""
+    // The rank of a presence (OrderingRules.Rank) comes from the row itself, so one statement serves every row.
+    private static string UpsertStatus(string greatest, int rows) => $"""
         INSERT INTO detectors AS d (id, status, status_epoch, status_since, last_seen_at, created_at)
-        VALUES (@id, @status, @epoch, @now, @seen_at, @now)
+        VALUES
+        {Rows(rows, StatusRow)}
         ON CONFLICT (id) DO UPDATE SET
             status_since = CASE WHEN d.status = excluded.status THEN d.status_since ELSE excluded.status_since END,
             status = excluded.status,
@@ -65,8 +106,11 @@ internal static class IngestSql
             last_seen_at = COALESCE(excluded.last_seen_at, d.last_seen_at)
         WHERE d.status_epoch IS NULL OR d.status = 'unknown'
             OR excluded.status_epoch > d.status_epoch
-            OR (excluded.status_epoch = d.status_epoch
-                AND @rank > CASE d.status WHEN 'online' THEN 1 WHEN 'offline' THEN 2 WHEN 'lost' THEN 2 ELSE 0 END)
+            OR (excluded.status_epoch = d.status_epoch AND {Rank("excluded.status")} > {Rank("d.status")})
             OR (excluded.status_epoch < d.status_epoch AND {LastHeard(greatest)} < @reset_cutoff)
+        {Returning}
         """;
+
+    private static string Rank(string status) =>
+        $"CASE {status} WHEN 'online' THEN 1 WHEN 'offline' THEN 2 WHEN 'lost' THEN 2 ELSE 0 END";
 }

@@ -50,6 +50,19 @@ internal sealed class WriterHarness : IAsyncDisposable
         return await apply(writer);
     }
 
+    public async Task<IReadOnlyList<IngestOutcome>> ApplyBatchAsync(IReadOnlyList<IngestWrite> writes, IngestOptions? options = null)
+    {
+        await using var db = _newContext();
+        var writer = new IngestWriter(db, _dialect, Clock, Options.Create(options ?? new IngestOptions()));
+        return await writer.ApplyBatchAsync(writes, CancellationToken.None);
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<FleetDbContext, Task<T>> query)
+    {
+        await using var db = _newContext();
+        return await query(db);
+    }
+
     public async Task<DetectorRecord?> FindAsync(string id)
     {
         await using var db = _newContext();

@@ -157,6 +157,17 @@ namespace Fleet.Api.Data.Migrations.Postgres
                         .HasColumnName("tags")
                         .HasDefaultValueSql("'{}'::text[]");
 
+                    b.Property<string>("TunnelsHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("tunnels_hash");
+
+                    b.Property<long>("Version")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Status");

@@ -150,11 +150,25 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                         .HasColumnName("tags")
                         .HasDefaultValueSql("'[]'");
 
+                    b.Property<string>("TunnelsHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tunnels_hash");
+
+                    b.Property<long>("Version")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Status");
 
-                    b.ToTable("detectors", (string)null);
+                    b.ToTable("detectors", null, t =>
+                        {
+                            t.HasTrigger("detectors_version_updated");
+                        });
                 });
 
             modelBuilder.Entity("Fleet.Api.Data.EventRecord", b =>

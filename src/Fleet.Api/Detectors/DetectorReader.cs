@@ -1,0 +1,157 @@
+using System.Data;
+using System.Data.Common;
+using Fleet.Api.Data;
+using Fleet.Api.Errors;
+using Fleet.Domain.Messages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Fleet.Api.Detectors;
+
+/// <summary>
+/// The hot read path: no change tracking, no EF query pipeline, one round trip per answer on the DbContext's own
+/// connection, and a time budget (<see cref="DatabaseOptions.ReadTimeout"/>) after which the read fails as
+/// <see cref="DatabaseUnavailableException"/> (a 503) instead of hanging on an unreachable database.
+/// </summary>
+internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, DetectorTotals totals, IOptions<DatabaseOptions> options)
+{
+    private readonly DetectorReadSql sql = DetectorReadSql.For(dialect);
+
+    /// <summary>The ETag the list would have now, without reading the page.</summary>
+    public Task<EntityTagHeaderValue?> ListTagAsync(DetectorQuery query, CancellationToken ct) =>
+        WithinBudgetAsync(_ => sql.Mark, async (reader, token) => Tag(query, await sql.ReadMarkAsync(reader, token)), ct);
+
+    /// <summary>The list's tag and total (read first, at one snapshot: they may be older than the page, never newer) and one page.</summary>
+    public Task<ListPage> ListAsync(DetectorQuery query, CancellationToken ct) =>
+        WithinBudgetAsync(
+            command => sql.Page(query, command, dialect, totals.Get(query)),
+            async (reader, token) =>
+            {
+                var mark = await sql.ReadMarkAsync(reader, token);
+                totals.Remember(query, mark);
+                await reader.NextResultAsync(token);
+                var rows = await ReadDetectorsAsync(reader, token);
+                var more = rows.Count > query.Limit;
+                if (more)
+                {
+                    rows.RemoveAt(rows.Count - 1);
+                }
+
+                return new ListPage(Tag(query, mark), mark.Total, [.. rows.Select(r => r.ToView())], more ? rows[^1].Id : null);
+            },
+            ct);
+
+    /// <summary>The detector's version, or null when it does not exist.</summary>
+    public Task<long?> VersionAsync(string id, CancellationToken ct) =>
+        WithinBudgetAsync(
+            command =>
+            {
+                command.Parameters.Add(dialect.Text("id", id));
+                return DetectorReadSql.VersionOfOne;
+            },
+            async (reader, token) => await reader.ReadAsync(token) ? reader.GetInt64(0) : (long?)null,
+            ct);
+
+    /// <summary>The detector with its tunnels (its version included, read in the same statement), or null.</summary>
+    public Task<DetectorRecord?> FindAsync(string id, CancellationToken ct) =>
+        WithinBudgetAsync(
+            command =>
+            {
+                command.Parameters.Add(dialect.Text("id", id));
+                return DetectorReadSql.One;
+            },
+            async (reader, token) => (await ReadDetectorsAsync(reader, token)).SingleOrDefault(),
+            ct);
+
+    private static EntityTagHeaderValue? Tag(DetectorQuery query, ListMark mark) =>
+        mark.Proven ? DetectorETags.ForList(query, mark.Version, mark.InFlight) : null;
+
+    private async Task<T> WithinBudgetAsync<T>(Func<DbCommand, string> prepare, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        var budget = options.Value.ReadTimeout;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(budget);
+        try
+        {
+            await db.Database.OpenConnectionAsync(timeout.Token);
+            try
+            {
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.CommandText = prepare(command);
+                command.CommandTimeout = Math.Max(1, (int)Math.Ceiling(budget.TotalSeconds));
+                await using var reader = await command.ExecuteReaderAsync(CommandBehavior.Default, timeout.Token);
+                return await read(reader, timeout.Token);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new DatabaseUnavailableException($"The database did not answer within {budget.TotalSeconds:0.#} s.", ex);
+        }
+    }
+
+    /// <summary>Rows of detectors LEFT JOIN tunnels, ordered by detector: one record per detector with its tunnels.</summary>
+    private async Task<List<DetectorRecord>> ReadDetectorsAsync(DbDataReader reader, CancellationToken ct)
+    {
+        var detectors = new List<DetectorRecord>();
+        DetectorRecord? current = null;
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetString(0);
+            if (current?.Id != id)
+            {
+                current = ReadDetector(reader, id);
+                detectors.Add(current);
+            }
+
+            var t = DetectorReadSql.TunnelOrdinal;
+            if (!reader.IsDBNull(t))
+            {
+                current.Tunnels.Add(new TunnelRecord
+                {
+                    DetectorId = id,
+                    Name = reader.GetString(t),
+                    Url = reader.GetString(t + 1),
+                    Proto = Text(reader, t + 2),
+                    Upstream = Text(reader, t + 3),
+                    Since = sql.Timestamp(reader, t + 4) ?? default,
+                });
+            }
+        }
+
+        return detectors;
+    }
+
+    private DetectorRecord ReadDetector(DbDataReader reader, string id) => new()
+    {
+        Id = id,
+        Name = Text(reader, 1),
+        Tags = sql.Tags(reader, 2),
+        Notes = Text(reader, 3),
+        Location = Text(reader, 4),
+        Status = reader.GetString(5),
+        StatusSince = sql.Timestamp(reader, 6),
+        LastSeenAt = sql.Timestamp(reader, 7),
+        Epoch = Long(reader, 8),
+        Seq = Long(reader, 9),
+        ProviderKind = Text(reader, 10),
+        ProviderVersion = Text(reader, 11),
+        ProviderState = Text(reader, 12),
+        ProviderRestarts = reader.IsDBNull(13) ? null : reader.GetInt32(13),
+        ProviderError = Text(reader, 14),
+        AgentVersion = Text(reader, 15),
+        AgentHostname = Text(reader, 16),
+        AgentOs = Text(reader, 17),
+        AgentArch = Text(reader, 18),
+        AgentStartedAt = sql.Timestamp(reader, 19),
+        Version = reader.GetInt64(20),
+    };
+
+    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static long? Long(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+}

@@ -1,0 +1,139 @@
+using System.Data.Common;
+using Fleet.Api.Data;
+using Fleet.Domain.Messages;
+using NpgsqlTypes;
+
+namespace Fleet.Api.Ingest;
+
+/// <summary>The hand-written statements of one batch, on the transaction of the writer's DbContext.</summary>
+internal sealed class IngestCommands(DbConnection connection, DbTransaction transaction, ISqlDialect dialect, int? timeout)
+{
+    /// <summary>The stored rows of these detectors (locked where the provider can), by id.</summary>
+    public async Task<Dictionary<string, StoredDetector>> ReadStoredAsync(IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        await using var command = Command(IngestSql.ReadStored(dialect.ForUpdate, dialect.HasArrays ? 0 : ids.Count));
+        if (dialect.HasArrays)
+        {
+            command.Parameters.Add(PostgresDialect.Column("ids", NpgsqlDbType.Text, ids.ToArray()));
+        }
+        else
+        {
+            for (var r = 0; r < ids.Count; r++)
+            {
+                command.Parameters.Add(dialect.Text($"i{r}", ids[r]));
+            }
+        }
+
+        return await ReadRowsAsync(command, ct);
+    }
+
+    /// <summary>One round of states (one per detector); returns the rows the guard let through, as stored after.</summary>
+    public async Task<Dictionary<string, StoredDetector>> UpsertStatesAsync(IReadOnlyList<IngestWrite> writes, DateTimeOffset now, DateTimeOffset cutoff, CancellationToken ct)
+    {
+        await using var command = Command(IngestSql.UpsertStates(dialect.Greatest, dialect.HasArrays ? 0 : writes.Count));
+        var p = command.Parameters;
+        p.Add(dialect.Timestamp("now", now));
+        p.Add(dialect.Timestamp("reset_cutoff", cutoff));
+        if (dialect.HasArrays)
+        {
+            AddStateColumns(p, writes);
+            return await ReadRowsAsync(command, ct);
+        }
+
+        for (var r = 0; r < writes.Count; r++)
+        {
+            var (id, state) = (writes[r].DetectorId, writes[r].State!);
+            p.Add(dialect.Text($"i{r}", id));
+            p.Add(dialect.LongNumber($"e{r}", state.Epoch));
+            p.Add(dialect.LongNumber($"s{r}", state.Seq));
+            p.Add(dialect.Timestamp($"sa{r}", state.SentAt));
+            p.Add(dialect.Number($"hb{r}", state.HeartbeatSeconds));
+            p.Add(dialect.Text($"pk{r}", state.Provider?.Kind));
+            p.Add(dialect.Text($"pv{r}", state.Provider?.Version));
+            p.Add(dialect.Text($"ps{r}", state.Provider?.State));
+            p.Add(dialect.Number($"pr{r}", state.Provider?.Restarts));
+            p.Add(dialect.Text($"pe{r}", state.Provider?.Error));
+            p.Add(dialect.Text($"av{r}", state.Agent?.Version));
+            p.Add(dialect.Text($"ah{r}", state.Agent?.Hostname));
+            p.Add(dialect.Text($"ao{r}", state.Agent?.Os));
+            p.Add(dialect.Text($"aa{r}", state.Agent?.Arch));
+            p.Add(dialect.Timestamp($"ast{r}", state.Agent?.StartedAt));
+            p.Add(dialect.Text($"th{r}", TunnelFingerprint.Of(state.Tunnels)));
+        }
+
+        return await ReadRowsAsync(command, ct);
+    }
+
+    /// <summary>One round of presence messages (one per detector); returns the rows the guard let through.</summary>
+    public async Task<Dictionary<string, StoredDetector>> UpsertStatusesAsync(IReadOnlyList<IngestWrite> writes, DateTimeOffset now, DateTimeOffset cutoff, CancellationToken ct)
+    {
+        await using var command = Command(IngestSql.UpsertStatuses(dialect.Greatest, writes.Count));
+        var p = command.Parameters;
+        p.Add(dialect.Timestamp("now", now));
+        p.Add(dialect.Timestamp("reset_cutoff", cutoff));
+        for (var r = 0; r < writes.Count; r++)
+        {
+            var status = writes[r].Status!;
+            p.Add(dialect.Text($"i{r}", writes[r].DetectorId));
+            p.Add(dialect.Text($"st{r}", status.State.ToWire()));
+            p.Add(dialect.LongNumber($"e{r}", status.Epoch));
+
+            // A will is said by the broker, not by the detector: it is no sign of life.
+            p.Add(dialect.Timestamp($"seen{r}", status.State == Presence.Lost ? null : now));
+        }
+
+        return await ReadRowsAsync(command, ct);
+    }
+
+    private static void AddStateColumns(DbParameterCollection p, IReadOnlyList<IngestWrite> writes)
+    {
+        T[] Column<T>(Func<StateMessage, T> value) => [.. writes.Select(w => value(w.State!))];
+        static DateTime? Utc(DateTimeOffset? at) => at?.UtcDateTime;
+        p.Add(PostgresDialect.Column("i", NpgsqlDbType.Text, writes.Select(w => w.DetectorId).ToArray()));
+        p.Add(PostgresDialect.Column("e", NpgsqlDbType.Bigint, Column(s => s.Epoch)));
+        p.Add(PostgresDialect.Column("s", NpgsqlDbType.Bigint, Column(s => s.Seq)));
+        p.Add(PostgresDialect.Column("sa", NpgsqlDbType.TimestampTz, Column(s => Utc(s.SentAt))));
+        p.Add(PostgresDialect.Column("hb", NpgsqlDbType.Integer, Column(s => s.HeartbeatSeconds)));
+        p.Add(PostgresDialect.Column("pk", NpgsqlDbType.Text, Column(s => s.Provider?.Kind)));
+        p.Add(PostgresDialect.Column("pv", NpgsqlDbType.Text, Column(s => s.Provider?.Version)));
+        p.Add(PostgresDialect.Column("ps", NpgsqlDbType.Text, Column(s => s.Provider?.State)));
+        p.Add(PostgresDialect.Column("pr", NpgsqlDbType.Integer, Column(s => s.Provider?.Restarts)));
+        p.Add(PostgresDialect.Column("pe", NpgsqlDbType.Text, Column(s => s.Provider?.Error)));
+        p.Add(PostgresDialect.Column("av", NpgsqlDbType.Text, Column(s => s.Agent?.Version)));
+        p.Add(PostgresDialect.Column("ah", NpgsqlDbType.Text, Column(s => s.Agent?.Hostname)));
+        p.Add(PostgresDialect.Column("ao", NpgsqlDbType.Text, Column(s => s.Agent?.Os)));
+        p.Add(PostgresDialect.Column("aa", NpgsqlDbType.Text, Column(s => s.Agent?.Arch)));
+        p.Add(PostgresDialect.Column("ast", NpgsqlDbType.TimestampTz, Column(s => Utc(s.Agent?.StartedAt))));
+        p.Add(PostgresDialect.Column("th", NpgsqlDbType.Text, Column(s => TunnelFingerprint.Of(s.Tunnels))));
+    }
+
+    private DbCommand Command(string text)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = text;
+        if (timeout is { } seconds)
+        {
+            command.CommandTimeout = seconds;
+        }
+
+        return command;
+    }
+
+    private static async Task<Dictionary<string, StoredDetector>> ReadRowsAsync(DbCommand command, CancellationToken ct)
+    {
+        var rows = new Dictionary<string, StoredDetector>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows[reader.GetString(0)] = new StoredDetector(
+                reader.IsDBNull(1) ? null : reader.GetInt64(1),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5));
+        }
+
+        return rows;
+    }
+}

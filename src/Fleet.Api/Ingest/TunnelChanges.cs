@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using Fleet.Api.Data;
+using Fleet.Domain.Messages;
+
+namespace Fleet.Api.Ingest;
+
+/// <summary>
+/// Replays the tunnel lists of a batch's applied states over the stored tunnels, in memory: each state gets its
+/// events (added, removed, url-changed), and only the net result is written.
+/// </summary>
+internal sealed class TunnelChanges(IReadOnlyList<TunnelRecord> stored)
+{
+    private readonly Dictionary<string, List<TunnelRecord>> _current = stored
+        .GroupBy(t => t.DetectorId, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.Select(Copy).ToList(), StringComparer.Ordinal);
+
+    /// <summary>Moves a detector's tunnels to <paramref name="reported"/>, adding the events that causes.</summary>
+    public void Apply(string detectorId, IReadOnlyList<TunnelReport> reported, DateTimeOffset now, List<FleetEvent> events)
+    {
+        var current = _current.TryGetValue(detectorId, out var list) ? list : _current[detectorId] = [];
+        foreach (var tunnel in current.Where(t => reported.All(r => r.Name != t.Name)).OrderBy(t => t.Name, StringComparer.Ordinal).ToList())
+        {
+            current.Remove(tunnel);
+            events.Add(IngestEvents.New(EventTypes.TunnelRemoved, detectorId, now, new JsonObject { ["tunnel"] = tunnel.Name, ["url"] = tunnel.Url }));
+        }
+
+        foreach (var report in reported)
+        {
+            var existing = current.Find(t => t.Name == report.Name);
+            if (existing is null)
+            {
+                current.Add(new TunnelRecord
+                {
+                    DetectorId = detectorId, Name = report.Name, Url = report.Url, Proto = report.Proto,
+                    Upstream = report.Upstream, StartedAt = report.StartedAt, Since = now,
+                });
+                events.Add(IngestEvents.New(EventTypes.TunnelAdded, detectorId, now, new JsonObject { ["tunnel"] = report.Name, ["url"] = report.Url }));
+                continue;
+            }
+
+            if (existing.Url != report.Url)
+            {
+                events.Add(IngestEvents.New(EventTypes.UrlChanged, detectorId, now, new JsonObject { ["tunnel"] = report.Name, ["from"] = existing.Url, ["to"] = report.Url }));
+                existing.Url = report.Url;
+                existing.Since = now;
+            }
+
+            existing.Proto = report.Proto;
+            existing.Upstream = report.Upstream;
+            existing.StartedAt = report.StartedAt;
+        }
+    }
+
+    /// <summary>Brings the tracked <paramref name="stored"/> rows to the replayed result: updates, deletes, inserts.</summary>
+    public void WriteTo(FleetDbContext db, IReadOnlyList<TunnelRecord> stored)
+    {
+        foreach (var row in stored)
+        {
+            var final = _current[row.DetectorId].Find(t => t.Name == row.Name);
+            if (final is null)
+            {
+                db.Tunnels.Remove(row);
+                continue;
+            }
+
+            row.Url = final.Url;
+            row.Proto = final.Proto;
+            row.Upstream = final.Upstream;
+            row.StartedAt = final.StartedAt;
+            row.Since = final.Since;
+        }
+
+        foreach (var (detectorId, tunnels) in _current)
+        {
+            db.Tunnels.AddRange(tunnels.Where(t => !stored.Any(s => s.DetectorId == detectorId && s.Name == t.Name)));
+        }
+    }
+
+    private static TunnelRecord Copy(TunnelRecord t) => new()
+    {
+        DetectorId = t.DetectorId, Name = t.Name, Url = t.Url, Proto = t.Proto, Upstream = t.Upstream,
+        StartedAt = t.StartedAt, Since = t.Since,
+    };
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using Fleet.Api.Tests.Infrastructure;
+using Fleet.Api.Tests.Support;
+using Fleet.Domain.Messages;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Fleet.Api.Tests.Detectors;
+
+/// <summary>The conditional reads on PostgreSQL, where writers commit concurrently and out of version order.</summary>
+public sealed class ConditionalReadsOnPostgresTests(ITestOutputHelper output) : ConditionalReadTests(output)
+{
+    private string _connectionString = null!;
+
+    protected override async Task<FleetApiSettings> CreateSettingsAsync()
+    {
+        var postgres = await PostgresServer.GetAsync();
+        _connectionString = await postgres.CreateDatabaseAsync("etag");
+        return new FleetApiSettings(_connectionString, BrokerSettings.ForEmbedded());
+    }
+
+    /// <summary>
+    /// The trap of a "max(version)" list tag: a writer that drew its version first but commits last. Writer A stamps
+    /// detector a (lower version) and stays open; writer B stamps b (higher version) and commits; a client reads the
+    /// list. When A commits, the newest version is still B's, yet the list changed: the old tag must not match.
+    /// </summary>
+    [Fact]
+    public async Task ListETag_WriterWithALowerVersionCommitsLast_IsNot304()
+    {
+        var prefix = Messages.NewId("oo");
+        string a = $"{prefix}-a", b = $"{prefix}-b";
+        await Api.WriteStateAsync(Messages.State(a, 1, 0));
+        await Api.WriteStateAsync(Messages.State(b, 1, 0));
+        using var http = Api.CreateReader();
+        var list = $"/detectors?q={prefix}";
+
+        await using var writerA = new NpgsqlConnection(_connectionString);
+        await writerA.OpenAsync();
+        await using var transactionA = await writerA.BeginTransactionAsync();
+        var versionA = await StampAsync(writerA, transactionA, a, "Late writer");
+        await using (var writerB = new NpgsqlConnection(_connectionString))
+        {
+            await writerB.OpenAsync();
+            var versionB = await StampAsync(writerB, null, b, "Early writer");
+            Output.WriteLine($"A stamped {a} with version {versionA} (open), B stamped {b} with version {versionB} (committed)");
+        }
+
+        var seen = await http.GetAsync(list);
+        var tag = seen.Headers.ETag;
+        await transactionA.CommitAsync();
+        var after = await SendAsync(http, list, tag);
+        var names = (await after.Content.ReadFromJsonAsync<List<DetectorView>>())!.Select(d => d.Name).ToList();
+        Output.WriteLine($"list read while A was open: tag {tag}; after A committed: {(int)after.StatusCode} {after.Headers.ETag}, names {string.Join(",", names)}");
+
+        Assert.NotNull(tag);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal(["Late writer", "Early writer"], names);
+    }
+
+    [Fact]
+    public async Task ETags_FromOneApiInstance_MatchOnAnotherOnTheSameDatabase()
+    {
+        var id = Messages.NewId("two");
+        await Api.WriteStateAsync(Messages.State(id, 1, 0));
+        await using var second = new FleetApiFactory(new FleetApiSettings(_connectionString, BrokerSettings.ForEmbedded()));
+        using var one = Api.CreateReader();
+        using var other = second.CreateReader();
+
+        var (single, _) = await NotModifiedAsync(one, $"/detectors/{id}");
+        var (list, _) = await NotModifiedAsync(one, $"/detectors?q={id}");
+        var singleElsewhere = await SendAsync(other, $"/detectors/{id}", single);
+        var listElsewhere = await Eventually.GetAsync(
+            () => SendAsync(other, $"/detectors?q={id}", list), r => r.StatusCode == HttpStatusCode.NotModified,
+            "the second instance answers 304 to the first one's list tag");
+        Output.WriteLine($"instance 1 tags {single} / {list}; instance 2 answers {(int)singleElsewhere.StatusCode} / {(int)listElsewhere.StatusCode}");
+
+        Assert.Equal(HttpStatusCode.NotModified, singleElsewhere.StatusCode);
+    }
+
+    private static async Task<long> StampAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string id, string name)
+    {
+        await using var command = new NpgsqlCommand("UPDATE detectors SET name = @name WHERE id = @id RETURNING version", connection, transaction);
+        command.Parameters.AddWithValue("name", name);
+        command.Parameters.AddWithValue("id", id);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
