@@ -3,12 +3,12 @@ using System.Collections.Frozen;
 namespace Fleet.FakeNgrok;
 
 /// <summary>The record sequences ngrok writes at start, on a session drop and reconnect, and when it gives up.</summary>
-internal sealed class AgentLog(NgrokLogWriter log)
+internal sealed class AgentLog(NgrokLogWriter log, string? authtoken = null)
 {
     // Texts as ngrok's `err` carries them: a sentence, a blank line, the code.
     private static readonly FrozenDictionary<string, string> ErrorTexts = new Dictionary<string, string>
     {
-        ["ERR_NGROK_105"] = "authentication failed: The authtoken you specified does not look like a proper ngrok tunnel authtoken.\nYour authtoken: fake-not-a-token-0000",
+        ["ERR_NGROK_105"] = "authentication failed: The authtoken you specified does not look like a proper ngrok tunnel authtoken.\nYour authtoken: {authtoken}",
         ["ERR_NGROK_107"] = "authentication failed: The authtoken you specified is properly formed, but it is invalid.",
         ["ERR_NGROK_108"] = "authentication failed: Your account is limited to 3 simultaneous ngrok agent sessions.",
         ["ERR_NGROK_334"] = "failed to start tunnel: The endpoint is already online. Either\n1. stop your existing endpoint first, or\n2. start both endpoints with `--pooling-enabled` to load balance between them.",
@@ -46,7 +46,9 @@ internal sealed class AgentLog(NgrokLogWriter log)
     /// <summary>The record before ngrok exits; the console lines go to stderr, as the CLI prints them.</summary>
     public void CommandFailed(string code)
     {
-        string text = ErrorTexts.GetValueOrDefault(code) ?? "failed to start tunnel: simulated failure.";
+        // ngrok prints the configured authtoken back in ERR_NGROK_105: the agent has to mask it wherever it logs.
+        string text = (ErrorTexts.GetValueOrDefault(code) ?? "failed to start tunnel: simulated failure.")
+            .Replace("{authtoken}", authtoken ?? "fake-not-a-token-0000", StringComparison.Ordinal);
         log.Write("crit", "command failed", "app", ("err", $"{text}\r\n\r\n{code.ToUpperInvariant()}\r\n"));
         foreach (string line in text.Split('\n'))
         {

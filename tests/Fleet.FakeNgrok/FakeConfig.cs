@@ -7,6 +7,9 @@ namespace Fleet.FakeNgrok;
 /// <summary>The config files merged the way ngrok does: later files override settings and add tunnels.</summary>
 internal sealed record FakeConfig(string WebAddr, bool WebDisabled, string? LogTarget, string? LogFormat, IReadOnlyList<FakeTunnelSpec> Tunnels)
 {
+    /// <summary>Only ever echoed back in ERR_NGROK_105, as ngrok does: the agent must mask it in its logs.</summary>
+    public string? Authtoken { get; init; }
+
     public const string DefaultWebAddr = "127.0.0.1:4040";
 
     public static FakeConfig Load(IEnumerable<string> paths)
@@ -14,6 +17,7 @@ internal sealed record FakeConfig(string WebAddr, bool WebDisabled, string? LogT
         string webAddr = DefaultWebAddr;
         string? log = null;
         string? logFormat = null;
+        string? authtoken = null;
         List<FakeTunnelSpec> tunnels = [];
         foreach (string path in paths)
         {
@@ -33,6 +37,7 @@ internal sealed record FakeConfig(string WebAddr, bool WebDisabled, string? LogT
             webAddr = Setting("web_addr") ?? webAddr;
             log = Setting("log") ?? log;
             logFormat = Setting("log_format") ?? logFormat;
+            authtoken = Setting("authtoken") ?? authtoken;
 
             if (Child(root, "tunnels") is YamlMappingNode map)
             {
@@ -46,7 +51,7 @@ internal sealed record FakeConfig(string WebAddr, bool WebDisabled, string? LogT
         }
 
         bool disabled = webAddr.Equals("false", StringComparison.OrdinalIgnoreCase);
-        return new FakeConfig(webAddr, disabled, log, logFormat, tunnels);
+        return new FakeConfig(webAddr, disabled, log, logFormat, tunnels) { Authtoken = authtoken };
     }
 
     private static FakeTunnelSpec FromTunnel(string name, YamlMappingNode? tunnel)

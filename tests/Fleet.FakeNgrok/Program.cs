@@ -34,7 +34,7 @@ if (control.Crash)
     return control.ExitCode;
 }
 
-AgentLog log = new(NgrokLogWriter.Create(commandLine, config));
+AgentLog log = new(NgrokLogWriter.Create(commandLine, config), config.Authtoken);
 foreach (string path in commandLine.ConfigPaths)
 {
     log.ConfigOpened(path);

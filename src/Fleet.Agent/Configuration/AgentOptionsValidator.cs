@@ -25,6 +25,7 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         CheckRange(errors, "Agent:Mqtt:PingInterval", options.Mqtt.PingInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
         CheckRange(errors, "Agent:Mqtt:EpochRecoveryWait", options.Mqtt.EpochRecoveryWait, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
         CheckRange(errors, "Agent:Mqtt:ReconnectMinDelay", options.Mqtt.ReconnectMinDelay, TimeSpan.FromMilliseconds(10), options.Mqtt.ReconnectMaxDelay);
+        CheckRange(errors, "Agent:Mqtt:TakeoverMinDelay", options.Mqtt.TakeoverMinDelay, TimeSpan.FromMilliseconds(10), options.Mqtt.TakeoverMaxDelay);
 
         var mqtt = options.Mqtt;
         if (string.IsNullOrEmpty(mqtt.Password) && string.IsNullOrEmpty(mqtt.PasswordFile))

@@ -35,6 +35,16 @@ public sealed class MqttSettings
 
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The first wait after another client with this identity took the session over (MQTT 5 reason 0x8E: a cloned SD
+    /// card on a second Pi). Doubled, with jitter, on every further takeover up to <see cref="TakeoverMaxDelay"/>, so
+    /// two clones settle into long turns instead of kicking each other off several times a second.
+    /// </summary>
+    public TimeSpan TakeoverMinDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest wait after a takeover; a connection that lasts twice this long ends the series.</summary>
+    public TimeSpan TakeoverMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How often the connection is checked with a ping.</summary>
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -7,12 +7,15 @@ namespace Fleet.Agent.Ngrok;
 
 /// <summary>
 /// What the agent needs to know from an ngrok config file (v2 or v3). The authtoken is only checked for
-/// presence: its value is never read into this object, so it cannot leak through it.
+/// presence: its value is never read into this object, so it cannot leak through it. <see cref="SecretsIn"/> reads
+/// it for one purpose only: masking it in what ngrok writes (ERR_NGROK_105 prints the authtoken back).
 /// </summary>
 internal sealed class NgrokConfig
 {
     /// <summary>Config files are a few KB; a bound on what a wrong path can make us read.</summary>
     public const long MaxFileBytes = 1024 * 1024;
+
+    private static readonly string[] SecretKeys = ["authtoken", "api_key"];
 
     private NgrokConfig()
     {
@@ -60,6 +63,30 @@ internal sealed class NgrokConfig
         }
 
         return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>The secret values in a config file (`authtoken`, `api_key`), to be masked; empty if it cannot be read.</summary>
+    public static IReadOnlyList<string> SecretsIn(string path)
+    {
+        try
+        {
+            FileInfo file = new(path);
+            if (!file.Exists || file.Length > MaxFileBytes)
+            {
+                return [];
+            }
+
+            YamlMappingNode? root = ReadRoot(File.ReadAllText(path), path);
+            YamlMappingNode? agent = YamlNodes.Map(YamlNodes.Child(root, "agent"));
+            return [.. SecretKeys
+                .SelectMany(key => new[] { YamlNodes.Text(YamlNodes.Child(agent, key)), YamlNodes.Text(YamlNodes.Child(root, key)) })
+                .OfType<string>()
+                .Where(value => !string.IsNullOrWhiteSpace(value))];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return [];
+        }
     }
 
     /// <param name="source">Names the file in error messages.</param>

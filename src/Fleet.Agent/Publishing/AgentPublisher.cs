@@ -90,6 +90,8 @@ internal sealed partial class AgentPublisher(
     private async Task ConnectionLoopAsync(CancellationToken ct)
     {
         var failures = 0;
+        var takeovers = 0;
+        var connectedAt = clock.GetTimestamp();
         while (!ct.IsCancellationRequested)
         {
             var delay = Options.Mqtt.PingInterval;
@@ -98,14 +100,29 @@ internal sealed partial class AgentPublisher(
                 if (await link.EnsureConnectedAsync(ct))
                 {
                     failures = 0;
+                    connectedAt = clock.GetTimestamp();
                     _connectedSince = clock.GetUtcNow();
                     _lastError = null;
                     await PublishAllAsync(ct);
+                }
+                else if (takeovers > 0 && clock.GetElapsedTime(connectedAt) >= 2 * Options.Mqtt.TakeoverMaxDelay)
+                {
+                    // The other client has had every chance to come back and did not: it is gone.
+                    takeovers = 0;
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return;
+            }
+            catch (MqttTakenOverException ex)
+            {
+                takeovers++;
+                _lastError = ex.Message;
+                _connectedSince = null;
+                delay = Backoff.Delay(takeovers, Options.Mqtt.TakeoverMinDelay, Options.Mqtt.TakeoverMaxDelay);
+                LogTakenOver(DetectorId, takeovers, delay);
+                WriteStatus(connected: false);
             }
             catch (Exception ex)
             {
@@ -249,6 +266,9 @@ internal sealed partial class AgentPublisher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot connect to the broker {Broker}, retrying in {Delay}: {Message}")]
     private partial void LogConnectFailed(string broker, TimeSpan delay, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another client connected with this detector's identity ({DetectorId}) and took the MQTT session over ({Takeovers} time(s) in a row): is this SD card cloned onto a second Pi? Each detector needs its own identity. Reconnecting in {Delay}")]
+    private partial void LogTakenOver(string detectorId, int takeovers, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing failed: {Message}")]
     private partial void LogPublishFailed(string message);

@@ -24,6 +24,7 @@ internal sealed partial class MqttLink : IAsyncDisposable
     private readonly ILogger<MqttLink> _logger;
     private TaskCompletionSource<long?>? _recovery;
     private volatile bool _ready;
+    private int _takenOver;
 
     public MqttLink(IOptions<AgentOptions> options, EpochStore epochs, TimeProvider clock, ILogger<MqttLink> logger)
     {
@@ -33,6 +34,7 @@ internal sealed partial class MqttLink : IAsyncDisposable
         _logger = logger;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += OnDisconnectedAsync;
     }
 
     /// <summary>Raised when the API asks every agent to republish (it lost its session).</summary>
@@ -57,6 +59,13 @@ internal sealed partial class MqttLink : IAsyncDisposable
         }
 
         _ready = false;
+        if (Interlocked.Exchange(ref _takenOver, 0) == 1)
+        {
+            // Reconnecting at once would kick the other client off, which would do the same to us: the caller waits.
+            throw new MqttTakenOverException(
+                $"another client connected to {Broker} as {DetectorId} and took the session over (MQTT 5 reason 0x8E)");
+        }
+
         if (ReadStoredEpoch() is null)
         {
             await RecoverEpochAsync(ct);
@@ -198,6 +207,16 @@ internal sealed partial class MqttLink : IAsyncDisposable
         else if (topic == FleetTopics.State(DetectorId) && _recovery is { } recovery)
         {
             recovery.TrySetResult(ReadEpoch(e.ApplicationMessage.Payload));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
+    {
+        if (e.Reason == MqttClientDisconnectReason.SessionTakenOver)
+        {
+            Interlocked.Exchange(ref _takenOver, 1);
         }
 
         return Task.CompletedTask;

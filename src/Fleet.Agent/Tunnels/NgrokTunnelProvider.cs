@@ -24,6 +24,7 @@ internal sealed partial class NgrokTunnelProvider(
     private readonly Channel<bool> _refresh = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ILogger _logger = loggers.CreateLogger<NgrokTunnelProvider>();
     private ProcessSupervisor? _supervisor;
+    private RotatingLogFile? _log;
     private volatile string? _lastError;
     private volatile string? _version;
 
@@ -52,7 +53,9 @@ internal sealed partial class NgrokTunnelProvider(
             return;
         }
 
-        using var log = new RotatingLogFile(Path.Combine(options.Value.LogDirectory, "ngrok.log"));
+        // ngrok prints the authtoken back when it refuses it (ERR_NGROK_105): mask it before anything is written.
+        using var log = new RotatingLogFile(Path.Combine(options.Value.LogDirectory, "ngrok.log"), secrets: Secrets());
+        _log = log;
         await using var supervisor = new ProcessSupervisor("ngrok", BuildSpec(), log, Settings.RestartMinDelay, Settings.RestartMaxDelay, clock, _logger);
         _supervisor = supervisor;
         supervisor.LineReceived += OnLine;
@@ -77,6 +80,9 @@ internal sealed partial class NgrokTunnelProvider(
         return config.ApiBaseAddress;
     }
 
+    private List<string> Secrets() =>
+        [.. Settings.EffectiveConfigFiles.SelectMany(NgrokConfig.SecretsIn), .. new[] { Environment.GetEnvironmentVariable("NGROK_AUTHTOKEN"), Environment.GetEnvironmentVariable("NGROK_API_KEY") }.OfType<string>()];
+
     private ProcessSpec BuildSpec()
     {
         List<string> arguments = ["start", "--all"];
@@ -99,7 +105,8 @@ internal sealed partial class NgrokTunnelProvider(
         if (ev.ErrorCode is { } code)
         {
             _lastError = code;
-            LogNgrokError(code, NgrokErrors.Find(code)?.Summary ?? ev.Error ?? ev.Message);
+            var summary = NgrokErrors.Find(code)?.Summary ?? ev.Error ?? ev.Message;
+            LogNgrokError(code, _log?.Redact(summary) ?? summary);
         }
 
         if (ev.IsTunnelStarted || ev.IsSessionEstablished || ev.IsSessionLost || ev.IsReconnecting || ev.ErrorCode is not null)

@@ -5,14 +5,17 @@ using System.Net.Sockets;
 namespace Fleet.Api.Tests.Infrastructure;
 
 /// <summary>
-/// A TCP relay on 127.0.0.1 in front of a real server (PostgreSQL, mosquitto) that a test can cut:
-/// <see cref="Block"/> resets every open connection and every new one until <see cref="Unblock"/>,
-/// which is what a client sees when the server or the network goes away.
+/// A TCP relay on 127.0.0.1 in front of a real server (PostgreSQL, mosquitto) that a test can break in the ways a
+/// mobile link breaks (<see cref="TcpFault"/>): <see cref="Block"/> resets every open connection and every new one
+/// (the server or the network went away, and said so); <see cref="Blackhole"/> lets nothing through and says
+/// nothing (a dead 4G cell: the peers find out only from their keep-alives); <see cref="Delay"/> adds latency;
+/// <see cref="Drip"/> lets bytes trickle. <see cref="Unblock"/> heals any of them.
 /// </summary>
 public sealed class TcpFaultProxy : IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     private readonly string targetHost;
     private readonly int targetPort;
@@ -23,6 +26,10 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     private readonly Task acceptLoop;
     private long nextId;
     private volatile bool blocked;
+    private volatile TcpFault fault;
+    private TimeSpan latency;
+    private int dripBytes = 1;
+    private TimeSpan dripInterval = TimeSpan.FromMilliseconds(50);
     private int disposed;
 
     private TcpFaultProxy(string targetHost, int targetPort)
@@ -42,6 +49,9 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 
     public bool IsBlocked => blocked;
 
+    /// <summary>The fault now applied to every connection.</summary>
+    public TcpFault Fault => fault;
+
     /// <summary>Connections accepted and still open; lets a test wait until a client reconnected.</summary>
     public int OpenConnections => connections.Count;
 
@@ -50,6 +60,8 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     /// <summary>Resets every open connection and refuses new ones (accept + reset) until <see cref="Unblock"/>.</summary>
     public void Block()
     {
+        fault = TcpFault.Reset;
+
         // Set before the sweep: a relay registering concurrently checks the flag after registering,
         // so every connection is reset by one side or the other.
         blocked = true;
@@ -59,7 +71,40 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         }
     }
 
-    public void Unblock() => blocked = false;
+    /// <summary>
+    /// Nothing passes in either direction and nobody is told: open connections stay open with their bytes held back
+    /// (as TCP keeps retransmitting into a dead cell), new connections are accepted but never reach the server.
+    /// After <see cref="Unblock"/> held bytes flow on; a peer that gave up meanwhile finds its connection gone.
+    /// </summary>
+    public void Blackhole()
+    {
+        blocked = false;
+        fault = TcpFault.Blackhole;
+    }
+
+    /// <summary>Every chunk waits <paramref name="by"/> before it is passed on, in both directions.</summary>
+    public void Delay(TimeSpan by)
+    {
+        latency = by;
+        blocked = false;
+        fault = TcpFault.Delay;
+    }
+
+    /// <summary>Bytes trickle: <paramref name="bytes"/> at a time, one slice every <paramref name="every"/>.</summary>
+    public void Drip(int bytes, TimeSpan every)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bytes, 1);
+        (dripBytes, dripInterval) = (bytes, every);
+        blocked = false;
+        fault = TcpFault.Drip;
+    }
+
+    /// <summary>Heals every fault: new connections are relayed again, held bytes flow on at full speed.</summary>
+    public void Unblock()
+    {
+        blocked = false;
+        fault = TcpFault.None;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -132,6 +177,17 @@ public sealed class TcpFaultProxy : IAsyncDisposable
                 return;
             }
 
+            // A blackholed SYN is never answered: the client waits, and gives up by its own timeout.
+            while (fault == TcpFault.Blackhole && !stopping.IsCancellationRequested && connections.ContainsKey(id))
+            {
+                await Task.Delay(PollInterval, stopping.Token);
+            }
+
+            if (blocked || !connections.ContainsKey(id))
+            {
+                return;
+            }
+
             using (CancellationTokenSource connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token))
             {
                 connectTimeout.CancelAfter(ConnectTimeout);
@@ -160,12 +216,42 @@ public sealed class TcpFaultProxy : IAsyncDisposable
             int read;
             while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, stopping.Token)) > 0)
             {
-                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, stopping.Token);
+                await ForwardAsync(buffer.AsMemory(0, read), to);
             }
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The other pump, Block() or DisposeAsync() closed a socket under us; that ends the relay.
+        }
+    }
+
+    private async Task ForwardAsync(ReadOnlyMemory<byte> chunk, Socket to)
+    {
+        while (fault == TcpFault.Blackhole)
+        {
+            await Task.Delay(PollInterval, stopping.Token);
+        }
+
+        switch (fault)
+        {
+            case TcpFault.Delay:
+                await Task.Delay(latency, stopping.Token);
+                break;
+            case TcpFault.Drip:
+                while (chunk.Length > 0 && fault == TcpFault.Drip)
+                {
+                    ReadOnlyMemory<byte> slice = chunk[..Math.Min(dripBytes, chunk.Length)];
+                    await to.SendAsync(slice, SocketFlags.None, stopping.Token);
+                    chunk = chunk[slice.Length..];
+                    await Task.Delay(dripInterval, stopping.Token);
+                }
+
+                break;
+        }
+
+        if (chunk.Length > 0)
+        {
+            await to.SendAsync(chunk, SocketFlags.None, stopping.Token);
         }
     }
 
@@ -195,4 +281,23 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 
         socket.Dispose();
     }
+}
+
+/// <summary>What <see cref="TcpFaultProxy"/> does to the bytes between a client and its server.</summary>
+public enum TcpFault
+{
+    /// <summary>Relays everything at once.</summary>
+    None,
+
+    /// <summary>Resets every connection, open and new (RST): the peers learn at once.</summary>
+    Reset,
+
+    /// <summary>Holds every byte and answers nothing: the peers learn only from their own timeouts.</summary>
+    Blackhole,
+
+    /// <summary>Adds a fixed latency to every chunk.</summary>
+    Delay,
+
+    /// <summary>Passes a few bytes at a time.</summary>
+    Drip,
 }
