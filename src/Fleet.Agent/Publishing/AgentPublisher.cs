@@ -121,7 +121,7 @@ internal sealed partial class AgentPublisher(
                 _lastError = ex.Message;
                 _connectedSince = null;
                 delay = Backoff.Delay(takeovers, Options.Mqtt.TakeoverMinDelay, Options.Mqtt.TakeoverMaxDelay);
-                LogTakenOver(DetectorId, takeovers, delay);
+                LogTakenOver(DetectorId, takeovers, ex.Message, delay);
                 WriteStatus(connected: false);
             }
             catch (Exception ex)
@@ -267,8 +267,8 @@ internal sealed partial class AgentPublisher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot connect to the broker {Broker}, retrying in {Delay}: {Message}")]
     private partial void LogConnectFailed(string broker, TimeSpan delay, string message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Another client connected with this detector's identity ({DetectorId}) and took the MQTT session over ({Takeovers} time(s) in a row): is this SD card cloned onto a second Pi? Each detector needs its own identity. Reconnecting in {Delay}")]
-    private partial void LogTakenOver(string detectorId, int takeovers, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another client took the MQTT session of {DetectorId} over ({Takeovers} time(s) in a row: {Reason}): is this SD card cloned onto a second Pi? Each detector needs its own identity. Reconnecting in {Delay}")]
+    private partial void LogTakenOver(string detectorId, int takeovers, string reason, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing failed: {Message}")]
     private partial void LogPublishFailed(string message);
