@@ -26,6 +26,7 @@ internal sealed partial class MqttLink : IAsyncDisposable
     private volatile bool _ready;
     private volatile bool _closing;
     private volatile string? _closedByBroker;
+    private volatile bool _takenOver;
 
     public MqttLink(IOptions<AgentOptions> options, EpochStore epochs, TimeProvider clock, ILogger<MqttLink> logger)
     {
@@ -63,12 +64,16 @@ internal sealed partial class MqttLink : IAsyncDisposable
         if (Interlocked.Exchange(ref _closedByBroker, null) is { } why)
         {
             // Reconnecting at once would kick the other client off, which would do the same to us: the caller waits.
+            _takenOver = true;
             throw new MqttTakenOverException(why);
         }
 
-        if (ReadStoredEpoch() is null)
+        // After a takeover the other client (a clone of this card) has been counting epochs from the same file: start
+        // above the epoch of the last state it published, or this detector's newer states would be ignored as stale.
+        if (ReadStoredEpoch() is null || _takenOver)
         {
             await RecoverEpochAsync(ct);
+            _takenOver = false;
         }
 
         Epoch = _epochs.Next();
@@ -264,6 +269,6 @@ internal sealed partial class MqttLink : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "The epoch file is corrupt ({Problem}); kept as {Kept}, recovering from the broker")]
     private partial void LogCorruptEpoch(string problem, string kept);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The state directory was empty; recovered epoch {Epoch} from the retained state")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Read epoch {Epoch} from this detector's retained state (the state directory was empty, or another client used this identity); the next epoch is above it")]
     private partial void LogRecovered(long? epoch);
 }
