@@ -15,6 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddFleetHttp();
 builder.AddFleetData();
+builder.AddFleetDetectors();
 builder.AddFleetAuth();
 builder.AddFleetMqtt();
 builder.AddFleetIngest();

@@ -21,7 +21,7 @@ public sealed class DatabaseOptions
     /// included, before it answers 503 with Retry-After: a reader polling during an outage gets an answer, not a hang.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(4);
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>How long the readiness check (<c>/health/ready</c>) waits for the database before reporting it unhealthy.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]

@@ -11,6 +11,12 @@ public interface ISqlDialect
     /// <summary>What makes a SELECT lock the rows it reads, where the provider can, so concurrent writers of one detector queue up.</summary>
     string ForUpdate { get; }
 
+    /// <summary>
+    /// Whether statements take whole columns as array parameters (PostgreSQL's unnest): one statement text for any
+    /// number of rows, parsed and planned once, instead of a VALUES list that grows with the batch.
+    /// </summary>
+    bool HasArrays { get; }
+
     /// <summary>The SQL function returning the largest of its arguments: GREATEST or MAX.</summary>
     string Greatest { get; }
 

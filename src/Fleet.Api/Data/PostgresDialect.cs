@@ -10,6 +10,12 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string Greatest => "GREATEST";
 
+    public bool HasArrays => true;
+
+    /// <summary>A column of values as one array parameter (for unnest).</summary>
+    public static NpgsqlParameter Column<T>(string name, NpgsqlDbType type, T[] values) =>
+        new(name, NpgsqlDbType.Array | type) { Value = values };
+
     public DbParameter Text(string name, string? value) => Create(name, value, NpgsqlDbType.Text);
 
     public DbParameter LongNumber(string name, long? value) => Create(name, value, NpgsqlDbType.Bigint);

@@ -10,6 +10,8 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string Greatest => "MAX";
 
+    public bool HasArrays => false;
+
     public DbParameter Text(string name, string? value) => Create(name, value, SqliteType.Text);
 
     public DbParameter LongNumber(string name, long? value) => Create(name, value, SqliteType.Integer);

@@ -14,6 +14,12 @@ namespace Fleet.Api.Detectors;
 
 public static class DetectorEndpoints
 {
+    public static IHostApplicationBuilder AddFleetDetectors(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DetectorTotals>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapDetectorEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/detectors")
@@ -90,6 +96,7 @@ public static class DetectorEndpoints
         HttpContext http,
         FleetDbContext db,
         ISqlDialect dialect,
+        DetectorTotals totals,
         IOptions<DatabaseOptions> options,
         [FromQuery] string[]? status,
         [FromQuery] string[]? tag,
@@ -104,7 +111,7 @@ public static class DetectorEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var reader = new DetectorReader(db, dialect, options);
+        var reader = new DetectorReader(db, dialect, totals, options);
         if (DetectorETags.IsConditional(http.Request) && await reader.ListTagAsync(query, ct) is { } current
             && DetectorETags.Matches(http.Request, current))
         {
@@ -124,14 +131,14 @@ public static class DetectorEndpoints
     }
 
     internal static async Task<Results<Ok<DetectorView>, ValidationProblem, ProblemHttpResult, StatusCodeHttpResult>> GetAsync(
-        string id, HttpContext http, FleetDbContext db, ISqlDialect dialect, IOptions<DatabaseOptions> options, CancellationToken ct)
+        string id, HttpContext http, FleetDbContext db, ISqlDialect dialect, DetectorTotals totals, IOptions<DatabaseOptions> options, CancellationToken ct)
     {
         if (DetectorId.Validate(id) is { } error)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [error] });
         }
 
-        var reader = new DetectorReader(db, dialect, options);
+        var reader = new DetectorReader(db, dialect, totals, options);
         if (DetectorETags.IsConditional(http.Request))
         {
             if (await reader.VersionAsync(id, ct) is not { } version)

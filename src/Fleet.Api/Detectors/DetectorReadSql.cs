@@ -26,6 +26,8 @@ internal sealed class DetectorReadSql
     private static readonly DetectorReadSql Sqlite = new(false);
 
     private readonly bool postgres;
+    private readonly string before;
+    private readonly string markSource;
 
     private DetectorReadSql(bool postgres)
     {
@@ -35,14 +37,14 @@ internal sealed class DetectorReadSql
         // version issued after it. Equal versions prove no version was drawn while the snapshot was taken
         // (DetectorETags). The xmin/xmax of the snapshot are left out on purpose: they move with any write anywhere
         // in the cluster, the in-flight list only while a writer is open.
-        Mark = postgres
+        before = postgres ? $"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {ReadVersionsSql.Sequence};\n" : string.Empty;
+        markSource = postgres
             ? $"""
-              SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {ReadVersionsSql.Sequence};
-              SELECT CASE WHEN is_called THEN last_value ELSE 0 END,
-                  (SELECT coalesce(string_agg(x::text, ',' ORDER BY x), '') FROM pg_snapshot_xip(pg_current_snapshot()) AS x)
-              FROM {ReadVersionsSql.Sequence};
+              SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS v,
+                  (SELECT coalesce(string_agg(x::text, ',' ORDER BY x), '') FROM pg_snapshot_xip(pg_current_snapshot()) AS x) AS f
+              FROM {ReadVersionsSql.Sequence}
               """
-            : $"SELECT value, '' FROM {ReadVersionsSql.SqliteCounterTable} WHERE name = 'detectors';";
+            : $"SELECT value AS v, '' AS f FROM {ReadVersionsSql.SqliteCounterTable} WHERE name = 'detectors'";
     }
 
     /// <summary>
@@ -54,8 +56,8 @@ internal sealed class DetectorReadSql
         ? "LEFT JOIN LATERAL (SELECT * FROM tunnels t WHERE t.detector_id = d.id OFFSET 0) t ON true"
         : "LEFT JOIN tunnels t ON t.detector_id = d.id";
 
-    /// <summary>The list's mark: see <see cref="ReadMarkAsync"/>.</summary>
-    public string Mark { get; }
+    /// <summary>The list's mark alone: see <see cref="ReadMarkAsync"/>.</summary>
+    public string Mark => $"{before}SELECT m.v, m.f FROM ({markSource}) m;\n";
 
     public static string One => $"SELECT {Columns}, {TunnelColumns} FROM detectors d LEFT JOIN tunnels t ON t.detector_id = d.id WHERE d.id = @id;";
 
@@ -63,8 +65,12 @@ internal sealed class DetectorReadSql
 
     public static DetectorReadSql For(ISqlDialect dialect) => dialect is PostgresDialect ? Postgres : Sqlite;
 
-    /// <summary>The total of the filtered set, then one page of it (ordered by id, after the cursor) with its tunnels.</summary>
-    public string Page(DetectorQuery query, DbCommand command, ISqlDialect dialect)
+    /// <summary>
+    /// The mark and, in the same statement (so the same snapshot), the total of the filtered set, then one page
+    /// (ordered by id, after the cursor) with its tunnels. The total is not counted again when the caller knows it
+    /// for this very mark (<see cref="DetectorTotals"/>): equal marks mean equal data, so an equal count.
+    /// </summary>
+    public string Page(DetectorQuery query, DbCommand command, ISqlDialect dialect, KnownTotal known)
     {
         var where = Filters(query, command, dialect);
         var pageWhere = where;
@@ -75,8 +81,13 @@ internal sealed class DetectorReadSql
         }
 
         command.Parameters.Add(dialect.Number("take", query.Limit + 1));
+        command.Parameters.Add(dialect.LongNumber("known_version", known.Version));
+        command.Parameters.Add(dialect.Text("known_in_flight", known.InFlight));
+        command.Parameters.Add(dialect.LongNumber("known_total", known.Total));
         return $"""
-            SELECT count(*) FROM detectors d WHERE {where};
+            {before}SELECT m.v, m.f, CASE WHEN m.v = @known_version AND m.f = @known_in_flight THEN @known_total
+                ELSE (SELECT count(*) FROM detectors d WHERE {where}) END
+            FROM ({markSource}) m;
             SELECT {Columns}, {TunnelColumns}
             FROM (SELECT * FROM detectors d WHERE {pageWhere} ORDER BY d.id LIMIT @take) d
             {TunnelsJoin}
@@ -85,23 +96,25 @@ internal sealed class DetectorReadSql
     }
 
     /// <summary>
-    /// Reads the mark statement(s): the newest version issued and the writers in flight, or null when a version was
-    /// drawn while the snapshot was taken (then the answer carries no ETag rather than a doubtful one).
+    /// Reads the mark statement(s): the newest version issued and the writers in flight (and the total, with a page).
+    /// Not proven when a version was drawn while the snapshot was taken: then the answer carries no ETag rather than
+    /// a doubtful one.
     /// </summary>
-    public async Task<(long Version, string InFlight)?> ReadMarkAsync(DbDataReader reader, CancellationToken ct)
+    public async Task<ListMark> ReadMarkAsync(DbDataReader reader, CancellationToken ct)
     {
-        long before = -1;
+        long first = -1;
         if (postgres)
         {
             await reader.ReadAsync(ct);
-            before = reader.GetInt64(0);
+            first = reader.GetInt64(0);
             await reader.NextResultAsync(ct);
         }
 
         await reader.ReadAsync(ct);
         var version = reader.GetInt64(0);
         var inFlight = reader.GetString(1);
-        return postgres && before != version ? null : (version, inFlight);
+        var total = reader.FieldCount > 2 ? reader.GetInt64(2) : -1;
+        return new ListMark(!postgres || first == version, version, inFlight, total);
     }
 
     public DateTimeOffset? Timestamp(DbDataReader reader, int ordinal) =>

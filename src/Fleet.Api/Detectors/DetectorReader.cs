@@ -14,26 +14,22 @@ namespace Fleet.Api.Detectors;
 /// connection, and a time budget (<see cref="DatabaseOptions.ReadTimeout"/>) after which the read fails as
 /// <see cref="DatabaseUnavailableException"/> (a 503) instead of hanging on an unreachable database.
 /// </summary>
-internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, IOptions<DatabaseOptions> options)
+internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, DetectorTotals totals, IOptions<DatabaseOptions> options)
 {
     private readonly DetectorReadSql sql = DetectorReadSql.For(dialect);
 
     /// <summary>The ETag the list would have now, without reading the page.</summary>
     public Task<EntityTagHeaderValue?> ListTagAsync(DetectorQuery query, CancellationToken ct) =>
-        WithinBudgetAsync(_ => sql.Mark, async (reader, token) => await sql.ReadMarkAsync(reader, token) is { } mark
-            ? DetectorETags.ForList(query, mark.Version, mark.InFlight)
-            : null, ct);
+        WithinBudgetAsync(_ => sql.Mark, async (reader, token) => Tag(query, await sql.ReadMarkAsync(reader, token)), ct);
 
-    /// <summary>The list's tag (read first: it may be older than the page, never newer), its total and one page.</summary>
+    /// <summary>The list's tag and total (read first, at one snapshot: they may be older than the page, never newer) and one page.</summary>
     public Task<ListPage> ListAsync(DetectorQuery query, CancellationToken ct) =>
         WithinBudgetAsync(
-            command => sql.Mark + sql.Page(query, command, dialect),
+            command => sql.Page(query, command, dialect, totals.Get(query)),
             async (reader, token) =>
             {
-                var tag = await sql.ReadMarkAsync(reader, token) is { } mark ? DetectorETags.ForList(query, mark.Version, mark.InFlight) : null;
-                await reader.NextResultAsync(token);
-                await reader.ReadAsync(token);
-                var total = reader.GetInt64(0);
+                var mark = await sql.ReadMarkAsync(reader, token);
+                totals.Remember(query, mark);
                 await reader.NextResultAsync(token);
                 var rows = await ReadDetectorsAsync(reader, token);
                 var more = rows.Count > query.Limit;
@@ -42,7 +38,7 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, IOp
                     rows.RemoveAt(rows.Count - 1);
                 }
 
-                return new ListPage(tag, total, [.. rows.Select(r => r.ToView())], more ? rows[^1].Id : null);
+                return new ListPage(Tag(query, mark), mark.Total, [.. rows.Select(r => r.ToView())], more ? rows[^1].Id : null);
             },
             ct);
 
@@ -67,6 +63,9 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, IOp
             },
             async (reader, token) => (await ReadDetectorsAsync(reader, token)).SingleOrDefault(),
             ct);
+
+    private static EntityTagHeaderValue? Tag(DetectorQuery query, ListMark mark) =>
+        mark.Proven ? DetectorETags.ForList(query, mark.Version, mark.InFlight) : null;
 
     private async Task<T> WithinBudgetAsync<T>(Func<DbCommand, string> prepare, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
     {

@@ -4,8 +4,8 @@ namespace Fleet.Api.Ingest;
 
 /// <summary>
 /// Where a committed change goes after the database (MQTT registry and event topics, live streams). Called once
-/// per applied change of one detector, with the events it caused (possibly none: a heartbeat still moves the view).
-/// Must not block: the caller is the ingest consumer.
+/// per committed batch for each detector the batch changed, with the events its messages caused in order (possibly
+/// none: a heartbeat still moves the view). Must not block: the caller is the ingest consumer.
 /// </summary>
 public interface IEventSink
 {

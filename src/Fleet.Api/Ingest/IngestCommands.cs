@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Fleet.Api.Data;
 using Fleet.Domain.Messages;
+using NpgsqlTypes;
 
 namespace Fleet.Api.Ingest;
 
@@ -10,10 +11,17 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
     /// <summary>The stored rows of these detectors (locked where the provider can), by id.</summary>
     public async Task<Dictionary<string, StoredDetector>> ReadStoredAsync(IReadOnlyList<string> ids, CancellationToken ct)
     {
-        await using var command = Command(IngestSql.ReadStored(dialect.ForUpdate, ids.Count));
-        for (var r = 0; r < ids.Count; r++)
+        await using var command = Command(IngestSql.ReadStored(dialect.ForUpdate, dialect.HasArrays ? 0 : ids.Count));
+        if (dialect.HasArrays)
         {
-            command.Parameters.Add(dialect.Text($"i{r}", ids[r]));
+            command.Parameters.Add(PostgresDialect.Column("ids", NpgsqlDbType.Text, ids.ToArray()));
+        }
+        else
+        {
+            for (var r = 0; r < ids.Count; r++)
+            {
+                command.Parameters.Add(dialect.Text($"i{r}", ids[r]));
+            }
         }
 
         return await ReadRowsAsync(command, ct);
@@ -22,10 +30,16 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
     /// <summary>One round of states (one per detector); returns the rows the guard let through, as stored after.</summary>
     public async Task<Dictionary<string, StoredDetector>> UpsertStatesAsync(IReadOnlyList<IngestWrite> writes, DateTimeOffset now, DateTimeOffset cutoff, CancellationToken ct)
     {
-        await using var command = Command(IngestSql.UpsertStates(dialect.Greatest, writes.Count));
+        await using var command = Command(IngestSql.UpsertStates(dialect.Greatest, dialect.HasArrays ? 0 : writes.Count));
         var p = command.Parameters;
         p.Add(dialect.Timestamp("now", now));
         p.Add(dialect.Timestamp("reset_cutoff", cutoff));
+        if (dialect.HasArrays)
+        {
+            AddStateColumns(p, writes);
+            return await ReadRowsAsync(command, ct);
+        }
+
         for (var r = 0; r < writes.Count; r++)
         {
             var (id, state) = (writes[r].DetectorId, writes[r].State!);
@@ -69,6 +83,28 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
         }
 
         return await ReadRowsAsync(command, ct);
+    }
+
+    private static void AddStateColumns(DbParameterCollection p, IReadOnlyList<IngestWrite> writes)
+    {
+        T[] Column<T>(Func<StateMessage, T> value) => [.. writes.Select(w => value(w.State!))];
+        static DateTime? Utc(DateTimeOffset? at) => at?.UtcDateTime;
+        p.Add(PostgresDialect.Column("i", NpgsqlDbType.Text, writes.Select(w => w.DetectorId).ToArray()));
+        p.Add(PostgresDialect.Column("e", NpgsqlDbType.Bigint, Column(s => s.Epoch)));
+        p.Add(PostgresDialect.Column("s", NpgsqlDbType.Bigint, Column(s => s.Seq)));
+        p.Add(PostgresDialect.Column("sa", NpgsqlDbType.TimestampTz, Column(s => Utc(s.SentAt))));
+        p.Add(PostgresDialect.Column("hb", NpgsqlDbType.Integer, Column(s => s.HeartbeatSeconds)));
+        p.Add(PostgresDialect.Column("pk", NpgsqlDbType.Text, Column(s => s.Provider?.Kind)));
+        p.Add(PostgresDialect.Column("pv", NpgsqlDbType.Text, Column(s => s.Provider?.Version)));
+        p.Add(PostgresDialect.Column("ps", NpgsqlDbType.Text, Column(s => s.Provider?.State)));
+        p.Add(PostgresDialect.Column("pr", NpgsqlDbType.Integer, Column(s => s.Provider?.Restarts)));
+        p.Add(PostgresDialect.Column("pe", NpgsqlDbType.Text, Column(s => s.Provider?.Error)));
+        p.Add(PostgresDialect.Column("av", NpgsqlDbType.Text, Column(s => s.Agent?.Version)));
+        p.Add(PostgresDialect.Column("ah", NpgsqlDbType.Text, Column(s => s.Agent?.Hostname)));
+        p.Add(PostgresDialect.Column("ao", NpgsqlDbType.Text, Column(s => s.Agent?.Os)));
+        p.Add(PostgresDialect.Column("aa", NpgsqlDbType.Text, Column(s => s.Agent?.Arch)));
+        p.Add(PostgresDialect.Column("ast", NpgsqlDbType.TimestampTz, Column(s => Utc(s.Agent?.StartedAt))));
+        p.Add(PostgresDialect.Column("th", NpgsqlDbType.Text, Column(s => TunnelFingerprint.Of(s.Tunnels))));
     }
 
     private DbCommand Command(string text)

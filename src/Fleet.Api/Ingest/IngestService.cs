@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using Fleet.Domain.Messages;
 using Fleet.Domain.Retry;
 using Microsoft.Extensions.Options;
 
@@ -71,9 +72,27 @@ internal sealed partial class IngestService(
         if (toWrite.Count > 0)
         {
             var outcomes = await WriteAsync(toWrite, ct);
+
+            // One change per detector and batch, with all its events in order: the sink reads the detector's
+            // current view anyway, so a detector heard five times in a batch costs one registry update, not five.
+            var changes = new Dictionary<string, List<FleetEvent>>(StringComparer.Ordinal);
             for (var i = 0; i < toWrite.Count; i++)
             {
-                await CountAndPublishAsync(toWrite[i], outcomes[i], ct);
+                if (Count(toWrite[i], outcomes[i]))
+                {
+                    var id = toWrite[i].DetectorId!;
+                    if (!changes.TryGetValue(id, out var list))
+                    {
+                        changes[id] = list = [];
+                    }
+
+                    list.AddRange(outcomes[i]!.Events);
+                }
+            }
+
+            foreach (var (id, list) in changes)
+            {
+                await events.PublishAsync(id, list, ct);
             }
         }
 
@@ -83,11 +102,12 @@ internal sealed partial class IngestService(
         }
     }
 
-    private async Task CountAndPublishAsync(IngestItem item, IngestOutcome? outcome, CancellationToken ct)
+    /// <summary>Counts one written message; true when it applied (changed the detector).</summary>
+    private bool Count(IngestItem item, IngestOutcome? outcome)
     {
         if (outcome is null)
         {
-            return;
+            return false;
         }
 
         var kind = item.State is not null ? "state" : "status";
@@ -100,12 +120,13 @@ internal sealed partial class IngestService(
         if (outcome.Applied)
         {
             metrics.Applied(kind);
-            await events.PublishAsync(item.DetectorId!, outcome.Events, ct);
         }
         else
         {
             metrics.Stale(kind);
         }
+
+        return outcome.Applied;
     }
 
     /// <summary>

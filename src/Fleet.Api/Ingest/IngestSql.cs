@@ -26,10 +26,13 @@ internal static class IngestSql
     private const string Returning = $"RETURNING {StoredColumns}";
 
     /// <summary>Reads the stored rows of a batch, locked where the provider can, in id order so writers queue up without deadlocks.</summary>
+    /// <remarks>With <paramref name="rows"/> 0 the ids come as one array parameter @ids.</remarks>
     public static string ReadStored(string forUpdate, int rows) =>
-        Reads.GetOrAdd((forUpdate, rows), k =>
-            $"SELECT {StoredColumns} FROM detectors WHERE id IN ({string.Join(", ", Enumerable.Range(0, k.Rows).Select(r => $"@i{r}"))}) ORDER BY id{k.ForUpdate}");
+        Reads.GetOrAdd((forUpdate, rows), k => k.Rows == 0
+            ? $"SELECT {StoredColumns} FROM detectors WHERE id = ANY(@ids) ORDER BY id{k.ForUpdate}"
+            : $"SELECT {StoredColumns} FROM detectors WHERE id IN ({string.Join(", ", Enumerable.Range(0, k.Rows).Select(r => $"@i{r}"))}) ORDER BY id{k.ForUpdate}");
 
+    /// <remarks>With <paramref name="rows"/> 0 each column comes as one array parameter (PostgreSQL's unnest).</remarks>
     public static string UpsertStates(string greatest, int rows) =>
         States.GetOrAdd((greatest, rows), k => UpsertState(k.Greatest, k.Rows));
 
@@ -46,6 +49,13 @@ internal static class IngestSql
 
     private static string StateRow(int r) =>
         $"(@i{r}, @e{r}, @s{r}, @now, @sa{r}, @hb{r}, @pk{r}, @pv{r}, @ps{r}, @pr{r}, @pe{r}, @av{r}, @ah{r}, @ao{r}, @aa{r}, @ast{r}, 'online', @e{r}, @now, @now, @now, @th{r})";
+
+    private const string StateColumns = """
+        SELECT i, e, s, @now, sa, hb, pk, pv, ps, pr, pe, av, ah, ao, aa, ast, 'online', e, @now, @now, @now, th
+        FROM unnest(@i::text[], @e::bigint[], @s::bigint[], @sa::timestamptz[], @hb::integer[], @pk::text[], @pv::text[],
+            @ps::text[], @pr::integer[], @pe::text[], @av::text[], @ah::text[], @ao::text[], @aa::text[], @ast::timestamptz[],
+            @th::text[]) AS v(i, e, s, sa, hb, pk, pv, ps, pr, pe, av, ah, ao, aa, ast, th)
+        """;
 
     private static string StatusRow(int r) => $"(@i{r}, @st{r}, @e{r}, @now, @seen{r}, @now)";
 
@@ -65,8 +75,7 @@ internal static class IngestSql
             provider_kind, provider_version, provider_state, provider_restarts, provider_error,
             agent_version, agent_hostname, agent_os, agent_arch, agent_started_at,
             status, status_epoch, status_since, last_seen_at, created_at, tunnels_hash)
-        VALUES
-        {Rows(rows, StateRow)}
+        {(rows == 0 ? StateColumns : "VALUES\n" + Rows(rows, StateRow))}
         ON CONFLICT (id) DO UPDATE SET
             epoch = excluded.epoch, seq = excluded.seq, state_at = excluded.state_at, sent_at = excluded.sent_at,
             heartbeat_seconds = excluded.heartbeat_seconds,

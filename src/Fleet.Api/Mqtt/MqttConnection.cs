@@ -11,7 +11,8 @@ namespace Fleet.Api.Mqtt;
 /// <summary>
 /// The API's one long-lived MQTT client. A ping/reconnect loop keeps it connected (MQTTnet 5 has no managed
 /// client); the session is durable (fixed client id, clean start off, a session expiry) so unacknowledged
-/// messages survive an API restart, and subscriptions are renewed whenever the broker has no session for us.
+/// messages survive an API restart, and it subscribes again after every connect, which also re-reads the retained
+/// detector messages (what a session queue lost, the retained copy still has).
 /// The API's own presence is retained on <c>fleet/v1/api/status</c>: <c>online</c> after every connect,
 /// <c>offline</c> on a clean stop, and <c>offline</c> as the will when the connection dies. After a connect without
 /// a session it asks every agent to republish on <c>fleet/v1/control/resync</c>, since messages may have been lost.
@@ -71,7 +72,7 @@ internal sealed partial class MqttConnection : BackgroundService
             var delay = options.PingInterval;
             try
             {
-                if (!await _client.TryPingAsync(stoppingToken))
+                if (!await IsAliveAsync(options, stoppingToken))
                 {
                     failures = await ConnectAsync(stoppingToken) ? 0 : failures + 1;
                     if (failures > 0)
@@ -128,9 +129,63 @@ internal sealed partial class MqttConnection : BackgroundService
         base.Dispose();
     }
 
+    /// <summary>
+    /// A ping with a deadline. MQTTnet's own keep-alive does not notice a broker that keeps the socket open and answers
+    /// nothing (a SIGSTOPped or wedged broker, a half-open link): the client still says connected and a ping without a
+    /// deadline waits forever, which stalled this loop for the whole outage. An answer missing for ConnectTimeout means
+    /// the link is dead; the connect that follows drops it first.
+    /// </summary>
+    private async Task<bool> IsAliveAsync(MqttOptions options, CancellationToken stoppingToken)
+    {
+        if (!_client.IsConnected)
+        {
+            return false;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        deadline.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await _client.PingAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogPingUnanswered(options.Host, options.Port, options.ConnectTimeout);
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Drops a connection the client still believes in, so the next connect can start from scratch.</summary>
+    private async Task DropDeadConnectionAsync(MqttOptions options)
+    {
+        if (!_client.IsConnected)
+        {
+            return;
+        }
+
+        using var deadline = new CancellationTokenSource(options.ConnectTimeout);
+        try
+        {
+            // Keeps the will: the broker (if it ever reads this) should not hear a clean goodbye from a link that died.
+            await _client.DisconnectAsync(
+                new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage).Build(),
+                deadline.Token);
+        }
+        catch (Exception ex)
+        {
+            LogDisconnectFailed(ex.Message);
+        }
+    }
+
     private async Task<bool> ConnectAsync(CancellationToken ct)
     {
         var options = _options.Value;
+        await DropDeadConnectionAsync(options);
         var (username, password) = _credentials.ForApi();
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(options.Host, options.Port)
@@ -138,7 +193,7 @@ internal sealed partial class MqttConnection : BackgroundService
             .WithClientId(options.ClientId)
             .WithCredentials(username, password)
             .WithCleanStart(false)
-            .WithSessionExpiryInterval((uint)options.SessionExpiry.TotalSeconds)
+            .WithSessionExpiryInterval((uint)SessionExpiry(options).TotalSeconds)
             .WithKeepAlivePeriod(options.KeepAlive)
             .WithTimeout(options.ConnectTimeout)
             .WithReceiveMaximum((ushort)_queue.Capacity)
@@ -161,9 +216,15 @@ internal sealed partial class MqttConnection : BackgroundService
         Reconnects++;
         ConnectedAt = _clock.GetUtcNow();
         LogConnected(options.Host, options.Port, result.IsSessionPresent);
-        if (!result.IsSessionPresent)
+        // Subscribed after every connect, session or not: the SUBSCRIBE makes the broker send every retained status and
+        // state again, which repairs what a session could not hold (Mosquitto silently drops a queue beyond
+        // max_queued_messages; a broker back from a stale autosave has an old queue). The version guard makes what we
+        // already had a no-op.
+        await SubscribeAsync(ct);
+        if (IsShared(options))
         {
-            await SubscribeAsync(ct);
+            // A shared subscription must not get retained messages (MQTT 5 §4.8.2), so a plain one fetches them.
+            await RereadRetainedAsync(ct);
         }
 
         Volatile.Write(ref _subscribedConnection, Reconnects);
@@ -177,26 +238,37 @@ internal sealed partial class MqttConnection : BackgroundService
         var filter = string.IsNullOrWhiteSpace(options.SharedGroup)
             ? FleetTopics.AllDetectorTopics
             : FleetTopics.Shared(options.SharedGroup, FleetTopics.AllDetectorTopics);
-        var result = await _client.SubscribeAsync(
-            new MqttClientSubscribeOptionsBuilder()
-                .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                .Build(),
-            ct);
+        var subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+        if (IsShared(options))
+        {
+            // A member of a group watches the others' presence, to take over what a dead member held (Peers).
+            subscribe = subscribe.WithTopicFilter(f => f.WithTopic(FleetTopics.ApiStatus).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+        }
+
+        var result = await _client.SubscribeAsync(subscribe.Build(), ct);
         foreach (var item in result.Items)
         {
             if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
             {
-                LogSubscribeRefused(filter, item.ResultCode.ToString());
+                LogSubscribeRefused(item.TopicFilter.Topic, item.ResultCode.ToString());
             }
             else
             {
-                LogSubscribed(filter);
+                LogSubscribed(item.TopicFilter.Topic);
             }
         }
     }
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs delivery)
     {
+        if (delivery.ApplicationMessage.Topic == FleetTopics.ApiStatus)
+        {
+            // Not a detector message: acknowledged at once, never handed to the ingest.
+            OnPeerStatus(delivery.ApplicationMessage);
+            return Task.CompletedTask;
+        }
+
         // Must be set before the first await: the acknowledgement waits for the database commit.
         delivery.AutoAcknowledge = false;
         var item = IngestParser.Parse(delivery, _urlPolicy);
@@ -211,6 +283,9 @@ internal sealed partial class MqttConnection : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the MQTT broker at {Host}:{Port}, retrying in {Delay}: {Message}")]
     private partial void LogConnectFailed(string host, int port, TimeSpan delay, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The MQTT broker at {Host}:{Port} did not answer a ping within {Timeout}: reconnecting")]
+    private partial void LogPingUnanswered(string host, int port, TimeSpan timeout);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to {Filter}")]
     private partial void LogSubscribed(string filter);

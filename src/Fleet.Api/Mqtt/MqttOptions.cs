@@ -32,6 +32,14 @@ public sealed class MqttOptions
     [Range(typeof(TimeSpan), "00:00:00", "49710.00:00:00")]
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// The session expiry used instead of <see cref="SessionExpiry"/> with a <see cref="SharedGroup"/>. Mosquitto keeps
+    /// dealing a dead member's share of the stream into its session for as long as the session lives, so by default it
+    /// ends with the connection; the surviving members then re-read the retained states (see MqttConnection.Peers).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "49710.00:00:00")]
+    public TimeSpan SharedSessionExpiry { get; set; } = TimeSpan.Zero;
+
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -69,6 +69,50 @@ internal sealed partial class DetectorProvisioner(
     }
 
     /// <summary>
+    /// Creates or rotates many credentials at once (a simulated fleet, a batch of new Pis): one transaction that
+    /// replaces the rows of these ids (a revoked row too, so the id works again) and, with
+    /// <paramref name="mosquittoPasswordFile"/>, one rewrite of that file. Live embedded-broker connections of rotated
+    /// ids are not dropped (this is the command line; nothing is connected to it).
+    /// </summary>
+    public async Task<IReadOnlyList<(string Id, string Password)>> ProvisionManyAsync(IReadOnlyList<string> ids, string? mosquittoPasswordFile, CancellationToken ct)
+    {
+        foreach (var id in ids)
+        {
+            if (Refusal(id) is { } refusal)
+            {
+                throw new ArgumentException(refusal, nameof(ids));
+            }
+        }
+
+        var now = clock.GetUtcNow();
+        var credentials = ids.Select(id => (Id: id, Password: SecretHash.NewSecret())).ToList();
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            // Delete and insert rather than read, compare and update: two statements' worth of round trips per chunk.
+            foreach (var chunk in ids.Chunk(1000))
+            {
+                await db.DetectorCredentials.Where(c => chunk.Contains(c.DetectorId)).ExecuteDeleteAsync(ct);
+            }
+
+            db.DetectorCredentials.AddRange(credentials.Select(c => new DetectorCredentialRecord
+            {
+                DetectorId = c.Id, SecretHash = SecretHash.Sha256Hex(c.Password), CreatedAt = now,
+            }));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        db.ChangeTracker.Clear();
+        if (!string.IsNullOrEmpty(mosquittoPasswordFile))
+        {
+            await MosquittoPasswordFile.SetManyAsync(mosquittoPasswordFile, credentials, ct);
+        }
+
+        LogProvisionedMany(ids.Count, mosquittoPasswordFile ?? "-");
+        return credentials;
+    }
+
+    /// <summary>
     /// Revokes the credential (keeps the row with revoked_at), drops the detector's embedded-broker connections and
     /// removes its Mosquitto password line. False when the detector has no active credential.
     /// </summary>
@@ -99,6 +143,9 @@ internal sealed partial class DetectorProvisioner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Provisioned detector {DetectorId} (rotation: {Rotated}, embedded-broker connections dropped: {Dropped}, Mosquitto password file: {File})")]
     private partial void LogProvisioned(string detectorId, bool rotated, int dropped, string file);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Provisioned {Count} detectors in one transaction (Mosquitto password file: {File})")]
+    private partial void LogProvisionedMany(int count, string file);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Revoked detector {DetectorId} (embedded-broker connections dropped: {Dropped}, Mosquitto password line removed: {Removed})")]
     private partial void LogRevoked(string detectorId, int dropped, bool removed);

@@ -32,6 +32,7 @@ public static class ProvisioningCli
                                                             write the Mosquitto password file: service accounts and the
                                                             lines of detectors whose credential is active, taken from
                                                             Provisioning:MosquittoPasswordFile
+        """ + "\n" + ProvisionManyCommand.Help + "\n" + """
         Configuration as for the server, e.g. --Database:Provider=Postgres --ConnectionStrings:Fleet=...
         """;
 
@@ -45,6 +46,12 @@ public static class ProvisioningCli
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) || a is "--passwd" or "--acl").ToArray();
+
+        if (ProvisionManyCommand.Handles(args))
+        {
+            await using var bulk = builder.Build();
+            return await ProvisionManyCommand.RunAsync(bulk, args);
+        }
 
         if (positional is not [Command, var verb, var argument, ..])
         {

@@ -31,6 +31,9 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
 
     public string Description { get; private set; } = string.Empty;
 
+    /// <summary>The port the server listens on; kept when it is started again.</summary>
+    public int Port { get; private set; }
+
     private string DataDirectory => Path.Combine(tempDirectory, "data");
 
     public static async Task<LocalPostgresCluster> StartAsync(CancellationToken ct = default)
@@ -52,7 +55,7 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
 
             // C locale + UTF8: without LANG set initdb would pick SQL_ASCII, which accepts any bytes.
             await cluster.RunPgAsync("initdb", ["-D", cluster.DataDirectory, "--no-sync", "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C"], ct);
-            await cluster.StartServerAsync(ct);
+            await cluster.StartServerAsync(0, ct);
             return cluster;
         }
         catch
@@ -91,6 +94,13 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>`pg_ctl stop -m immediate`: every backend dies at once, as in a crash or power loss (for fault tests).</summary>
+    public Task StopImmediateAsync(CancellationToken ct = default) =>
+        RunPgAsync("pg_ctl", ["-D", DataDirectory, "stop", "-m", "immediate", "-w", "-t", "30"], ct);
+
+    /// <summary>Starts a stopped cluster again on the same port, after crash recovery.</summary>
+    public Task StartAgainAsync(CancellationToken ct = default) => StartServerAsync(Port, ct);
+
     /// <summary>Stops the cluster and deletes its directory if the test host dies without disposing it.</summary>
     private Task GuardAsync()
     {
@@ -106,16 +116,16 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
             pgCtl);
     }
 
-    private async Task StartServerAsync(CancellationToken ct)
+    private async Task StartServerAsync(int samePort, CancellationToken ct)
     {
         string socketDirectory = Path.Combine(tempDirectory, "sock");
         string log = Path.Combine(tempDirectory, "postgres.log");
         List<string> failures = [];
 
         // The free port can be taken between choosing and binding it; a couple of retries cover that.
-        for (int attempt = 1; attempt <= 3; attempt++)
+        for (int attempt = 1; attempt <= (samePort == 0 ? 3 : 1); attempt++)
         {
-            int port = FreePort.Next();
+            int port = samePort == 0 ? FreePort.Next() : samePort;
             string options = string.Join(' ',
                 "-c listen_addresses=127.0.0.1",
                 $"-c port={port.ToString(CultureInfo.InvariantCulture)}",
@@ -132,6 +142,7 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
                 continue;
             }
 
+            Port = port;
             ConnectionString = new NpgsqlConnectionStringBuilder
             {
                 Host = "127.0.0.1",

@@ -45,13 +45,17 @@ namespace Fleet.Api.Data.Migrations.Postgres
                     FOR EACH STATEMENT EXECUTE FUNCTION fleet_note_detector_removal();
 
                 -- Tunnels are part of a detector's representation: changing them re-stamps the detector, once per
-                -- statement (the BEFORE trigger above draws the new version).
+                -- statement (the BEFORE trigger above draws the new version). A detector this transaction has already
+                -- written (the ingest writes the row, then its tunnels) carries a version no one has seen yet: it is
+                -- left alone rather than written twice.
                 CREATE FUNCTION fleet_touch_tunnel_detectors() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     IF TG_OP = 'DELETE' THEN
-                        UPDATE detectors SET version = version WHERE id IN (SELECT detector_id FROM old_tunnels);
+                        UPDATE detectors SET version = version
+                        WHERE id IN (SELECT detector_id FROM old_tunnels) AND xmin <> pg_current_xact_id()::xid;
                     ELSE
-                        UPDATE detectors SET version = version WHERE id IN (SELECT detector_id FROM new_tunnels);
+                        UPDATE detectors SET version = version
+                        WHERE id IN (SELECT detector_id FROM new_tunnels) AND xmin <> pg_current_xact_id()::xid;
                     END IF;
                     RETURN NULL;
                 END $$;

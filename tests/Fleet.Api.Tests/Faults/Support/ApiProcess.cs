@@ -1,0 +1,437 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Fleet.Api.Auth;
+using Fleet.Api.Tests.Infrastructure;
+using Fleet.Api.Tests.Metrics;
+using Fleet.Api.Tests.Support;
+
+namespace Fleet.Api.Tests.Faults.Support;
+
+/// <summary>
+/// The API's built fleet-api.dll as a real process, configured with the same keys as <see cref="FleetApiFactory"/>
+/// (command-line configuration), so a fault test can SIGKILL it, SIGTERM it and start it again on the same port with
+/// the same MQTT identity (and so the same broker session). Its output is kept for failure messages.
+/// </summary>
+internal sealed class ApiProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan RssSampleInterval = TimeSpan.FromMilliseconds(500);
+
+    private readonly Dictionary<string, string?> _values;
+    private readonly string _directory;
+    private readonly StringBuilder _log = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _disposing = new();
+    private Process? _process;
+    private Task _rssSampler = Task.CompletedTask;
+    private long _peakRssKb;
+    private int _disposed;
+
+    private ApiProcess(string name, FleetApiSettings settings, string directory, int port)
+    {
+        Name = name;
+        Settings = settings;
+        _directory = directory;
+        Port = port;
+        BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        _values = BuildValues(settings, directory);
+    }
+
+    /// <summary>A label for log lines ("api-1", "api-2").</summary>
+    public string Name { get; }
+
+    public FleetApiSettings Settings { get; }
+
+    public int Port { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The current process's id; null while it is not running.</summary>
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
+    public bool HasExited => _process?.HasExited ?? true;
+
+    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
+    /// <summary>How many times a process was started (1 after <see cref="StartAsync"/>).</summary>
+    public int Starts { get; private set; }
+
+    /// <summary>The largest peak resident set (VmHWM) seen over every run so far, in MB.</summary>
+    public double PeakRssMb => Interlocked.Read(ref _peakRssKb) / 1024.0;
+
+    /// <summary>Everything every run printed, each line prefixed with the run number.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the API and waits until it answers HTTP (not until it is ready: the database may be down).</summary>
+    public static async Task<ApiProcess> StartAsync(FleetApiSettings settings, string name = "api", CancellationToken ct = default)
+    {
+        if (!File.Exists(RepositoryPaths.ApiAssembly))
+        {
+            throw new InvalidOperationException($"{RepositoryPaths.ApiAssembly} is missing: build src/Fleet.Api (the test project builds it).");
+        }
+
+        var directory = Directory.CreateTempSubdirectory("fleet-api-fault-").FullName;
+        var api = new ApiProcess(name, settings, directory, FreePort.Next());
+        try
+        {
+            // If the test host dies, kill the API it leaves behind: only a process whose command line names this folder.
+            await OrphanGuard.WatchAsync(
+                directory,
+                "pid=$(cat \"$2/api.pid\") && tr '\\0' ' ' < \"/proc/$pid/cmdline\" | grep -qF \"$2\" && kill -9 \"$pid\"");
+            await api.LaunchAsync(ct);
+            return api;
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
+    }
+
+    public HttpClient CreateReader() => CreateWithKey(TestKeys.Reader);
+
+    public HttpClient CreateAdmin() => CreateWithKey(TestKeys.Admin);
+
+    public HttpClient CreateWithKey(string key)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    /// <summary>Waits until /health/ready answers 200 (database reachable, broker connected and subscribed).</summary>
+    public async Task WaitReadyAsync(TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    ct.ThrowIfCancellationRequested();
+                    ThrowIfExited();
+                    return await StatusAsync(http, "/health/ready") == HttpStatusCode.OK;
+                },
+                $"{Name} ready",
+                timeout ?? StartTimeout);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}{Environment.NewLine}{Name} log tail:{Environment.NewLine}{LogTail(40)}", ex);
+        }
+    }
+
+    /// <summary>SIGKILL: no clean MQTT disconnect, so the broker keeps the session and publishes the API's will.</summary>
+    public Task KillAsync(CancellationToken ct = default) => StopAsync(graceful: false, ct);
+
+    /// <summary>SIGTERM: the host stops its services, says offline and disconnects cleanly.</summary>
+    public Task StopAsync(CancellationToken ct = default) => StopAsync(graceful: true, ct);
+
+    /// <summary>Starts the same configuration again (same port, same MQTT identity) after a stop, a kill or a self-kill.</summary>
+    public async Task StartAgainAsync(CancellationToken ct = default)
+    {
+        if (!HasExited)
+        {
+            throw new InvalidOperationException($"{Name} is still running (pid {ProcessId}).");
+        }
+
+        await LaunchAsync(ct);
+    }
+
+    /// <summary>Changes one configuration value for the next start (null removes it), e.g. to switch a fault point off.</summary>
+    public void Configure(string key, string? value) => _values[key] = value;
+
+    /// <summary>SIGTERM (or SIGKILL with <paramref name="kill"/>), then a new process with the same configuration.</summary>
+    public async Task RestartAsync(bool kill = false, CancellationToken ct = default)
+    {
+        await StopAsync(graceful: !kill, ct);
+        await LaunchAsync(ct);
+    }
+
+    public async Task WaitForExitAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        var process = _process ?? throw new InvalidOperationException($"{Name} was never started.");
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{Name} (pid {process.Id}) did not exit within {timeout.TotalSeconds:0} s. Log tail:{Environment.NewLine}{LogTail(40)}");
+        }
+    }
+
+    /// <summary>The API's Prometheus metrics (reader key), parsed.</summary>
+    public async Task<IReadOnlyList<PrometheusSample>> MetricsAsync(CancellationToken ct = default)
+    {
+        using var http = CreateReader();
+        return PrometheusText.Parse(await http.GetStringAsync("/metrics", ct));
+    }
+
+    public string LogTail(int lines)
+    {
+        var all = Log.Split('\n');
+        return string.Join('\n', all.TakeLast(lines));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await StopAsync(graceful: false, CancellationToken.None);
+        await _disposing.CancelAsync();
+        await _rssSampler;
+        _disposing.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    private async Task LaunchAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                WorkingDirectory = _directory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(RepositoryPaths.ApiAssembly);
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add(BaseAddress.ToString().TrimEnd('/'));
+            foreach (var (key, value) in _values)
+            {
+                if (value is not null)
+                {
+                    start.ArgumentList.Add($"--{key}={value}");
+                }
+            }
+
+            foreach (var (key, value) in SecretSettings(Settings))
+            {
+                // Secrets go through the environment, not the command line that `ps` shows to every user.
+                start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
+
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+            start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+
+            // Plain single-line console output: the log is read by people when a fault test fails.
+            start.Environment["Logging__Console__FormatterName"] = "simple";
+            start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+            start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+            start.Environment["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true";
+
+            var run = ++Starts;
+            var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Name}");
+            _process = process;
+            await File.WriteAllTextAsync(Path.Combine(_directory, "api.pid"), process.Id.ToString(CultureInfo.InvariantCulture), ct);
+            process.OutputDataReceived += (_, e) => Append(run, e.Data);
+            process.ErrorDataReceived += (_, e) => Append(run, e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            if (_rssSampler.IsCompleted)
+            {
+                _rssSampler = Task.Run(SampleRssAsync, CancellationToken.None);
+            }
+
+            using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+            var stopwatch = Stopwatch.StartNew();
+            while (await StatusAsync(http, "/health/live") != HttpStatusCode.OK)
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"{Name} exited with {process.ExitCode} while starting. Log:{Environment.NewLine}{LogTail(60)}");
+                }
+
+                if (stopwatch.Elapsed > StartTimeout)
+                {
+                    throw new TimeoutException($"{Name} did not answer /health/live within {StartTimeout.TotalSeconds:0} s. Log:{Environment.NewLine}{LogTail(60)}");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task StopAsync(bool graceful, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_process is { } process)
+            {
+                RecordRss(process);
+                if (!process.HasExited)
+                {
+                    await ChildProcess.StopAsync(process, graceful, StopTimeout);
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void ThrowIfExited()
+    {
+        if (_process is { HasExited: true } p)
+        {
+            throw new InvalidOperationException($"{Name} exited with {p.ExitCode}. Log tail:{Environment.NewLine}{LogTail(40)}");
+        }
+    }
+
+    private async Task SampleRssAsync()
+    {
+        using var timer = new PeriodicTimer(RssSampleInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_disposing.Token))
+            {
+                if (_process is { } process)
+                {
+                    RecordRss(process);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
+    }
+
+    /// <summary>VmHWM is the kernel's own peak resident set of the process, so sampling only has to happen before it exits.</summary>
+    private void RecordRss(Process process)
+    {
+        try
+        {
+            if (process.HasExited)
+            {
+                return;
+            }
+
+            var line = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            if (line is not null && long.TryParse(line["VmHWM:".Length..].Trim().Split(' ')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var kb))
+            {
+                long seen;
+                while (kb > (seen = Interlocked.Read(ref _peakRssKb)) && Interlocked.CompareExchange(ref _peakRssKb, kb, seen) != seen)
+                {
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // The process exited between the check and the read.
+        }
+    }
+
+    private void Append(int run, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.Append('[').Append(Name).Append('#').Append(run).Append("] ").AppendLine(line);
+        }
+    }
+
+    private static async Task<HttpStatusCode?> StatusAsync(HttpClient http, string path)
+    {
+        try
+        {
+            using var response = await http.GetAsync(path);
+            return response.StatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static Dictionary<string, string> SecretSettings(FleetApiSettings settings)
+    {
+        var secrets = new Dictionary<string, string> { ["Auth:ApiKeys:1:Key"] = TestKeys.Admin };
+        if (settings.Broker.ApiPassword is { } password)
+        {
+            secrets["Mqtt:Password"] = password;
+        }
+
+        return secrets;
+    }
+
+    private static Dictionary<string, string?> BuildValues(FleetApiSettings settings, string directory)
+    {
+        var broker = settings.Broker;
+        var values = new Dictionary<string, string?>
+        {
+            // Inert: it only puts the temp folder on the command line, for the orphan guard to recognise the process.
+            ["FaultTest:Directory"] = directory,
+            ["Database:Provider"] = settings.Provider,
+            ["ConnectionStrings:Fleet"] = settings.ConnectionString,
+            ["Database:CommandTimeout"] = "00:00:05",
+            ["Mqtt:Mode"] = broker.Embedded ? "Embedded" : "External",
+            ["Mqtt:Host"] = broker.Host,
+            ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:Username"] = broker.Username,
+            ["Mqtt:ClientId"] = broker.ClientId,
+            ["Mqtt:PingInterval"] = "00:00:00.500",
+            ["Mqtt:ReconnectMinDelay"] = "00:00:00.200",
+            ["Mqtt:ReconnectMaxDelay"] = "00:00:02",
+            ["Mqtt:Embedded:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:Embedded:BindAddress"] = "127.0.0.1",
+            ["Ingest:RetryMinDelay"] = "00:00:00.100",
+            ["Ingest:RetryMaxDelay"] = "00:00:01",
+            ["Auth:ApiKeys:0:Name"] = "test-reader",
+            ["Auth:ApiKeys:0:Role"] = Roles.Reader,
+            ["Auth:ApiKeys:0:Sha256"] = SecretHash.Sha256Hex(TestKeys.Reader),
+            ["Auth:ApiKeys:1:Name"] = "test-admin",
+            ["Auth:ApiKeys:1:Role"] = Roles.Admin,
+            ["Limits:PerKeyPerMinute"] = "1000000",
+            ["Limits:PerAddressPerMinute"] = "1000000",
+            ["Limits:FailedAuthPerMinute"] = "1000000",
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+            ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        };
+        foreach (var (key, value) in settings.Extra)
+        {
+            values[key] = value;
+        }
+
+        return values;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+
+namespace Fleet.Benchmarks;
+
+/// <summary>What one benchmark run does; <c>--quick</c> shrinks durations for a smoke run of a minute or two.</summary>
+internal sealed record BenchSettings
+{
+    public const string Usage = """
+        Usage: fleet-bench [run] [--runs N] [--quick] [--only ingest,freshness,storm,reads,agent]
+                           [--agent run|collect|skip] [--repo DIR] [--api-dir DIR] [--sim DLL]
+        """;
+
+    public int Runs { get; init; } = 3;
+
+    public bool Quick { get; init; }
+
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(AllScenarios, StringComparer.Ordinal);
+
+    public static IReadOnlyList<string> AllScenarios { get; } = ["ingest", "freshness", "storm", "reads", "agent"];
+
+    /// <summary>The repository (Fleet.sln); results go to its docs/benchmarks.</summary>
+    public string Repo { get; init; } = FindRepo();
+
+    /// <summary>The published Release API (fleet-api.dll).</summary>
+    public string ApiDirectory { get; init; } = string.Empty;
+
+    public string SimAssembly { get; init; } = string.Empty;
+
+    // Ingest: offered load well above what one 2-core machine delivers, so the measured rate is the capacity.
+    public int IngestFleet { get; init; } = 1000;
+
+    public int IngestOfferedRate { get; init; } = 20000;
+
+    public double UrlChurn { get; init; } = 0.1;
+
+    public int HeartbeatSeconds { get; init; } = 60;
+
+    public int IngestSeconds { get; init; } = 20;
+
+    public int UpsertSeconds { get; init; } = 10;
+
+    public int UpsertBatch { get; init; } = 256;
+
+    // Freshness: one orchestrator-driven detector changing its URL while the fleet sends 1,000 msg/s.
+    public int FreshnessFleet { get; init; } = 1000;
+
+    public int FreshnessBackgroundRate { get; init; } = 1000;
+
+    public int FreshnessChanges { get; init; } = 200;
+
+    /// <summary>Time budget for the changes (the background fleet runs until they are done).</summary>
+    public int FreshnessSeconds { get; init; } = 60;
+
+    // Reconnect storm: everyone connects at once, as after a broker restart.
+    public int StormFleet { get; init; } = 10000;
+
+    public int StormTimeoutSeconds { get; init; } = 120;
+
+    // Reads: wrk against the API and against the bare ceiling endpoint.
+    public int WrkSeconds { get; init; } = 8;
+
+    public int WrkConnections { get; init; } = 32;
+
+    public int WrkThreads { get; init; } = 2;
+
+    public string AgentMode { get; init; } = "run";
+
+    public int AgentSeconds { get; init; } = 15;
+
+    /// <summary>Detectors to provision: every scenario's fleet plus the freshness probe's own identity.</summary>
+    public int ProvisionCount => Math.Max(Math.Max(IngestFleet, FreshnessFleet), StormFleet) + 1;
+
+    public bool Includes(string scenario) => Only.Contains(scenario);
+
+    public static BenchSettings Parse(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var settings = quick
+            ? new BenchSettings
+            {
+                Quick = true, Runs = 1, IngestSeconds = 8, UpsertSeconds = 4, FreshnessChanges = 100, FreshnessSeconds = 30,
+                StormFleet = 2000, StormTimeoutSeconds = 60, WrkSeconds = 4, AgentMode = "collect",
+            }
+            : new BenchSettings();
+
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            settings = args[i] switch
+            {
+                "--quick" => settings,
+                "--runs" => settings with { Runs = PositiveInt(Next(), "--runs") },
+                "--only" => settings with { Only = Scenarios(Next()) },
+                "--agent" => settings with { AgentMode = Next() is var m && m is "run" or "collect" or "skip" ? m : throw new ArgumentException("--agent is run, collect or skip") },
+                "--repo" => settings with { Repo = Path.GetFullPath(Next()) },
+                "--api-dir" => settings with { ApiDirectory = Path.GetFullPath(Next()) },
+                "--sim" => settings with { SimAssembly = Path.GetFullPath(Next()) },
+                "--storm-count" => settings with { StormFleet = PositiveInt(Next(), "--storm-count") },
+                "--ingest-seconds" => settings with { IngestSeconds = PositiveInt(Next(), "--ingest-seconds") },
+                "--wrk-seconds" => settings with { WrkSeconds = PositiveInt(Next(), "--wrk-seconds") },
+                _ => throw new ArgumentException($"Unknown option {args[i]}"),
+            };
+        }
+
+        return settings with
+        {
+            ApiDirectory = settings.ApiDirectory.Length > 0 ? settings.ApiDirectory : Path.Combine(settings.Repo, "artifacts", "bench", "api"),
+            SimAssembly = settings.SimAssembly.Length > 0
+                ? settings.SimAssembly
+                : Path.Combine(settings.Repo, "tools", "Fleet.Simulator", "bin", "Release", "net10.0", "fleet-sim.dll"),
+        };
+    }
+
+    private static int PositiveInt(string value, string name) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{name} must be a positive integer");
+
+    private static HashSet<string> Scenarios(string list)
+    {
+        var chosen = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var unknown = chosen.Except(AllScenarios).ToList();
+        return unknown.Count == 0 ? chosen : throw new ArgumentException($"Unknown scenario(s): {string.Join(", ", unknown)}");
+    }
+
+    private static string FindRepo()
+    {
+        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Fleet.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return Environment.CurrentDirectory;
+    }
+}

@@ -1,0 +1,3 @@
+namespace Fleet.Simulator.Cli;
+
+internal sealed class UsageException(string message) : Exception(message);

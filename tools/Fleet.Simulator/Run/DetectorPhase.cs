@@ -1,0 +1,9 @@
+namespace Fleet.Simulator.Run;
+
+internal enum DetectorPhase
+{
+    Idle,
+    Connecting,
+    Connected,
+    Waiting,
+}
