@@ -7,13 +7,16 @@ namespace Fleet.Agent.Publishing;
 /// <summary>What the agent says about itself and the Pi in every state message.</summary>
 public static class AgentInfo
 {
-    public static AgentReport Describe(DateTimeOffset startedAt) => new()
+    /// <param name="startedAt">When this agent process started.</param>
+    /// <param name="takeovers">Session takeovers in a row (0: none, then the field is left out).</param>
+    public static AgentReport Describe(DateTimeOffset startedAt, int takeovers = 0) => new()
     {
         Version = Version,
         Hostname = Environment.MachineName,
         Os = OperatingSystemName(),
         Arch = RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
         StartedAt = startedAt,
+        Takeovers = takeovers > 0 ? takeovers : null,
     };
 
     public static string Version { get; } =

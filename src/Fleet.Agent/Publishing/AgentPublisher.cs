@@ -30,6 +30,7 @@ internal sealed partial class AgentPublisher(
     private DateTimeOffset? _connectedSince;
     private DateTimeOffset? _lastPublishedAt;
     private string? _lastError;
+    private volatile int _takeovers;
 
     private AgentOptions Options => options.Value;
 
@@ -90,7 +91,6 @@ internal sealed partial class AgentPublisher(
     private async Task ConnectionLoopAsync(CancellationToken ct)
     {
         var failures = 0;
-        var takeovers = 0;
         var connectedAt = clock.GetTimestamp();
         while (!ct.IsCancellationRequested)
         {
@@ -105,10 +105,11 @@ internal sealed partial class AgentPublisher(
                     _lastError = null;
                     await PublishAllAsync(ct);
                 }
-                else if (takeovers > 0 && clock.GetElapsedTime(connectedAt) >= 2 * Options.Mqtt.TakeoverMaxDelay)
+                else if (_takeovers > 0 && clock.GetElapsedTime(connectedAt) >= 2 * Options.Mqtt.TakeoverMaxDelay)
                 {
                     // The other client has had every chance to come back and did not: it is gone.
-                    takeovers = 0;
+                    _takeovers = 0;
+                    await PublishAllAsync(ct);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -117,11 +118,11 @@ internal sealed partial class AgentPublisher(
             }
             catch (MqttTakenOverException ex)
             {
-                takeovers++;
+                var takeovers = ++_takeovers;
                 _lastError = ex.Message;
                 _connectedSince = null;
                 delay = Backoff.Delay(takeovers, Options.Mqtt.TakeoverMinDelay, Options.Mqtt.TakeoverMaxDelay);
-                LogTakenOver(DetectorId, takeovers, delay);
+                LogTakenOver(DetectorId, takeovers, ex.Message, delay);
                 WriteStatus(connected: false);
             }
             catch (Exception ex)
@@ -205,7 +206,7 @@ internal sealed partial class AgentPublisher(
                 HeartbeatSeconds = (int)Options.Heartbeat.TotalSeconds,
                 Tunnels = snapshot.Tunnels,
                 Provider = snapshot.Provider,
-                Agent = AgentInfo.Describe(_startedAt),
+                Agent = AgentInfo.Describe(_startedAt, _takeovers),
             };
             await link.PublishAsync(FleetTopics.State(DetectorId), JsonSerializer.Serialize(state, FleetJsonContext.Default.StateMessage), ct);
             _seq++;
@@ -267,8 +268,8 @@ internal sealed partial class AgentPublisher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot connect to the broker {Broker}, retrying in {Delay}: {Message}")]
     private partial void LogConnectFailed(string broker, TimeSpan delay, string message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Another client connected with this detector's identity ({DetectorId}) and took the MQTT session over ({Takeovers} time(s) in a row): is this SD card cloned onto a second Pi? Each detector needs its own identity. Reconnecting in {Delay}")]
-    private partial void LogTakenOver(string detectorId, int takeovers, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another client took the MQTT session of {DetectorId} over ({Takeovers} time(s) in a row: {Reason}): is this SD card cloned onto a second Pi? Each detector needs its own identity. Reconnecting in {Delay}")]
+    private partial void LogTakenOver(string detectorId, int takeovers, string reason, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing failed: {Message}")]
     private partial void LogPublishFailed(string message);

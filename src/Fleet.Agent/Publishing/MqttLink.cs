@@ -24,7 +24,9 @@ internal sealed partial class MqttLink : IAsyncDisposable
     private readonly ILogger<MqttLink> _logger;
     private TaskCompletionSource<long?>? _recovery;
     private volatile bool _ready;
-    private int _takenOver;
+    private volatile bool _closing;
+    private volatile string? _closedByBroker;
+    private volatile bool _takenOver;
 
     public MqttLink(IOptions<AgentOptions> options, EpochStore epochs, TimeProvider clock, ILogger<MqttLink> logger)
     {
@@ -59,16 +61,19 @@ internal sealed partial class MqttLink : IAsyncDisposable
         }
 
         _ready = false;
-        if (Interlocked.Exchange(ref _takenOver, 0) == 1)
+        if (Interlocked.Exchange(ref _closedByBroker, null) is { } why)
         {
             // Reconnecting at once would kick the other client off, which would do the same to us: the caller waits.
-            throw new MqttTakenOverException(
-                $"another client connected to {Broker} as {DetectorId} and took the session over (MQTT 5 reason 0x8E)");
+            _takenOver = true;
+            throw new MqttTakenOverException(why);
         }
 
-        if (ReadStoredEpoch() is null)
+        // After a takeover the other client (a clone of this card) has been counting epochs from the same file: start
+        // above the epoch of the last state it published, or this detector's newer states would be ignored as stale.
+        if (ReadStoredEpoch() is null || _takenOver)
         {
             await RecoverEpochAsync(ct);
+            _takenOver = false;
         }
 
         Epoch = _epochs.Next();
@@ -82,6 +87,7 @@ internal sealed partial class MqttLink : IAsyncDisposable
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithWillDelayInterval((uint)mqtt.WillDelay.TotalSeconds);
+        _closing = false;
         var result = await _client.ConnectAsync(builder.Build(), ct);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
@@ -120,6 +126,7 @@ internal sealed partial class MqttLink : IAsyncDisposable
     /// <summary>A clean goodbye: no will is published for a normal disconnect.</summary>
     public async Task DisconnectAsync(CancellationToken ct)
     {
+        _closing = true;
         if (_client.IsConnected)
         {
             await _client.DisconnectAsync(
@@ -214,9 +221,24 @@ internal sealed partial class MqttLink : IAsyncDisposable
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
     {
-        if (e.Reason == MqttClientDisconnectReason.SessionTakenOver)
+        // Another client with this identity logged in: an MQTT 5 broker says so (0x8E); Mosquitto 2.0 just closes the
+        // socket in order, which nothing else in a healthy network does (a dead link times out or is reset, a broker
+        // going down refuses the reconnect).
+        if (e.ClientWasConnected && !_closing)
         {
-            Interlocked.Exchange(ref _takenOver, 1);
+            if (e.Reason == MqttClientDisconnectReason.SessionTakenOver)
+            {
+                _closedByBroker = $"another client connected to {Broker} as {DetectorId} and took the session over (MQTT 5 reason 0x8E)";
+            }
+            else if (e.Exception is null)
+            {
+                _closedByBroker = $"the broker {Broker} closed the connection without a reason, as Mosquitto does when another client connects as {DetectorId}";
+            }
+        }
+
+        if (e.ClientWasConnected)
+        {
+            LogDisconnected(Broker, e.Reason, e.ReasonString ?? e.Exception?.Message);
         }
 
         return Task.CompletedTask;
@@ -238,12 +260,15 @@ internal sealed partial class MqttLink : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Broker} with epoch {Epoch} (session present: {SessionPresent})")]
     private partial void LogConnected(string broker, long epoch, bool sessionPresent);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Disconnected from {Broker}: {Reason} ({Detail})")]
+    private partial void LogDisconnected(string broker, MqttClientDisconnectReason reason, string? detail);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The broker refused the publish to {Topic}: {ReasonCode}")]
     private partial void LogPublishRefused(string topic, string reasonCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The epoch file is corrupt ({Problem}); kept as {Kept}, recovering from the broker")]
     private partial void LogCorruptEpoch(string problem, string kept);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The state directory was empty; recovered epoch {Epoch} from the retained state")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Read epoch {Epoch} from this detector's retained state (the state directory was empty, or another client used this identity); the next epoch is above it")]
     private partial void LogRecovered(long? epoch);
 }

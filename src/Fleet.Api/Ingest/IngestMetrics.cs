@@ -19,6 +19,7 @@ public sealed class IngestMetrics
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _ignored;
+    private readonly Counter<long> _identityConflicts;
     private readonly Histogram<double> _lag;
     private readonly Histogram<int> _batchSize;
     private long _ignoredTotal;
@@ -34,6 +35,9 @@ public sealed class IngestMetrics
         _stale = meter.CreateCounter<long>("fleet.ingest.stale", description: "Messages older than or equal to what is stored.");
         _rejected = meter.CreateCounter<long>("fleet.ingest.rejected", description: "Invalid messages, by reason.");
         _ignored = meter.CreateCounter<long>("fleet.ingest.ignored", description: "Zero-byte retained messages (a retained topic cleared); they never delete stored data.");
+        _identityConflicts = meter.CreateCounter<long>(
+            "fleet.ingest.identity_conflicts",
+            description: "Session takeovers agents report (agent.takeovers went up): two Pis share one identity, a cloned SD card.");
         _retries = meter.CreateCounter<long>("fleet.ingest.write_retries", description: "Database writes retried after a failure.");
         _lag = meter.CreateHistogram(
             "fleet.ingest.lag",
@@ -82,6 +86,9 @@ public sealed class IngestMetrics
         Interlocked.Increment(ref _ignoredTotal);
         _ignored.Add(1);
     }
+
+    /// <summary>No detector label (unbounded series); the warning in the log names the detector.</summary>
+    public void IdentityConflicts(int count) => _identityConflicts.Add(count);
 
     public void Retried()
     {

@@ -22,6 +22,7 @@ internal sealed partial class IngestService(
     IOptions<IngestOptions> options,
     ILogger<IngestService> logger) : BackgroundService
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _takeovers = new(StringComparer.Ordinal);
     private int _commits;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -110,6 +111,7 @@ internal sealed partial class IngestService(
         }
 
         var kind = item.State is not null ? "state" : "status";
+        NoteTakeovers(item);
         if (item.Delivery is not null)
         {
             metrics.Committed(kind, Stopwatch.GetElapsedTime(item.ReceivedAt));
@@ -125,6 +127,27 @@ internal sealed partial class IngestService(
         }
 
         return outcome.Applied;
+    }
+
+    /// <summary>
+    /// An agent whose session keeps being taken over says so in agent.takeovers: two Pis share one identity. Reported
+    /// (metric and warning) when the count goes up, whether or not its state was applied: the clone with the lower
+    /// epoch is the one whose states are stale.
+    /// </summary>
+    private void NoteTakeovers(IngestItem item)
+    {
+        if (item.State?.Agent?.Takeovers is not { } count || item.DetectorId is not { } id)
+        {
+            return;
+        }
+
+        var previous = _takeovers.GetValueOrDefault(id);
+        _takeovers[id] = count;
+        if (count > previous)
+        {
+            metrics.IdentityConflicts(count - previous);
+            LogIdentityConflict(id, count);
+        }
     }
 
     /// <summary>The outcome per item, committed; null for a message the database refused (dropped).</summary>
@@ -233,4 +256,7 @@ internal sealed partial class IngestService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Could not acknowledge the message on {Topic}; the broker will redeliver it: {Message}")]
     private partial void LogAckFailed(string topic, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Detector {DetectorId} reports that another client took its MQTT session over {Takeovers} time(s) in a row: two Pis share its identity (a cloned SD card?); give each its own")]
+    private partial void LogIdentityConflict(string detectorId, int takeovers);
 }

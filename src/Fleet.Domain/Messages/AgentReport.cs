@@ -15,4 +15,11 @@ public sealed record AgentReport
 
     [JsonConverter(typeof(UtcTimestampConverter))]
     public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>
+    /// How many times in a row another client took this detector's MQTT session over (a cloned SD card); absent when
+    /// none. Added in v1 without a schema change: older agents never send it, older APIs ignore it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Takeovers { get; init; }
 }

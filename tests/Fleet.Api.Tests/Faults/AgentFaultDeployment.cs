@@ -58,13 +58,13 @@ public sealed class AgentFaultDeployment : IAsyncLifetime
     }
 
     /// <summary>Short timings so that every fault plays out in seconds; <paramref name="port"/> may be a proxy's.</summary>
-    public object MqttSection(DetectorSetup detector, int? port = null) => new
+    public object MqttSection(DetectorSetup detector, int? port = null, TimeSpan? willDelay = null) => new
     {
         Host = Mosquitto.Host,
         Port = port ?? Mosquitto.Port,
         PasswordFile = detector.PasswordFile,
         KeepAlive = AgentFaultTimings.KeepAlive.ToString(),
-        WillDelay = AgentFaultTimings.WillDelay.ToString(),
+        WillDelay = (willDelay ?? AgentFaultTimings.WillDelay).ToString(),
         ConnectTimeout = "00:00:03",
         PingInterval = "00:00:00.500",
         ReconnectMinDelay = "00:00:00.200",
@@ -75,7 +75,8 @@ public sealed class AgentFaultDeployment : IAsyncLifetime
     };
 
     /// <summary>An agent with the static provider (one fixed https URL): starts fastest, no child process.</summary>
-    internal AgentProcess StaticAgent(DetectorSetup detector, string url, int? port = null, string heartbeat = "00:00:30", IReadOnlyDictionary<string, string>? environment = null) =>
+    internal AgentProcess StaticAgent(
+        DetectorSetup detector, string url, int? port = null, string heartbeat = "00:00:30", IReadOnlyDictionary<string, string>? environment = null, TimeSpan? willDelay = null) =>
         new(detector.WorkDirectory, new
         {
             DetectorId = detector.Id,
@@ -84,7 +85,7 @@ public sealed class AgentFaultDeployment : IAsyncLifetime
             Heartbeat = heartbeat,
             Provider = "static",
             Static = new { Tunnels = new[] { new { Name = "web", Url = url, Proto = "https" } } },
-            Mqtt = MqttSection(detector, port),
+            Mqtt = MqttSection(detector, port, willDelay),
         }, WithConsoleFormat(environment));
 
     /// <summary>An agent supervising the stand-in ngrok, steered through <see cref="AgentNgrok.ControlAsync"/>.</summary>
