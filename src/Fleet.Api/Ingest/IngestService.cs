@@ -39,6 +39,7 @@ internal sealed partial class IngestService(
                     batch.Add(item);
                 }
 
+                queue.Took(batch.Count);
                 await HandleBatchAsync(batch, stoppingToken);
             }
         }

@@ -14,7 +14,9 @@ namespace Fleet.Api.PresenceSweep;
 /// the API's clock, with a <c>lost</c> event (reason <c>heartbeat-timeout</c>) in the same transaction.
 /// <para>
 /// The API must not blame detectors for its own blindness, so silence counts only from the latest of: the API's
-/// start, its last (re)connect to the broker, a detected wall-clock jump, and a sweep that failed. A wall-clock
+/// start, its last (re)connect to the broker, a detected wall-clock jump, a sweep that failed, and the last sweep that
+/// found the ingest behind (half a queue waiting or taken at once: the broker holds more, and a heartbeat waiting there is not
+/// silence; seen in reconnect storms, where detectors were marked lost while their states were queued). A wall-clock
 /// jump is detected by comparing the wall-clock and monotonic time elapsed since the previous sweep; that sweep is
 /// skipped and the baseline restarts.
 /// </para>
@@ -23,6 +25,7 @@ internal sealed partial class PresenceSweeper(
     IServiceScopeFactory scopes,
     IEventSink sink,
     MqttConnection mqtt,
+    IngestQueue ingest,
     TimeProvider clock,
     IOptions<PresenceOptions> options,
     ILogger<PresenceSweeper> logger) : BackgroundService
@@ -84,6 +87,13 @@ internal sealed partial class PresenceSweeper(
             {
                 // Silence from the fleet means nothing while the API itself hears nothing.
                 LogSkippedDisconnected();
+                return [];
+            }
+
+            if (ingest.Backlog is var backlog && backlog >= Math.Max(2, ingest.Capacity / 2))
+            {
+                _stableSince = now;
+                LogSkippedBacklog(backlog, ingest.Capacity);
                 return [];
             }
 
@@ -164,6 +174,9 @@ internal sealed partial class PresenceSweeper(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The wall clock jumped by {Skew} (wall {WallElapsed}, monotonic {MonotonicElapsed} since the last sweep): sweep skipped, silence counted from now")]
     private partial void LogClockJumped(TimeSpan skew, TimeSpan wallElapsed, TimeSpan monotonicElapsed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Presence sweep skipped: the ingest is behind ({Queued} of {Capacity} queued), silence counted from now")]
+    private partial void LogSkippedBacklog(int queued, int capacity);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Presence sweep skipped: the API is not connected to the broker")]
     private partial void LogSkippedDisconnected();

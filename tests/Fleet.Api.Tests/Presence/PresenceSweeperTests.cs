@@ -59,6 +59,32 @@ public sealed class PresenceSweeperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sweep_WhileTheIngestIsBehind_BlamesNoDetector_AndCountsSilenceFromWhenItCaughtUp()
+    {
+        var id = Messages.NewId("p");
+        var queue = _api.Services.GetRequiredService<Fleet.Api.Ingest.IngestQueue>();
+        await _api.WriteStateAsync(Messages.State(id, 1, 0));
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        await Sweeper.SweepOnceAsync(CancellationToken.None);
+
+        // A reconnect storm: the writer takes full batches, the broker holds the rest, this detector's heartbeat may be there.
+        queue.Took(queue.Capacity);
+        _clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Empty(await Sweeper.SweepOnceAsync(CancellationToken.None));
+
+        queue.Took(0);
+        _clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Empty(await Sweeper.SweepOnceAsync(CancellationToken.None));
+        Assert.Equal("online", (await _api.FindDetectorAsync(id))!.Status);
+
+        // The timer's own sweep may run on this advance too: whichever sweeps, the detector is lost now.
+        _clock.Advance(TimeSpan.FromSeconds(120));
+        await Sweeper.SweepOnceAsync(CancellationToken.None);
+        Assert.Equal("lost", (await _api.FindDetectorAsync(id))!.Status);
+        Assert.Single(await LostEventsAsync(id));
+    }
+
+    [Fact]
     public async Task Sweep_DetectorHeardRecently_StaysOnline_WhileSilentOneIsLost()
     {
         var silent = Messages.NewId("p");
