@@ -35,9 +35,9 @@ internal sealed record BenchSettings
 
     public int HeartbeatSeconds { get; init; } = 60;
 
-    public int IngestSeconds { get; init; } = 20;
+    public int IngestSeconds { get; init; } = 15;
 
-    public int UpsertSeconds { get; init; } = 10;
+    public int UpsertSeconds { get; init; } = 8;
 
     public int UpsertBatch { get; init; } = 256;
 
@@ -57,7 +57,7 @@ internal sealed record BenchSettings
     public int StormTimeoutSeconds { get; init; } = 120;
 
     // Reads: wrk against the API and against the bare ceiling endpoint.
-    public int WrkSeconds { get; init; } = 8;
+    public int WrkSeconds { get; init; } = 6;
 
     public int WrkConnections { get; init; } = 32;
 

@@ -83,6 +83,7 @@ internal static class BenchmarkRunner
             await GuardAsync("agent footprint", record, failures, () => AgentFootprint.RunAsync(new BenchContext(settings, work, null!, null!, null!), record));
         }
 
+        machine["loadAverageAtEnd"] = MachineInfo.LoadAverage();
         var table = await ResultsWriter.WriteAsync(settings.Repo, machine, settingsOut, records, failures, started, DateTimeOffset.UtcNow);
         await Console.Out.WriteLineAsync(table);
         if (failures.Count > 0)
@@ -137,6 +138,7 @@ internal static class BenchmarkRunner
         {
             await SettleAsync(context, ingest);
             await GuardAsync($"run {run} ingest end to end", ingest, failures, () => IngestScenario.EndToEndAsync(context, ingest));
+            await SaveMetricsAsync(context, $"run{run}-ingest");
         }
 
         foreach (var (name, scenario) in new (string, Func<BenchContext, RunRecord, Task>)[]
@@ -158,6 +160,7 @@ internal static class BenchmarkRunner
 
                 await SettleAsync(context, record);
                 await GuardAsync($"run {run} {name}", record, failures, () => scenario(context, record));
+                await SaveMetricsAsync(context, $"run{run}-{name}");
                 if (context.Api is { } api && ProcessMemory.PeakMb(api.Pid) is { } peak)
                 {
                     record.Set("apiVmHwmMb", peak);
@@ -191,6 +194,24 @@ internal static class BenchmarkRunner
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             record.Notes.Add($"could not read /metrics to wait for an idle API: {ex.Message}");
+        }
+    }
+
+    /// <summary>The API's /metrics after a scenario (batch sizes, ingest lag, HTTP durations), kept with the logs.</summary>
+    private static async Task SaveMetricsAsync(BenchContext context, string name)
+    {
+        if (context.Api is not { } api)
+        {
+            return;
+        }
+
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(context.Work, $"api-metrics-{name}.log"), await api.Client.GetStringAsync("/metrics"));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+            Log.Line($"  could not save /metrics: {ex.Message}");
         }
     }
 

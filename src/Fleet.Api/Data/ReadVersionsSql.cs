@@ -3,11 +3,11 @@ namespace Fleet.Api.Data;
 /// <summary>
 /// Names of the database objects the ReadVersions migration creates. Every write of a detector or of its tunnels
 /// stamps the detector's <c>version</c> from one counter, in the database, so several API instances agree on it
-/// and conditional GETs never need the page itself (see Detectors/DetectorETags).
+/// and a conditional GET never needs the page itself (see Detectors/DetectorETags).
 /// </summary>
 public static class ReadVersionsSql
 {
-    /// <summary>PostgreSQL: the sequence versions are drawn from (CACHE 1, so <c>last_value</c> is the newest one issued).</summary>
+    /// <summary>PostgreSQL: the sequence versions are drawn from.</summary>
     public const string Sequence = "detector_versions";
 
     /// <summary>SQLite: the one-row table holding the newest version (SQLite has one writer, so it is commit-ordered).</summary>

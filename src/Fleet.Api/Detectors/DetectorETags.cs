@@ -9,18 +9,18 @@ namespace Fleet.Api.Detectors;
 /// Entity tags of the read endpoints, computed from what the database maintains, never from the page itself, so a
 /// 304 costs one tiny query. Several API instances on one database compute the same tags.
 /// <para>
-/// One detector: its row's <c>version</c>, stamped by a trigger from one counter on every write of the row or of its
-/// tunnels. A new write always draws a new value, so an unchanged version means an unchanged representation.
+/// One detector: its row's <c>version</c>, stamped by a trigger from one sequence on every write of the row or of its
+/// tunnels. Every write draws a new value, so an unchanged version means an unchanged representation.
 /// </para>
 /// <para>
-/// A list: the query, the newest version issued and (PostgreSQL) the writers in flight in the snapshot. Why that is
-/// enough: every writer takes its transaction id and then draws a version (insert, update, delete, tunnel change)
-/// before it commits. A writer that commits between two requests was either in flight at the first one (then it is
-/// in the first list and not in the second) or took its id after the first snapshot (then its version is newer than
-/// any issued when the mark was read, provided no version was drawn while the snapshot was taken: the mark is read
-/// before and after it, and equal values prove that). So equal tags mean no commit in between. SQLite has one writer
-/// at a time, so its counter alone is commit-ordered. A 200 computes its tag before its page: a tag may be older than
-/// the page (a later request then just misses), never newer.
+/// A list, PostgreSQL: the query and the snapshot of the statement that reads it (<c>pg_current_snapshot()</c>:
+/// xmin, xmax, the transactions in flight). Which rows a statement sees depends on its snapshot alone, so equal
+/// snapshots mean equal pages. A "newest version" (or a count) is not enough: a writer can draw a lower version, stay
+/// invisible (not even listed in flight when its id is above the snapshot's xmax) and commit later; the test
+/// ListETag_UnderConcurrentWriters_SameTagAlwaysMeansSameBody caught exactly that. The price: any write transaction
+/// that ends anywhere on the server moves xmax, so a busy server (or one shared with other databases) answers fewer
+/// 304s; never a wrong one. SQLite: the query and a counter row the triggers bump (one writer at a time, so it is
+/// commit-ordered). The tag, the total and the page come from one statement, so the tag describes exactly the body.
 /// </para>
 /// </summary>
 internal static class DetectorETags
@@ -31,7 +31,7 @@ internal static class DetectorETags
     public static EntityTagHeaderValue ForDetector(long version) =>
         new($"\"{Representation}.{version.ToString(CultureInfo.InvariantCulture)}\"");
 
-    public static EntityTagHeaderValue ForList(DetectorQuery query, long version, string inFlight)
+    public static EntityTagHeaderValue ForList(DetectorQuery query, long version, string state)
     {
         var key = string.Join('\n',
             Representation,
@@ -41,7 +41,7 @@ internal static class DetectorETags
             query.Limit.ToString(CultureInfo.InvariantCulture),
             query.After ?? string.Empty,
             version.ToString(CultureInfo.InvariantCulture),
-            inFlight);
+            state);
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(key), hash);
         return new($"\"{Convert.ToBase64String(hash[..18]).Replace('+', '-').Replace('/', '_')}\"");

@@ -112,11 +112,14 @@ public static class DetectorEndpoints
         }
 
         var reader = new DetectorReader(db, dialect, totals, options);
-        if (DetectorETags.IsConditional(http.Request) && await reader.ListTagAsync(query, ct) is { } current
-            && DetectorETags.Matches(http.Request, current))
+        if (DetectorETags.IsConditional(http.Request))
         {
-            DetectorETags.Set(http.Response, current);
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            var current = await reader.ListTagAsync(query, ct);
+            if (DetectorETags.Matches(http.Request, current))
+            {
+                DetectorETags.Set(http.Response, current);
+                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            }
         }
 
         var page = await reader.ListAsync(query, ct);

@@ -6,9 +6,9 @@ using Fleet.Api.Data;
 namespace Fleet.Api.Detectors;
 
 /// <summary>
-/// The hand-written SQL of the read path: one round trip for a page (its mark, the total and the detectors with their
-/// tunnels through a LEFT JOIN), one for a conditional request. The filters mean exactly what the EF query they
-/// replace meant. PostgreSQL and SQLite differ in the mark, the tag filter and how timestamps and tags are stored.
+/// The hand-written SQL of the read path: one statement for a page (its mark, the total and the detectors with their
+/// tunnels), one small one for a conditional request. The filters mean exactly what the EF query they replace meant.
+/// PostgreSQL and SQLite differ in the mark, the tunnels join, the tag filter and how timestamps and tags are stored.
 /// </summary>
 internal sealed class DetectorReadSql
 {
@@ -18,7 +18,10 @@ internal sealed class DetectorReadSql
         d.agent_version, d.agent_hostname, d.agent_os, d.agent_arch, d.agent_started_at, d.version
         """;
 
-    public const string TunnelColumns = "t.name, t.url, t.proto, t.upstream, t.since";
+    public const string TunnelColumns = "t.name AS tunnel_name, t.url AS tunnel_url, t.proto AS tunnel_proto, t.upstream AS tunnel_upstream, t.since AS tunnel_since";
+
+    /// <summary>Where a page's detector columns start in its rows: after the mark (version, state, total).</summary>
+    public const int PageOffset = 3;
 
     public const int TunnelOrdinal = 21;
 
@@ -26,24 +29,17 @@ internal sealed class DetectorReadSql
     private static readonly DetectorReadSql Sqlite = new(false);
 
     private readonly bool postgres;
-    private readonly string before;
     private readonly string markSource;
 
     private DetectorReadSql(bool postgres)
     {
         this.postgres = postgres;
 
-        // Two statements: the version issued before the snapshot, then the snapshot's writers in flight with the
-        // version issued after it. Equal versions prove no version was drawn while the snapshot was taken
-        // (DetectorETags). The xmin/xmax of the snapshot are left out on purpose: they move with any write anywhere
-        // in the cluster, the in-flight list only while a writer is open.
-        before = postgres ? $"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {ReadVersionsSql.Sequence};\n" : string.Empty;
+        // PostgreSQL: the statement's snapshot itself (xmin:xmax:in-flight list). Which rows a statement sees is a
+        // function of its snapshot alone, so equal snapshots mean equal data; a "newest version" cannot do that, as
+        // a writer may draw a lower version and commit later (DetectorETags). SQLite: its counter.
         markSource = postgres
-            ? $"""
-              SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS v,
-                  (SELECT coalesce(string_agg(x::text, ',' ORDER BY x), '') FROM pg_snapshot_xip(pg_current_snapshot()) AS x) AS f
-              FROM {ReadVersionsSql.Sequence}
-              """
+            ? "SELECT CAST(0 AS bigint) AS v, pg_current_snapshot()::text AS f"
             : $"SELECT value AS v, '' AS f FROM {ReadVersionsSql.SqliteCounterTable} WHERE name = 'detectors'";
     }
 
@@ -57,7 +53,7 @@ internal sealed class DetectorReadSql
         : "LEFT JOIN tunnels t ON t.detector_id = d.id";
 
     /// <summary>The list's mark alone: see <see cref="ReadMarkAsync"/>.</summary>
-    public string Mark => $"{before}SELECT m.v, m.f FROM ({markSource}) m;\n";
+    public string Mark => $"SELECT m.v, m.f FROM ({markSource}) m;";
 
     public static string One => $"SELECT {Columns}, {TunnelColumns} FROM detectors d LEFT JOIN tunnels t ON t.detector_id = d.id WHERE d.id = @id;";
 
@@ -66,9 +62,9 @@ internal sealed class DetectorReadSql
     public static DetectorReadSql For(ISqlDialect dialect) => dialect is PostgresDialect ? Postgres : Sqlite;
 
     /// <summary>
-    /// The mark and, in the same statement (so the same snapshot), the total of the filtered set, then one page
-    /// (ordered by id, after the cursor) with its tunnels. The total is not counted again when the caller knows it
-    /// for this very mark (<see cref="DetectorTotals"/>): equal marks mean equal data, so an equal count.
+    /// The mark and, in the same statement (so the same snapshot), the total of the filtered set and one page
+    /// (ordered by id, after the cursor) with its tunnels; every row repeats the mark. The total is not counted again
+    /// when the caller knows it for this very mark (<see cref="DetectorTotals"/>): equal marks mean equal data.
     /// </summary>
     public string Page(DetectorQuery query, DbCommand command, ISqlDialect dialect, KnownTotal known)
     {
@@ -82,40 +78,32 @@ internal sealed class DetectorReadSql
 
         command.Parameters.Add(dialect.Number("take", query.Limit + 1));
         command.Parameters.Add(dialect.LongNumber("known_version", known.Version));
-        command.Parameters.Add(dialect.Text("known_in_flight", known.InFlight));
+        command.Parameters.Add(dialect.Text("known_state", known.State));
         command.Parameters.Add(dialect.LongNumber("known_total", known.Total));
+        // One statement, so one snapshot: the tag and the total describe exactly the rows returned with them.
         return $"""
-            {before}SELECT m.v, m.f, CASE WHEN m.v = @known_version AND m.f = @known_in_flight THEN @known_total
-                ELSE (SELECT count(*) FROM detectors d WHERE {where}) END
-            FROM ({markSource}) m;
-            SELECT {Columns}, {TunnelColumns}
-            FROM (SELECT * FROM detectors d WHERE {pageWhere} ORDER BY d.id LIMIT @take) d
-            {TunnelsJoin}
-            ORDER BY d.id;
+            SELECT m.v, m.f, CASE WHEN m.v = @known_version AND m.f = @known_state THEN @known_total
+                ELSE (SELECT count(*) FROM detectors d WHERE {where}) END, p.*
+            FROM ({markSource}) m
+            LEFT JOIN (
+                SELECT {Columns}, {TunnelColumns}
+                FROM (SELECT * FROM detectors d WHERE {pageWhere} ORDER BY d.id LIMIT @take) d
+                {TunnelsJoin}
+            ) p ON 1 = 1
+            ORDER BY p.id;
             """;
     }
 
-    /// <summary>
-    /// Reads the mark statement(s): the newest version issued and the writers in flight (and the total, with a page).
-    /// Not proven when a version was drawn while the snapshot was taken: then the answer carries no ETag rather than
-    /// a doubtful one.
-    /// </summary>
-    public async Task<ListMark> ReadMarkAsync(DbDataReader reader, CancellationToken ct)
+    /// <summary>Reads the mark statement: the snapshot (PostgreSQL) or the counter (SQLite).</summary>
+    public static async Task<ListMark> ReadMarkAsync(DbDataReader reader, CancellationToken ct)
     {
-        long first = -1;
-        if (postgres)
-        {
-            await reader.ReadAsync(ct);
-            first = reader.GetInt64(0);
-            await reader.NextResultAsync(ct);
-        }
-
         await reader.ReadAsync(ct);
-        var version = reader.GetInt64(0);
-        var inFlight = reader.GetString(1);
-        var total = reader.FieldCount > 2 ? reader.GetInt64(2) : -1;
-        return new ListMark(!postgres || first == version, version, inFlight, total);
+        return MarkFromRow(reader);
     }
+
+    /// <summary>The mark in the current row (its first columns); a total only when the row has one.</summary>
+    public static ListMark MarkFromRow(DbDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.FieldCount > 2 ? reader.GetInt64(2) : -1);
 
     public DateTimeOffset? Timestamp(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null

@@ -19,19 +19,26 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
     private readonly DetectorReadSql sql = DetectorReadSql.For(dialect);
 
     /// <summary>The ETag the list would have now, without reading the page.</summary>
-    public Task<EntityTagHeaderValue?> ListTagAsync(DetectorQuery query, CancellationToken ct) =>
-        WithinBudgetAsync(_ => sql.Mark, async (reader, token) => Tag(query, await sql.ReadMarkAsync(reader, token)), ct);
+    public Task<EntityTagHeaderValue> ListTagAsync(DetectorQuery query, CancellationToken ct) =>
+        WithinBudgetAsync(_ => sql.Mark, async (reader, token) => Tag(query, await DetectorReadSql.ReadMarkAsync(reader, token)), ct);
 
-    /// <summary>The list's tag and total (read first, at one snapshot: they may be older than the page, never newer) and one page.</summary>
+    /// <summary>The list's tag, its total and one page, all from one statement (one snapshot): the tag describes exactly this page.</summary>
     public Task<ListPage> ListAsync(DetectorQuery query, CancellationToken ct) =>
         WithinBudgetAsync(
             command => sql.Page(query, command, dialect, totals.Get(query)),
             async (reader, token) =>
             {
-                var mark = await sql.ReadMarkAsync(reader, token);
+                ListMark? mark = null;
+                var rows = new List<DetectorRecord>();
+                while (await reader.ReadAsync(token))
+                {
+                    mark ??= DetectorReadSql.MarkFromRow(reader);
+                    AddRow(reader, DetectorReadSql.PageOffset, rows);
+                }
+
+                // The mark's row is there even for an empty page (LEFT JOIN).
+                _ = mark ?? throw new InvalidOperationException("The page statement returned no mark.");
                 totals.Remember(query, mark);
-                await reader.NextResultAsync(token);
-                var rows = await ReadDetectorsAsync(reader, token);
                 var more = rows.Count > query.Limit;
                 if (more)
                 {
@@ -64,8 +71,8 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
             async (reader, token) => (await ReadDetectorsAsync(reader, token)).SingleOrDefault(),
             ct);
 
-    private static EntityTagHeaderValue? Tag(DetectorQuery query, ListMark mark) =>
-        mark.Proven ? DetectorETags.ForList(query, mark.Version, mark.InFlight) : null;
+    private static EntityTagHeaderValue Tag(DetectorQuery query, ListMark mark) =>
+        DetectorETags.ForList(query, mark.Version, mark.State);
 
     private async Task<T> WithinBudgetAsync<T>(Func<DbCommand, string> prepare, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
     {
@@ -98,57 +105,68 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
     private async Task<List<DetectorRecord>> ReadDetectorsAsync(DbDataReader reader, CancellationToken ct)
     {
         var detectors = new List<DetectorRecord>();
-        DetectorRecord? current = null;
         while (await reader.ReadAsync(ct))
         {
-            var id = reader.GetString(0);
-            if (current?.Id != id)
-            {
-                current = ReadDetector(reader, id);
-                detectors.Add(current);
-            }
-
-            var t = DetectorReadSql.TunnelOrdinal;
-            if (!reader.IsDBNull(t))
-            {
-                current.Tunnels.Add(new TunnelRecord
-                {
-                    DetectorId = id,
-                    Name = reader.GetString(t),
-                    Url = reader.GetString(t + 1),
-                    Proto = Text(reader, t + 2),
-                    Upstream = Text(reader, t + 3),
-                    Since = sql.Timestamp(reader, t + 4) ?? default,
-                });
-            }
+            AddRow(reader, 0, detectors);
         }
 
         return detectors;
     }
 
-    private DetectorRecord ReadDetector(DbDataReader reader, string id) => new()
+    /// <summary>Adds the row's detector (when it starts a new one) and its tunnel; columns start at <paramref name="offset"/>.</summary>
+    private void AddRow(DbDataReader reader, int offset, List<DetectorRecord> detectors)
+    {
+        if (reader.IsDBNull(offset))
+        {
+            return;
+        }
+
+        var id = reader.GetString(offset);
+        var current = detectors.Count > 0 && detectors[^1].Id == id ? detectors[^1] : null;
+        if (current is null)
+        {
+            current = ReadDetector(reader, offset, id);
+            detectors.Add(current);
+        }
+
+        var t = offset + DetectorReadSql.TunnelOrdinal;
+        if (!reader.IsDBNull(t))
+        {
+            current.Tunnels.Add(new TunnelRecord
+            {
+                DetectorId = id,
+                Name = reader.GetString(t),
+                Url = reader.GetString(t + 1),
+                Proto = Text(reader, t + 2),
+                Upstream = Text(reader, t + 3),
+                Since = sql.Timestamp(reader, t + 4) ?? default,
+            });
+        }
+    }
+
+    private DetectorRecord ReadDetector(DbDataReader reader, int o, string id) => new()
     {
         Id = id,
-        Name = Text(reader, 1),
-        Tags = sql.Tags(reader, 2),
-        Notes = Text(reader, 3),
-        Location = Text(reader, 4),
-        Status = reader.GetString(5),
-        StatusSince = sql.Timestamp(reader, 6),
-        LastSeenAt = sql.Timestamp(reader, 7),
-        Epoch = Long(reader, 8),
-        Seq = Long(reader, 9),
-        ProviderKind = Text(reader, 10),
-        ProviderVersion = Text(reader, 11),
-        ProviderState = Text(reader, 12),
-        ProviderRestarts = reader.IsDBNull(13) ? null : reader.GetInt32(13),
-        ProviderError = Text(reader, 14),
-        AgentVersion = Text(reader, 15),
-        AgentHostname = Text(reader, 16),
-        AgentOs = Text(reader, 17),
-        AgentArch = Text(reader, 18),
-        AgentStartedAt = sql.Timestamp(reader, 19),
-        Version = reader.GetInt64(20),
+        Name = Text(reader, o + 1),
+        Tags = sql.Tags(reader, o + 2),
+        Notes = Text(reader, o + 3),
+        Location = Text(reader, o + 4),
+        Status = reader.GetString(o + 5),
+        StatusSince = sql.Timestamp(reader, o + 6),
+        LastSeenAt = sql.Timestamp(reader, o + 7),
+        Epoch = Long(reader, o + 8),
+        Seq = Long(reader, o + 9),
+        ProviderKind = Text(reader, o + 10),
+        ProviderVersion = Text(reader, o + 11),
+        ProviderState = Text(reader, o + 12),
+        ProviderRestarts = reader.IsDBNull(o + 13) ? null : reader.GetInt32(o + 13),
+        ProviderError = Text(reader, o + 14),
+        AgentVersion = Text(reader, o + 15),
+        AgentHostname = Text(reader, o + 16),
+        AgentOs = Text(reader, o + 17),
+        AgentArch = Text(reader, o + 18),
+        AgentStartedAt = sql.Timestamp(reader, o + 19),
+        Version = reader.GetInt64(o + 20),
     };
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -18,7 +18,7 @@ internal sealed class DetectorTotals
 
     public void Remember(DetectorQuery query, ListMark mark)
     {
-        if (!mark.Proven || mark.Total < 0)
+        if (mark.Total < 0)
         {
             return;
         }
@@ -28,7 +28,7 @@ internal sealed class DetectorTotals
             known.Clear();
         }
 
-        known[Key(query)] = new KnownTotal(mark.Version, mark.InFlight, mark.Total);
+        known[Key(query)] = new KnownTotal(mark.Version, mark.State, mark.Total);
     }
 
     // The total depends on the filters only, not on the page (limit, cursor).

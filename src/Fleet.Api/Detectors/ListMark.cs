@@ -1,7 +1,8 @@
 namespace Fleet.Api.Detectors;
 
 /// <summary>
-/// What the database says about the detectors at one snapshot: the newest version issued and the writers in flight
-/// (DetectorETags), and, read with a page, the total of its filter (-1 otherwise). Only a proven mark names a state.
+/// What the database says about the detectors at one snapshot: PostgreSQL's snapshot (in <see cref="State"/>) or
+/// SQLite's counter (in <see cref="Version"/>), and, read with a page, the total of its filter (-1 otherwise).
+/// Equal marks mean equal data (DetectorETags).
 /// </summary>
-internal sealed record ListMark(bool Proven, long Version, string InFlight, long Total);
+internal sealed record ListMark(long Version, string State, long Total);

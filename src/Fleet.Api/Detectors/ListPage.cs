@@ -3,5 +3,5 @@ using Microsoft.Net.Http.Headers;
 
 namespace Fleet.Api.Detectors;
 
-/// <summary>One page of <c>GET /detectors</c>: its ETag (null when none could be proven), the total of matches, and the last id when a next page exists.</summary>
-internal sealed record ListPage(EntityTagHeaderValue? Tag, long Total, IReadOnlyList<DetectorView> Detectors, string? LastId);
+/// <summary>One page of <c>GET /detectors</c>: its ETag, the total of matches, and the last id when a next page exists.</summary>
+internal sealed record ListPage(EntityTagHeaderValue Tag, long Total, IReadOnlyList<DetectorView> Detectors, string? LastId);

@@ -85,6 +85,17 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
         return await ReadRowsAsync(command, ct);
     }
 
+    /// <summary>Appends history rows in one statement (array parameters: PostgreSQL only).</summary>
+    public async Task InsertEventsAsync(IReadOnlyList<FleetEvent> events, CancellationToken ct)
+    {
+        await using var command = Command(IngestSql.InsertEvents);
+        command.Parameters.Add(PostgresDialect.Column("d", NpgsqlDbType.Text, events.Select(e => e.DetectorId).ToArray()));
+        command.Parameters.Add(PostgresDialect.Column("t", NpgsqlDbType.Text, events.Select(e => e.Type).ToArray()));
+        command.Parameters.Add(PostgresDialect.Column("a", NpgsqlDbType.TimestampTz, events.Select(e => e.At.UtcDateTime).ToArray()));
+        command.Parameters.Add(PostgresDialect.Column("x", NpgsqlDbType.Text, events.Select(e => e.Data?.ToJsonString()).ToArray()));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     private static void AddStateColumns(DbParameterCollection p, IReadOnlyList<IngestWrite> writes)
     {
         T[] Column<T>(Func<StateMessage, T> value) => [.. writes.Select(w => value(w.State!))];

@@ -50,6 +50,13 @@ internal static class IngestSql
     private static string StateRow(int r) =>
         $"(@i{r}, @e{r}, @s{r}, @now, @sa{r}, @hb{r}, @pk{r}, @pv{r}, @ps{r}, @pr{r}, @pe{r}, @av{r}, @ah{r}, @ao{r}, @aa{r}, @ast{r}, 'online', @e{r}, @now, @now, @now, @th{r})";
 
+    /// <summary>History rows in bulk (PostgreSQL), ids in array order so the history keeps the receive order.</summary>
+    public const string InsertEvents = """
+        INSERT INTO events (detector_id, type, at, data)
+        SELECT d, t, a, x FROM unnest(@d::text[], @t::text[], @a::timestamptz[], @x::text[]) WITH ORDINALITY AS v(d, t, a, x, n)
+        ORDER BY n
+        """;
+
     private const string StateColumns = """
         SELECT i, e, s, @now, sa, hb, pk, pv, ps, pr, pe, av, ah, ao, aa, ast, 'online', e, @now, @now, @now, th
         FROM unnest(@i::text[], @e::bigint[], @s::bigint[], @sa::timestamptz[], @hb::integer[], @pk::text[], @pv::text[],

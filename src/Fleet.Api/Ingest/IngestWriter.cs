@@ -15,6 +15,8 @@ namespace Fleet.Api.Ingest;
 /// </summary>
 internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeProvider clock, IOptions<IngestOptions> options)
 {
+    private const int MaxRowsPerStatement = 1000;
+
     public async Task<IngestOutcome> ApplyStateAsync(string detectorId, StateMessage state, CancellationToken ct) =>
         (await ApplyBatchAsync([IngestWrite.Of(detectorId, state)], ct))[0];
 
@@ -34,8 +36,7 @@ internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeP
         var tunnelWork = new List<int>();
         foreach (var round in BatchRounds.Split(writes))
         {
-            var states = round.Where(i => writes[i].State is not null).ToList();
-            if (states.Count > 0)
+            foreach (var states in Statements(writes, round, w => w.State is not null))
             {
                 var changed = await sql.UpsertStatesAsync([.. states.Select(i => writes[i])], now, cutoff, ct);
                 foreach (var i in states)
@@ -57,8 +58,7 @@ internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeP
                 }
             }
 
-            var statuses = round.Where(i => writes[i].Status is not null).ToList();
-            if (statuses.Count > 0)
+            foreach (var statuses in Statements(writes, round, w => w.Status is not null))
             {
                 var changed = await sql.UpsertStatusesAsync([.. statuses.Select(i => writes[i])], now, cutoff, ct);
                 foreach (var i in statuses)
@@ -78,12 +78,14 @@ internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeP
             await ReplaceTunnelsAsync(writes, tunnelWork, events, now, ct);
         }
 
-        for (var i = 0; i < writes.Count; i++)
+        List<FleetEvent> history = [.. events.SelectMany(e => e ?? [])];
+        if (history.Count > 0 && dialect.HasArrays)
         {
-            foreach (var e in events[i] ?? [])
-            {
-                db.Events.Add(new EventRecord { DetectorId = e.DetectorId, Type = e.Type, At = e.At, Data = e.Data?.ToJsonString() });
-            }
+            await sql.InsertEventsAsync(history, ct);
+        }
+        else
+        {
+            db.Events.AddRange(history.Select(e => new EventRecord { DetectorId = e.DetectorId, Type = e.Type, At = e.At, Data = e.Data?.ToJsonString() }));
         }
 
         if (db.ChangeTracker.HasChanges())
@@ -95,6 +97,12 @@ internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeP
         db.ChangeTracker.Clear();
         return [.. events.Select(e => e is null ? IngestOutcome.Stale : new IngestOutcome(true, e))];
     }
+
+    // The rows of one round for one statement each: in id order, the order the stored rows were locked in, so two
+    // API instances writing the same detectors wait for each other instead of deadlocking; and never more rows than
+    // a statement may carry parameters for (SQLite allows 32766).
+    private static IEnumerable<int[]> Statements(IReadOnlyList<IngestWrite> writes, List<int> round, Func<IngestWrite, bool> kind) =>
+        round.Where(i => kind(writes[i])).OrderBy(i => writes[i].DetectorId, StringComparer.Ordinal).Chunk(MaxRowsPerStatement);
 
     // In the order the states applied (per detector, the receive order), each against what the previous one left.
     private async Task ReplaceTunnelsAsync(IReadOnlyList<IngestWrite> writes, List<int> work, List<FleetEvent>?[] events, DateTimeOffset now, CancellationToken ct)

@@ -206,7 +206,14 @@ internal sealed partial class MqttConnection : BackgroundService
             builder = builder.WithTlsOptions(tls => tls.UseTls());
         }
 
-        var result = await _client.ConnectAsync(builder.Build(), ct);
+        var connect = builder.Build();
+
+        // MQTTnet sets SO_RCVBUF/SO_SNDBUF from BufferSize (8 KiB by default), which turns off the kernel's window
+        // autotuning and pins the TCP receive window near 8 KiB. On a busy machine the broker then waits on a window
+        // the process empties only when it is scheduled: end-to-end ingest fell to a few hundred msg/s and freshness
+        // to seconds (measured with benchmarks/run.sh). 4 MiB (capped by net.core.rmem_max) lets the kernel absorb bursts.
+        ((MqttClientTcpOptions)connect.ChannelOptions).BufferSize = 4 * 1024 * 1024;
+        var result = await _client.ConnectAsync(connect, ct);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
             LogConnectRefused(options.Host, options.Port, result.ResultCode.ToString());

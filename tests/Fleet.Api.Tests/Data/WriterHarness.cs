@@ -1,6 +1,7 @@
 using Fleet.Api.Data;
 using Fleet.Api.Ingest;
 using Fleet.Api.Tests.Infrastructure;
+using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -56,6 +57,9 @@ internal sealed class WriterHarness : IAsyncDisposable
         var writer = new IngestWriter(db, _dialect, Clock, Options.Create(options ?? new IngestOptions()));
         return await writer.ApplyBatchAsync(writes, CancellationToken.None);
     }
+
+    public async Task<IngestOutcome> ApplyStateAsync(StateMessage state) =>
+        (await ApplyBatchAsync([IngestWrite.Of(state.DetectorId, state)]))[0];
 
     public async Task<T> WithDbAsync<T>(Func<FleetDbContext, Task<T>> query)
     {

@@ -48,7 +48,7 @@ public sealed class OfflineQueueFaultTests(ITestOutputHelper output) : IAsyncLif
         using var after = api.CreateReader();
         var took = await accepted.ConvergedAsync(after, TimeSpan.FromSeconds(15), output);
         var metrics = await api.MetricsAsync();
-        output.WriteLine($"[observed] every final state shown {took.TotalSeconds:0.0} s after the restart was ready ({(clock.Elapsed - restartAt).TotalSeconds:0.0} s after the start); the restarted API applied {metrics.Sum("fleet_ingest_applied_total", ("kind", "state"))} states and found {metrics.Sum("fleet_ingest_stale_total")} stale, of {acked} sent while it was down");
+        output.WriteLine($"[observed] every final state shown {took.TotalSeconds:0.0} s after the restart was ready ({(clock.Elapsed - restartAt).TotalSeconds:0.0} s after the start); the restarted API applied {metrics.Sum("fleet_ingest_applied_total", ("kind", "state"))} states and found {metrics.Sum("fleet_ingest_stale_total")} stale, of {acked} sent while it was down; API peak RSS {api.PeakRssMb:0} MB");
 
         // Proof that the queue did overflow, so the retained re-read (not the queue) brought the final states.
         var dropped = File.ReadLines(_stack.Broker.LogPath).Where(l => l.Contains("dropped", StringComparison.OrdinalIgnoreCase)).ToList();

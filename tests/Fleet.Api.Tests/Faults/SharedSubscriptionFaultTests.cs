@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Fleet.Api.Tests.Faults.Support;
 using Fleet.Api.Tests.Metrics;
+using Fleet.Api.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Fleet.Api.Tests.Faults;
@@ -49,14 +50,22 @@ public sealed class SharedSubscriptionFaultTests(ITestOutputHelper output) : IAs
         })));
 
         await Task.Delay(streamFor / 2);
-        var victimMetrics = await victim.MetricsAsync();
-        var victimHandled = victimMetrics.Sum("fleet_ingest_applied_total") + victimMetrics.Sum("fleet_ingest_stale_total");
+
+        // The kill must hit a member that is really taking its share (on a loaded machine its first commit can lag).
+        var victimHandled = await Eventually.GetAsync(
+            async () =>
+            {
+                var metrics = await victim.MetricsAsync();
+                return metrics.Sum("fleet_ingest_applied_total") + metrics.Sum("fleet_ingest_stale_total");
+            },
+            handled => handled > 0,
+            "api-1 has handled part of the stream",
+            TimeSpan.FromSeconds(30));
         await victim.KillAsync();
         var killedAt = clock.Elapsed;
         await Task.Delay(streamFor / 2);
         await stop.CancelAsync();
         await stream;
-        var stoppedAt = clock.Elapsed;
         output.WriteLine($"[injected] {Detectors} detectors streaming states every 200 ms for {streamFor.TotalSeconds:0} s through $share/fleet-api; api-1 (which had handled {victimHandled} messages) SIGKILLed at {killedAt.TotalSeconds:0.0} s; {published} states acknowledged in all");
 
         TimeSpan took;
@@ -73,10 +82,8 @@ public sealed class SharedSubscriptionFaultTests(ITestOutputHelper output) : IAs
 
         var survivorMetrics = await survivor.MetricsAsync();
         var tookOver = survivor.Log.Contains("Another API instance of the shared group went offline", StringComparison.Ordinal);
-        output.WriteLine($"[observed] the survivor shows every accepted state {took.TotalSeconds:0.0} s after the stream stopped ({(clock.Elapsed - killedAt).TotalSeconds:0.0} s after the kill); survivor applied {survivorMetrics.Sum("fleet_ingest_applied_total")}, stale {survivorMetrics.Sum("fleet_ingest_stale_total")}; it re-read the retained states after the peer's will: {tookOver}");
-        Assert.True(victimHandled > 0, "the killed instance had a share of the stream before the kill");
+        output.WriteLine($"[observed] the survivor shows every accepted state {took.TotalSeconds:0.0} s after the stream stopped ({(clock.Elapsed - killedAt).TotalSeconds:0.0} s after the kill); survivor applied {survivorMetrics.Sum("fleet_ingest_applied_total")}, stale {survivorMetrics.Sum("fleet_ingest_stale_total")}; it re-read the retained states after the peer's will: {tookOver}; survivor peak RSS {survivor.PeakRssMb:0} MB");
         watcher.AssertMonotonic();
         Assert.True(tookOver, "the survivor noticed the dead peer");
-        _ = stoppedAt;
     }
 }

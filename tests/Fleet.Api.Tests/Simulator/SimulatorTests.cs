@@ -48,7 +48,7 @@ public sealed class SimulatorTests(ITestOutputHelper output) : IAsyncLifetime
         await using var sim = SimulatorProcess.Start(
             [
                 "run", "--host", _broker.Host, "--port", Port, "--credentials", credentials, "--count", "150",
-                "--rate", "100", "--url-churn", "0.5", "--heartbeat", "2", "--duration", "5", "--acked-out", acked,
+                "--rate", "100", "--url-churn", "0.5", "--heartbeat", "20", "--duration", "5", "--acked-out", acked,
             ],
             output);
         var summary = await sim.SummaryAsync(SimulatorTimeout, output);
@@ -60,10 +60,15 @@ public sealed class SimulatorTests(ITestOutputHelper output) : IAsyncLifetime
         states.Load(acked);
         Assert.Equal(count, states.Count);
         Assert.Contains(states.Snapshot.Values, s => s.Seq > 0);
-        output.WriteLine($"[injected] {count} simulated detectors, 100 state/s with half of them changing the web URL, 2 s heartbeats, 5 s; then a clean stop");
+        output.WriteLine($"[injected] {count} simulated detectors, 100 state/s with half of them changing the web URL, 20 s heartbeats, 5 s; then a clean stop");
 
         await states.ConvergedAsync(_api.CreateReader(), TimeSpan.FromSeconds(30), output);
-        var first = await _api.CreateReader().GetFromJsonAsync<DetectorView>("/detectors/sa-00001");
+        // Heartbeats of 20 s: a short one would let the API's heartbeat timeout (3 intervals) fire while a loaded
+        // machine still has the detector's messages queued, and a `lost` of an epoch is never followed by its `offline`.
+        var first = await Eventually.GetAsync(
+            () => _api.CreateReader().GetFromJsonAsync<DetectorView>("/detectors/sa-00001"),
+            d => d!.Status != Presence.Online,
+            "sa-00001's clean stop (offline) is applied");
         output.WriteLine($"[observed] sa-00001: {first!.Status}, epoch {first.Epoch} seq {first.Seq}");
         Assert.Equal(Presence.Offline, first.Status);
     }
@@ -117,6 +122,70 @@ public sealed class SimulatorTests(ITestOutputHelper output) : IAsyncLifetime
             found => found is not null,
             "a detector's history shows lost (its will) followed by online with a newer epoch");
         output.WriteLine($"[observed] {comeback}");
+    }
+
+    [Fact]
+    public async Task Run_ResyncRequested_EveryDetectorRepublishesItsStateWithTheNextSeq()
+    {
+        const int count = 30;
+        var credentials = await SimulatedFleet.ProvisionAsync(_broker, _connectionString, count, "sr-", _directory, output);
+        var acked = Path.Combine(_directory, "acked.json");
+        var reader = _api.CreateReader();
+
+        // No heartbeats or rate-driven messages within the run: a second state can only come from the resync.
+        await using var sim = SimulatorProcess.Start(
+            [
+                "run", "--host", _broker.Host, "--port", Port, "--credentials", credentials, "--count", "30",
+                "--heartbeat", "3600", "--duration", "600", "--acked-out", acked,
+            ],
+            output);
+        await Eventually.GetAsync(
+            () => DetectorPages.AllAsync(reader),
+            all => all.Count(d => d.Id.StartsWith("sr-", StringComparison.Ordinal) && d.Status == Presence.Online && d.Seq == 0) == count,
+            "every simulated detector online with its first state");
+
+        // What the API sends after it lost its session; a second API identity may publish it too.
+        await using (var api2 = await MqttTestClient.ConnectAsync(_broker.Host, _broker.Port, "api-2", _broker.Api2Password, clientId: "api-2"))
+        {
+            await api2.PublishAsync(Fleet.Domain.Topics.FleetTopics.ControlResync, "{}", retain: false);
+        }
+
+        output.WriteLine($"[injected] {{}} on {Fleet.Domain.Topics.FleetTopics.ControlResync} with {count} simulated detectors online");
+        await Eventually.GetAsync(
+            () => DetectorPages.AllAsync(reader),
+            all => all.Count(d => d.Id.StartsWith("sr-", StringComparison.Ordinal) && d.Seq == 1) == count,
+            "every simulated detector republished (seq 1)");
+        await sim.TerminateAsync();
+        var summary = await sim.SummaryAsync(SimulatorTimeout, output);
+
+        Assert.Equal(count, summary.GetProperty("resyncs").GetInt64());
+        Assert.Equal(2 * count, summary.GetProperty("acked").GetInt64());
+        var states = new AcceptedStates();
+        states.Load(acked);
+        Assert.All(states.Snapshot.Values, s => Assert.Equal(1, s.Seq));
+        await states.ConvergedAsync(reader, TimeSpan.FromSeconds(30), output);
+    }
+
+    [Fact]
+    public async Task Count_SubscriberOnlyCounts_SeesEveryStateTheFleetPublished()
+    {
+        const int count = 20;
+        var credentials = await SimulatedFleet.ProvisionAsync(_broker, _connectionString, count, "sn-", _directory, output);
+        var passwordFile = Path.Combine(_directory, "monitor-2.pw");
+        await File.WriteAllTextAsync(passwordFile, _broker.Monitor2Password);
+
+        await using var counter = SimulatorProcess.Start(
+            ["count", "--host", _broker.Host, "--port", Port, "--username", "monitor-2", "--password-file", passwordFile, "--expect", "20", "--duration", "60"],
+            output);
+        await Eventually.TrueAsync(() => Task.FromResult(counter.Stderr.Contains("subscribed", StringComparison.Ordinal)), "the counter subscribed");
+        await using var sim = SimulatorProcess.Start(
+            ["run", "--host", _broker.Host, "--port", Port, "--credentials", credentials, "--count", "20", "--duration", "0"],
+            output);
+        await sim.SummaryAsync(SimulatorTimeout, output);
+        var counted = await counter.SummaryAsync(SimulatorTimeout, output);
+
+        output.WriteLine($"[observed] the counter received {counted.GetProperty("received")} state messages");
+        Assert.Equal(count, counted.GetProperty("received").GetInt64());
     }
 
     private string Port => _broker.Port.ToString(CultureInfo.InvariantCulture);

@@ -54,7 +54,8 @@ internal static partial class Wrk
         try
         {
             var (_, output, error) = await ChildProcess.RunAsync("wrk", ["-v"], TimeSpan.FromSeconds(10));
-            return (output + " " + error).Trim().Split('\n')[0];
+            // "wrk debian/4.1.0-3+b2 [epoll] Copyright …": name and version only.
+            return string.Join(' ', (output + " " + error).Trim().Split('\n')[0].Split(' ').Take(2));
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or TimeoutException)
         {

@@ -13,11 +13,12 @@ internal static class MachineInfo
         {
             ["cpu"] = ReadProc("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
             ["cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["memory"] = ReadProc("/proc/meminfo", "MemTotal") ?? "unknown",
+            ["memory"] = Memory(),
             ["kernel"] = Read("/proc/sys/kernel/osrelease"),
             ["os"] = ReadProc("/etc/os-release", "PRETTY_NAME", '=')?.Trim('"') ?? RuntimeInformation.OSDescription,
             ["dotnetRuntime"] = RuntimeInformation.FrameworkDescription,
             ["openFilesLimit"] = ReadLimits(),
+            ["loadAverageAtStart"] = LoadAverage(),
         };
         info["dotnetSdk"] = await CommandAsync("dotnet", "--version");
         return info;
@@ -61,9 +62,22 @@ internal static class MachineInfo
         }
     }
 
+    /// <summary>1, 5 and 15 minute load averages: how much else was running (the benchmark shares the machine).</summary>
+    public static string LoadAverage() => string.Join(' ', Read("/proc/loadavg").Split(' ').Take(3));
+
+    private static string Memory()
+    {
+        var kb = ReadProc("/proc/meminfo", "MemTotal")?.Split(' ')[0];
+        return long.TryParse(kb, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value / 1048576.0:0.0} GiB")
+            : "unknown";
+    }
+
     private static string ReadLimits()
     {
-        var line = ReadProc("/proc/self/limits", "Max open files");
-        return line is null ? "unknown" : string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(2));
+        // "Max open files            20000                20000                files": soft, then hard.
+        var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        var numbers = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(2).ToArray();
+        return numbers is { Length: 2 } ? $"soft {numbers[0]}, hard {numbers[1]}" : "unknown";
     }
 }

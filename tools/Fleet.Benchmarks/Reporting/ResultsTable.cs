@@ -122,7 +122,7 @@ internal static class ResultsTable
 
     private static string Fmt(Stat? stat, string format, string unit = "") => stat is null ? "n/a" : stat.Format(format, unit);
 
-    private static string Pct(Stat? ratio) => ratio is null ? None : $"{(ratio.Median * 100).ToString("0", CultureInfo.InvariantCulture)}%" +
+    private static string Pct(Stat? ratio) => ratio is null ? None : $"{(ratio.Median * 100).ToString("0.#", CultureInfo.InvariantCulture)}%" +
         (ratio.Count > 1 ? $" ({(ratio.Min * 100).ToString("0", CultureInfo.InvariantCulture)}–{(ratio.Max * 100).ToString("0", CultureInfo.InvariantCulture)}%)" : string.Empty);
 
     private static string Times(Stat? ratio) => ratio is null ? None : ratio.Format("0.00", "×");

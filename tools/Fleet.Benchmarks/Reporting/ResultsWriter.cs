@@ -46,7 +46,8 @@ internal static class ResultsWriter
         var quick = settings.GetValueOrDefault("quick") is true ? " (--quick: short durations, a smoke run, not the benchmark's numbers)" : string.Empty;
         md.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"Run {started:yyyy-MM-dd HH:mm} – {finished:HH:mm} UTC on {M("cpu")}, {M("cores")} cores, {M("memory")} RAM, {M("os")}, kernel {M("kernel")}; "
-            + $".NET {M("dotnetRuntime")} (SDK {M("dotnetSdk")}), PostgreSQL {M("postgres")}, {M("mosquitto")}, {M("wrk")}. "
+            + $"{M("dotnetRuntime")} (SDK {M("dotnetSdk")}), PostgreSQL {M("postgres")}, {M("mosquitto")}, {M("wrk")}. "
+            + $"Load average (1/5/15 min) at the start {M("loadAverageAtStart")}, at the end {M("loadAverageAtEnd")}. "
             + $"Runs: {settings.GetValueOrDefault("runs")}{quick}."));
         md.AppendLine();
         md.AppendLine(table);

@@ -30,8 +30,7 @@ internal static class AgentFootprint
         }
         else
         {
-            var stamp = File.Exists(table) ? File.GetLastWriteTimeUtc(table).ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "never";
-            record.Notes.Add($"collected from docs/benchmarks/agent-footprint.md (written {stamp} by benchmarks/agent-footprint.sh), not measured in this run");
+            record.Notes.Add("collected from docs/benchmarks/agent-footprint.md (the table benchmarks/agent-footprint.sh wrote last; its date is in that file), not measured in this run");
         }
 
         if (!File.Exists(table))

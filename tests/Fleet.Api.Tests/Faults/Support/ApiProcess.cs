@@ -18,16 +18,13 @@ internal sealed class ApiProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan RssSampleInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly Dictionary<string, string?> _values;
     private readonly string _directory;
     private readonly StringBuilder _log = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly CancellationTokenSource _disposing = new();
     private Process? _process;
-    private Task _rssSampler = Task.CompletedTask;
-    private long _peakRssKb;
+    private readonly PeakRss _peakRss = new();
     private int _disposed;
 
     private ApiProcess(string name, FleetApiSettings settings, string directory, int port)
@@ -37,7 +34,7 @@ internal sealed class ApiProcess : IAsyncDisposable
         _directory = directory;
         Port = port;
         BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-        _values = BuildValues(settings, directory);
+        _values = ApiProcessConfiguration.Values(settings, directory);
     }
 
     /// <summary>A label for log lines ("api-1", "api-2").</summary>
@@ -60,7 +57,7 @@ internal sealed class ApiProcess : IAsyncDisposable
     public int Starts { get; private set; }
 
     /// <summary>The largest peak resident set (VmHWM) seen over every run so far, in MB.</summary>
-    public double PeakRssMb => Interlocked.Read(ref _peakRssKb) / 1024.0;
+    public double PeakRssMb => _peakRss.Megabytes;
 
     /// <summary>Everything every run printed, each line prefixed with the run number.</summary>
     public string Log
@@ -196,9 +193,7 @@ internal sealed class ApiProcess : IAsyncDisposable
         }
 
         await StopAsync(graceful: false, CancellationToken.None);
-        await _disposing.CancelAsync();
-        await _rssSampler;
-        _disposing.Dispose();
+        await _peakRss.DisposeAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -232,7 +227,7 @@ internal sealed class ApiProcess : IAsyncDisposable
                 }
             }
 
-            foreach (var (key, value) in SecretSettings(Settings))
+            foreach (var (key, value) in ApiProcessConfiguration.SecretSettings(Settings))
             {
                 // Secrets go through the environment, not the command line that `ps` shows to every user.
                 start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -255,10 +250,7 @@ internal sealed class ApiProcess : IAsyncDisposable
             process.ErrorDataReceived += (_, e) => Append(run, e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            if (_rssSampler.IsCompleted)
-            {
-                _rssSampler = Task.Run(SampleRssAsync, CancellationToken.None);
-            }
+            _peakRss.Track(process);
 
             using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
             var stopwatch = Stopwatch.StartNew();
@@ -290,7 +282,7 @@ internal sealed class ApiProcess : IAsyncDisposable
         {
             if (_process is { } process)
             {
-                RecordRss(process);
+                _peakRss.Record(process);
                 if (!process.HasExited)
                 {
                     await ChildProcess.StopAsync(process, graceful, StopTimeout);
@@ -308,50 +300,6 @@ internal sealed class ApiProcess : IAsyncDisposable
         if (_process is { HasExited: true } p)
         {
             throw new InvalidOperationException($"{Name} exited with {p.ExitCode}. Log tail:{Environment.NewLine}{LogTail(40)}");
-        }
-    }
-
-    private async Task SampleRssAsync()
-    {
-        using var timer = new PeriodicTimer(RssSampleInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_disposing.Token))
-            {
-                if (_process is { } process)
-                {
-                    RecordRss(process);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Disposed.
-        }
-    }
-
-    /// <summary>VmHWM is the kernel's own peak resident set of the process, so sampling only has to happen before it exits.</summary>
-    private void RecordRss(Process process)
-    {
-        try
-        {
-            if (process.HasExited)
-            {
-                return;
-            }
-
-            var line = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            if (line is not null && long.TryParse(line["VmHWM:".Length..].Trim().Split(' ')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var kb))
-            {
-                long seen;
-                while (kb > (seen = Interlocked.Read(ref _peakRssKb)) && Interlocked.CompareExchange(ref _peakRssKb, kb, seen) != seen)
-                {
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            // The process exited between the check and the read.
         }
     }
 
@@ -379,59 +327,5 @@ internal sealed class ApiProcess : IAsyncDisposable
         {
             return null;
         }
-    }
-
-    private static Dictionary<string, string> SecretSettings(FleetApiSettings settings)
-    {
-        var secrets = new Dictionary<string, string> { ["Auth:ApiKeys:1:Key"] = TestKeys.Admin };
-        if (settings.Broker.ApiPassword is { } password)
-        {
-            secrets["Mqtt:Password"] = password;
-        }
-
-        return secrets;
-    }
-
-    private static Dictionary<string, string?> BuildValues(FleetApiSettings settings, string directory)
-    {
-        var broker = settings.Broker;
-        var values = new Dictionary<string, string?>
-        {
-            // Inert: it only puts the temp folder on the command line, for the orphan guard to recognise the process.
-            ["FaultTest:Directory"] = directory,
-            ["Database:Provider"] = settings.Provider,
-            ["ConnectionStrings:Fleet"] = settings.ConnectionString,
-            ["Database:CommandTimeout"] = "00:00:05",
-            ["Mqtt:Mode"] = broker.Embedded ? "Embedded" : "External",
-            ["Mqtt:Host"] = broker.Host,
-            ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
-            ["Mqtt:Username"] = broker.Username,
-            ["Mqtt:ClientId"] = broker.ClientId,
-            ["Mqtt:PingInterval"] = "00:00:00.500",
-            ["Mqtt:ReconnectMinDelay"] = "00:00:00.200",
-            ["Mqtt:ReconnectMaxDelay"] = "00:00:02",
-            ["Mqtt:Embedded:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
-            ["Mqtt:Embedded:BindAddress"] = "127.0.0.1",
-            ["Ingest:RetryMinDelay"] = "00:00:00.100",
-            ["Ingest:RetryMaxDelay"] = "00:00:01",
-            ["Auth:ApiKeys:0:Name"] = "test-reader",
-            ["Auth:ApiKeys:0:Role"] = Roles.Reader,
-            ["Auth:ApiKeys:0:Sha256"] = SecretHash.Sha256Hex(TestKeys.Reader),
-            ["Auth:ApiKeys:1:Name"] = "test-admin",
-            ["Auth:ApiKeys:1:Role"] = Roles.Admin,
-            ["Limits:PerKeyPerMinute"] = "1000000",
-            ["Limits:PerAddressPerMinute"] = "1000000",
-            ["Limits:FailedAuthPerMinute"] = "1000000",
-            ["Logging:LogLevel:Default"] = "Information",
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
-            ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
-        };
-        foreach (var (key, value) in settings.Extra)
-        {
-            values[key] = value;
-        }
-
-        return values;
     }
 }

@@ -17,32 +17,19 @@ namespace Fleet.Api.Data.Migrations.Postgres
                 nullable: false,
                 defaultValue: 0L);
 
-            // Every write of a detector draws a new version from one sequence. The transaction's id is taken first:
-            // a list ETag holds the newest version issued and the transactions in flight, so any writer that could
-            // still commit a lower version is one of those (Detectors/DetectorETags explains the argument).
+            // Every write of a detector draws a new version from one sequence: the ETag of GET /detectors/{id}.
+            // (List ETags come from the reading statement's snapshot, Detectors/DetectorETags.)
             migrationBuilder.Sql("""
                 CREATE SEQUENCE detector_versions AS bigint CACHE 1;
 
                 CREATE FUNCTION fleet_stamp_detector_version() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    PERFORM pg_current_xact_id();
                     NEW.version := nextval('detector_versions');
                     RETURN NEW;
                 END $$;
 
                 CREATE TRIGGER detectors_version BEFORE INSERT OR UPDATE ON detectors
                     FOR EACH ROW EXECUTE FUNCTION fleet_stamp_detector_version();
-
-                -- A removed detector changes every list it was in: it moves the high-water mark too.
-                CREATE FUNCTION fleet_note_detector_removal() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    PERFORM pg_current_xact_id();
-                    PERFORM nextval('detector_versions');
-                    RETURN NULL;
-                END $$;
-
-                CREATE TRIGGER detectors_removed AFTER DELETE ON detectors
-                    FOR EACH STATEMENT EXECUTE FUNCTION fleet_note_detector_removal();
 
                 -- Tunnels are part of a detector's representation: changing them re-stamps the detector, once per
                 -- statement (the BEFORE trigger above draws the new version). A detector this transaction has already
@@ -79,8 +66,6 @@ namespace Fleet.Api.Data.Migrations.Postgres
                 DROP TRIGGER tunnels_updated ON tunnels;
                 DROP TRIGGER tunnels_inserted ON tunnels;
                 DROP FUNCTION fleet_touch_tunnel_detectors();
-                DROP TRIGGER detectors_removed ON detectors;
-                DROP FUNCTION fleet_note_detector_removal();
                 DROP TRIGGER detectors_version ON detectors;
                 DROP FUNCTION fleet_stamp_detector_version();
                 DROP SEQUENCE detector_versions;
