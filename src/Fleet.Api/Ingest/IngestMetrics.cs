@@ -23,6 +23,7 @@ public sealed class IngestMetrics
     private readonly Histogram<double> _lag;
     private readonly Histogram<int> _batchSize;
     private long _ignoredTotal;
+    private long _identityConflictsTotal;
     private long _appliedTotal;
     private long _staleTotal;
     private long _rejectedTotal;
@@ -87,8 +88,14 @@ public sealed class IngestMetrics
         _ignored.Add(1);
     }
 
+    public long IdentityConflictsTotal => Interlocked.Read(ref _identityConflictsTotal);
+
     /// <summary>No detector label (unbounded series); the warning in the log names the detector.</summary>
-    public void IdentityConflicts(int count) => _identityConflicts.Add(count);
+    public void IdentityConflicts(int count)
+    {
+        Interlocked.Add(ref _identityConflictsTotal, count);
+        _identityConflicts.Add(count);
+    }
 
     public void Retried()
     {

@@ -137,12 +137,20 @@ internal sealed partial class IngestService(
     /// </summary>
     private void NoteTakeovers(IngestItem item)
     {
-        if (item.State?.Agent?.Takeovers is not { } count || item.DetectorId is not { } id)
+        if (item.State is not { } state || item.DetectorId is not { } id)
         {
             return;
         }
 
-        var previous = _takeovers.GetValueOrDefault(id);
+        if (state.Agent?.Takeovers is not { } count)
+        {
+            // The series ended (or never began): the next one counts from zero.
+            _takeovers.TryRemove(id, out _);
+            return;
+        }
+
+        // A lower count than last time is a new series (the agent restarted), not a repeat.
+        var previous = _takeovers.GetValueOrDefault(id) is var last && last <= count ? last : 0;
         _takeovers[id] = count;
         if (count > previous)
         {

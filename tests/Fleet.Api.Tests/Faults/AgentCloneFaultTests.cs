@@ -52,8 +52,8 @@ public sealed partial class AgentCloneFaultTests(AgentFaultDeployment stack, ITe
             File.Copy(file, Path.Combine(clone.StateDirectory, Path.GetFileName(file)));
         }
 
-        var conflictsBefore = await ConflictsAsync();
-        var writesBefore = await stack.AppliedWritesAsync();
+        var conflictsBefore = stack.IdentityConflicts;
+        var writesBefore = stack.AppliedWrites;
         var window = FaultDurations.Pick(full: TimeSpan.FromMinutes(2), quick: TimeSpan.FromSeconds(20));
         var second = stack.StaticAgent(clone, "https://203.0.113.22:8443");
         started(second);
@@ -62,12 +62,12 @@ public sealed partial class AgentCloneFaultTests(AgentFaultDeployment stack, ITe
         output.WriteLine($"injected: a clone of the card (same identity, same epoch file) started on a second 'Pi'; watching {window.TotalSeconds:0} s (takeover backoff 0.5 s .. {AgentFaultTimings.TakeoverMaxDelay.TotalSeconds} s)");
 
         await Task.Delay(window / 2);
-        var writesHalf = await stack.AppliedWritesAsync();
+        var writesHalf = stack.AppliedWrites;
         await Task.Delay(window / 2);
-        var writesEnd = await stack.AppliedWritesAsync();
+        var writesEnd = stack.AppliedWrites;
         var firstWaits = Waits(first.Output);
         var secondWaits = Waits(second.Output);
-        var conflicts = await ConflictsAsync() - conflictsBefore;
+        var conflicts = stack.IdentityConflicts - conflictsBefore;
         var events = (await stack.HistoryAsync(original.Id)).GroupBy(e => e.Type).Select(g => $"{g.Key} {g.Count()}");
         var firstHalfRate = (writesHalf - writesBefore) / (window / 2).TotalSeconds;
         var secondHalfRate = (writesEnd - writesHalf) / (window / 2).TotalSeconds;
@@ -91,12 +91,6 @@ public sealed partial class AgentCloneFaultTests(AgentFaultDeployment stack, ITe
         // second. Backing off, the second half of the window stays well below that.
         Assert.True(secondHalfRate <= 2.0, $"{secondHalfRate:0.00} row writes/s in the second half");
         Assert.Equal("https://203.0.113.21:8443", survivor.Tunnels.Single().Url);
-    }
-
-    private async Task<double> ConflictsAsync()
-    {
-        using var http = stack.Api.CreateReader();
-        return Metrics.PrometheusText.Sum(Metrics.PrometheusText.Parse(await http.GetStringAsync("/metrics")), "fleet_ingest_identity_conflicts_total");
     }
 
     private static List<TimeSpan> Waits(string agentOutput) =>

@@ -23,7 +23,7 @@ public sealed class AgentCrashLoopFaultTests(AgentFaultDeployment stack, ITestOu
         var detector = await stack.ProvisionAsync("loop");
         using var reader = stack.Api.CreateReader();
         await using var watcher = MonotonicWatcher.Start(reader, output);
-        var writesBefore = await stack.AppliedWritesAsync();
+        var writesBefore = stack.AppliedWrites;
         var clock = Stopwatch.StartNew();
         List<long> epochs = [];
         AgentProcess? agent = null;
@@ -56,10 +56,10 @@ public sealed class AgentCrashLoopFaultTests(AgentFaultDeployment stack, ITestOu
         await using (agent)
         {
             var (accepted, view) = await AgentAcceptedState.ConvergedAsync(stack, detector, TimeSpan.FromSeconds(15), output);
-            var writes = await stack.AppliedWritesAsync() - writesBefore;
+            var writes = stack.AppliedWrites - writesBefore;
             var events = await stack.HistoryAsync(detector.Id);
             var byType = events.GroupBy(e => e.Type).Select(g => $"{g.Key} {g.Count()}");
-            output.WriteLine($"observed: final {AgentAcceptedState.Describe(view)} (accepted {accepted}); {writes} row writes (applied messages) for {restarts} starts = {writes / restarts:0.00} per start, {writes / loop.TotalSeconds:0.00}/s; events: {string.Join(", ", byType)}");
+            output.WriteLine($"observed: final {AgentAcceptedState.Describe(view)} (accepted {accepted}); {writes} row writes (applied messages) for {restarts} starts = {(double)writes / restarts:0.00} per start, {writes / loop.TotalSeconds:0.00}/s; events: {string.Join(", ", byType)}");
 
             watcher.AssertMonotonic();
             Assert.Equal(restarts, epochs.Count);
@@ -70,7 +70,7 @@ public sealed class AgentCrashLoopFaultTests(AgentFaultDeployment stack, ITestOu
             Assert.Equal($"https://198.51.100.{restarts % 250}:8443", view.Tunnels.Single().Url);
 
             // Per start: online, its state, and at most a will (lost) of the killed connection. Nothing multiplies.
-            Assert.InRange(writes, restarts, 3 * restarts);
+            Assert.InRange(writes, restarts, 3L * restarts);
             Assert.InRange(events.Count, restarts, 4 * restarts);
         }
     }

@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.Api.Auth;
+using Fleet.Api.Ingest;
 using Fleet.Api.Tests.EndToEnd;
 using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.Api.Tests.Faults;
 
@@ -150,12 +152,14 @@ public sealed class AgentFaultDeployment : IAsyncLifetime
     public async Task<DetectorView> WaitForDetectorAsync(string id, Func<DetectorView, bool> condition, string what, TimeSpan? timeout = null) =>
         (await Eventually.GetAsync(() => GetAsync(id), view => view is not null && condition(view), what, timeout ?? TimeSpan.FromSeconds(45)))!;
 
-    /// <summary>Messages that changed a stored row (fleet_ingest_applied_total, every kind): the database's write count.</summary>
-    public async Task<double> AppliedWritesAsync()
-    {
-        using var http = Api.CreateReader();
-        return Metrics.PrometheusText.Sum(Metrics.PrometheusText.Parse(await http.GetStringAsync("/metrics")), "fleet_ingest_applied_total");
-    }
+    /// <summary>
+    /// Messages that changed a stored row, counted by this API instance's ingest (the database's write count). Read from
+    /// the instance, not /metrics: the meters of every API the test process hosts feed one exporter.
+    /// </summary>
+    public long AppliedWrites => Api.Services.GetRequiredService<IngestMetrics>().AppliedTotal;
+
+    /// <summary>Identity conflicts this API instance reported (fleet_ingest_identity_conflicts_total).</summary>
+    public long IdentityConflicts => Api.Services.GetRequiredService<IngestMetrics>().IdentityConflictsTotal;
 
     /// <summary>Every event of the detector's history, oldest first.</summary>
     public async Task<IReadOnlyList<FleetEvent>> HistoryAsync(string id)
