@@ -15,6 +15,11 @@ public static class IngestExtensions
         builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.AddSingleton<RejectionLog>();
 
+        builder.Services.AddOptions<MonitoringOptions>()
+            .BindConfiguration(MonitoringOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         // Committed changes go to fleet/v1/events/{id} and fleet/v1/registry/{id} without holding up the ingest.
         builder.Services.AddSingleton<MonitoringPublisher>();
         builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<MonitoringPublisher>());

@@ -16,7 +16,8 @@ namespace Fleet.Api.Monitoring;
 /// <summary>
 /// Publishes committed changes for monitoring tools: every event to <c>fleet/v1/events/{id}</c> (QoS 1, not
 /// retained) and then the detector's current view, read back from the database, to <c>fleet/v1/registry/{id}</c>
-/// (QoS 1, retained), and both to the live stream of <c>GET /events</c>. The ingest only drops the change into a bounded queue and never waits for the broker; when
+/// (QoS 1, retained), and both to the live stream of <c>GET /events</c>. Changes without an event (heartbeats) refresh
+/// the view at most once per <see cref="MonitoringOptions.HeartbeatRefresh"/> per detector. The ingest only drops the change into a bounded queue and never waits for the broker; when
 /// the queue is full the oldest change is dropped. A failed publish (broker down) is logged at most once per
 /// interval and skipped: the registry topic is brought up to date by the detector's next change.
 /// </summary>
@@ -25,6 +26,7 @@ internal sealed partial class MonitoringPublisher(
     EventStream live,
     IServiceScopeFactory scopes,
     TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<MonitoringOptions> options,
     ILogger<MonitoringPublisher> logger) : BackgroundService, IEventSink
 {
     public const int Capacity = 4096;
@@ -34,14 +36,33 @@ internal sealed partial class MonitoringPublisher(
     private readonly Channel<MonitoringChange> _changes = Channel.CreateBounded<MonitoringChange>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
 
+    // When each detector's view was last queued for publishing (monotonic timestamps): heartbeats within
+    // HeartbeatRefresh of it are coalesced. One entry per detector heard, removed when it is decommissioned.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _viewQueuedAt = new(StringComparer.Ordinal);
+
+    private long _coalesced;
     private DateTimeOffset _lastFailureLogged = DateTimeOffset.MinValue;
     private int _suppressedFailures;
 
     /// <summary>Publishes that failed (broker unreachable, refused, timed out) since the start.</summary>
     public long FailedTotal { get; private set; }
 
+    /// <summary>Changes with no event that were not published because the detector's view was refreshed recently.</summary>
+    public long CoalescedTotal => Interlocked.Read(ref _coalesced);
+
     public ValueTask PublishAsync(string detectorId, IReadOnlyList<FleetEvent> events, CancellationToken ct)
     {
+        var now = clock.GetTimestamp();
+        var refresh = options.Value.HeartbeatRefresh;
+        if (events.Count == 0 && refresh > TimeSpan.Zero
+            && _viewQueuedAt.TryGetValue(detectorId, out var queuedAt) && clock.GetElapsedTime(queuedAt, now) < refresh)
+        {
+            Interlocked.Increment(ref _coalesced);
+            return ValueTask.CompletedTask;
+        }
+
+        _viewQueuedAt[detectorId] = now;
+
         // DropOldest: TryWrite always succeeds, so the caller never waits for the broker.
         _changes.Writer.TryWrite(new MonitoringChange(detectorId, events));
         return ValueTask.CompletedTask;
@@ -108,6 +129,8 @@ internal sealed partial class MonitoringPublisher(
         }
         else
         {
+            _viewQueuedAt.TryRemove(change.DetectorId, out _);
+
             // Decommissioning (DELETE /detectors/{id}): no view, so no retained registry. Published from this queue, the
             // clear comes after any registry payload of an earlier change, even one read just before the delete.
             await PublishAsync(FleetTopics.Registry(change.DetectorId), [], retain: true, ct);

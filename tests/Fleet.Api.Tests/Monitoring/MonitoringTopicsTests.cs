@@ -34,6 +34,30 @@ public sealed class MonitoringTopicsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Registry_HeartbeatsWithoutEvents_AreCoalesced_ChangesWithEvents_PublishAtOnce()
+    {
+        var id = Messages.NewId("hb");
+        var sink = _api.Services.GetRequiredService<MonitoringPublisher>();
+        var before = sink.CoalescedTotal;
+        var registered = new FleetEvent { Type = EventTypes.Registered, DetectorId = id, At = DateTimeOffset.UtcNow };
+        var changed = new FleetEvent { Type = EventTypes.UrlChanged, DetectorId = id, At = DateTimeOffset.UtcNow };
+
+        await _api.WriteStateAsync(Messages.State(id, 1, 0));
+        await sink.PublishAsync(id, [registered], CancellationToken.None);
+        await _api.WriteStateAsync(Messages.State(id, 1, 1));
+        await sink.PublishAsync(id, [], CancellationToken.None);
+        await _api.WriteStateAsync(Messages.State(id, 1, 2, "https://moved.ngrok-free.app"));
+        await sink.PublishAsync(id, [changed], CancellationToken.None);
+
+        Assert.Equal(before + 1, sink.CoalescedTotal);
+        var view = await Eventually.GetAsync(
+            async () => (await SubscribeAsMonitorAsync(FleetTopics.Registry(id), 1)).SingleOrDefault(),
+            line => line is not null && line.Contains("moved.ngrok-free.app", StringComparison.Ordinal),
+            "the registry view after the URL change");
+        Assert.Contains("\"seq\":2", view!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Registry_AfterDetectorPublishes_IsRetainedWithItsView()
     {
         var id = Messages.NewId("r");
