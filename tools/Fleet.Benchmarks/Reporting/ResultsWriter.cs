@@ -52,6 +52,11 @@ internal static class ResultsWriter
         md.AppendLine();
         md.AppendLine(table);
         md.AppendLine();
+        // analysis.md is written by hand from the numbers: why a target is missed and what was tried.
+        md.AppendLine("Why the missed targets are missed, and what was changed to get here: [analysis.md](analysis.md). How the numbers");
+        md.AppendLine("scale to 100,000 and 1,000,000 detectors: [../scaling.md](../scaling.md).");
+        md.AppendLine();
+
         if (failures.Count > 0)
         {
             md.AppendLine("## Failures in this run");
