@@ -31,20 +31,7 @@ public sealed class FleetDeployment : IAsyncLifetime
     }
 
     /// <summary>A detector's credential on the broker and a work folder laid out like a Pi's.</summary>
-    public async Task<DetectorSetup> ProvisionAsync(string prefix)
-    {
-        var id = Messages.NewId(prefix);
-        var password = SecretHash.NewSecret();
-        await Mosquitto.AddUserAsync(id, password);
-        var work = Directory.CreateTempSubdirectory($"fleet-agent-{id}-").FullName;
-        var passwordFile = Path.Combine(work, "mqtt-password");
-        await File.WriteAllTextAsync(passwordFile, password);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        return new DetectorSetup(id, password, work, passwordFile);
-    }
+    public Task<DetectorSetup> ProvisionAsync(string prefix) => DetectorSetup.ProvisionAsync(Mosquitto, prefix, "fleet-agent");
 
     public object MqttSection(DetectorSetup detector) => new
     {

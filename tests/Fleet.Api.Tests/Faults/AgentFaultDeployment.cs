@@ -43,21 +43,7 @@ public sealed class AgentFaultDeployment : IAsyncLifetime
         await Mosquitto.DisposeAsync();
     }
 
-    public async Task<DetectorSetup> ProvisionAsync(string prefix)
-    {
-        var id = Messages.NewId(prefix);
-        var password = SecretHash.NewSecret();
-        await Mosquitto.AddUserAsync(id, password);
-        var work = Directory.CreateTempSubdirectory($"fleet-fault-{id}-").FullName;
-        var passwordFile = Path.Combine(work, "mqtt-password");
-        await File.WriteAllTextAsync(passwordFile, password);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        return new DetectorSetup(id, password, work, passwordFile);
-    }
+    public Task<DetectorSetup> ProvisionAsync(string prefix) => DetectorSetup.ProvisionAsync(Mosquitto, prefix, "fleet-fault");
 
     /// <summary>Short timings so that every fault plays out in seconds; <paramref name="port"/> may be a proxy's.</summary>
     public object MqttSection(DetectorSetup detector, int? port = null, TimeSpan? willDelay = null) => new
