@@ -10,6 +10,9 @@ public static class ReadVersionsSql
     /// <summary>PostgreSQL: the sequence versions are drawn from.</summary>
     public const string Sequence = "detector_versions";
 
+    /// <summary>PostgreSQL: the 16 commit-ordered counters a list's mark is read from (the ListMarks migration).</summary>
+    public const string PostgresListMarksTable = "detector_list_marks";
+
     /// <summary>SQLite: the one-row table holding the newest version (SQLite has one writer, so it is commit-ordered).</summary>
     public const string SqliteCounterTable = "read_versions";
 

@@ -13,14 +13,15 @@ namespace Fleet.Api.Detectors;
 /// tunnels. Every write draws a new value, so an unchanged version means an unchanged representation.
 /// </para>
 /// <para>
-/// A list, PostgreSQL: the query and the snapshot of the statement that reads it (<c>pg_current_snapshot()</c>:
-/// xmin, xmax, the transactions in flight). Which rows a statement sees depends on its snapshot alone, so equal
-/// snapshots mean equal pages. A "newest version" (or a count) is not enough: a writer can draw a lower version, stay
-/// invisible (not even listed in flight when its id is above the snapshot's xmax) and commit later; the test
-/// ListETag_UnderConcurrentWriters_SameTagAlwaysMeansSameBody caught exactly that. The price: any write transaction
-/// that ends anywhere on the server moves xmax, so a busy server (or one shared with other databases) answers fewer
-/// 304s; never a wrong one. SQLite: the query and a counter row the triggers bump (one writer at a time, so it is
-/// commit-ordered). The tag, the total and the page come from one statement, so the tag describes exactly the body.
+/// A list, PostgreSQL: the query and 16 counters read in the page's own statement. Every transaction that writes a
+/// detector bumps one of them at commit, and a counter's row lock orders its bumps by commit, so the values a statement
+/// sees name exactly the writing transactions it sees: equal values mean equal pages (the ListMarks migration). A
+/// "newest version" (or a count) is not enough: a writer can draw a lower version, stay invisible and commit later;
+/// the test ListETag_UnderConcurrentWriters_SameTagAlwaysMeansSameBody caught exactly that. The server-wide snapshot
+/// (<c>pg_current_snapshot()</c>) used before was exact too, but every transaction of every database on the server moved
+/// it, so a shared or busy server answered almost no 304s (and a test of two instances agreeing failed on a busy CI
+/// server). SQLite: the query and a counter row the triggers bump (one writer at a time, so it is commit-ordered). The
+/// tag, the total and the page come from one statement, so the tag describes exactly the body.
 /// </para>
 /// </summary>
 internal static class DetectorETags

@@ -35,11 +35,12 @@ internal sealed class DetectorReadSql
     {
         this.postgres = postgres;
 
-        // PostgreSQL: the statement's snapshot itself (xmin:xmax:in-flight list). Which rows a statement sees is a
-        // function of its snapshot alone, so equal snapshots mean equal data; a "newest version" cannot do that, as
-        // a writer may draw a lower version and commit later (DetectorETags). SQLite: its counter.
+        // PostgreSQL: the 16 commit-ordered counters every writing transaction bumps one of (the ListMarks
+        // migration): the values a statement sees name exactly the writes it sees, so equal marks mean equal data; a
+        // "newest version" cannot do that, as a writer may draw a lower version and commit later (DetectorETags).
+        // SQLite: its counter.
         markSource = postgres
-            ? "SELECT CAST(0 AS bigint) AS v, pg_current_snapshot()::text AS f"
+            ? $"SELECT CAST(0 AS bigint) AS v, string_agg(value::text, '.' ORDER BY stripe) AS f FROM {ReadVersionsSql.PostgresListMarksTable}"
             : $"SELECT value AS v, '' AS f FROM {ReadVersionsSql.SqliteCounterTable} WHERE name = 'detectors'";
     }
 
@@ -94,7 +95,7 @@ internal sealed class DetectorReadSql
             """;
     }
 
-    /// <summary>Reads the mark statement: the snapshot (PostgreSQL) or the counter (SQLite).</summary>
+    /// <summary>Reads the mark statement: the counters (PostgreSQL) or the counter (SQLite).</summary>
     public static async Task<ListMark> ReadMarkAsync(DbDataReader reader, CancellationToken ct)
     {
         await reader.ReadAsync(ct);

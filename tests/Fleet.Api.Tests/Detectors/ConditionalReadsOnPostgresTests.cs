@@ -150,6 +150,35 @@ public sealed class ConditionalReadsOnPostgresTests(ITestOutputHelper output) : 
         Assert.True(bodies.Count > 1, "the writers changed the list while it was read");
     }
 
+    /// <summary>
+    /// A list tag names this database's writes only: transactions in another database on the same server (a shared
+    /// managed server, or the other tests here) leave it matching. A tag from the server-wide snapshot did not.
+    /// </summary>
+    [Fact]
+    public async Task ListETag_AfterWritesInAnotherDatabaseOnTheServer_StillMatches()
+    {
+        var id = Messages.NewId("iso");
+        await Api.WriteStateAsync(Messages.State(id, 1, 0));
+        using var http = Api.CreateReader();
+        var list = $"/detectors?q={id}";
+        var (tag, _) = await NotModifiedAsync(http, list);
+
+        var postgres = await PostgresServer.GetAsync();
+        await using (var other = new NpgsqlConnection(await postgres.CreateDatabaseAsync("etagother")))
+        {
+            await other.OpenAsync();
+            foreach (var sql in new[] { "CREATE TABLE writes (n int)", "INSERT INTO writes VALUES (1)", "INSERT INTO writes VALUES (2)" })
+            {
+                await using var command = new NpgsqlCommand(sql, other);
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+
+        var after = await SendAsync(http, list, tag);
+        Output.WriteLine($"tag {tag} before 3 committed transactions in another database; after: {(int)after.StatusCode} {after.Headers.ETag}");
+        Assert.Equal(HttpStatusCode.NotModified, after.StatusCode);
+    }
+
     [Fact]
     public async Task ETags_FromOneApiInstance_MatchOnAnotherOnTheSameDatabase()
     {
