@@ -77,28 +77,22 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
     private async Task<T> WithinBudgetAsync<T>(Func<DbCommand, string> prepare, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
     {
         var budget = options.Value.ReadTimeout;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(budget);
-        try
+        return await ReadBudget.RunAsync(budget, async token =>
         {
-            await db.Database.OpenConnectionAsync(timeout.Token);
+            await db.Database.OpenConnectionAsync(token);
             try
             {
                 await using var command = db.Database.GetDbConnection().CreateCommand();
                 command.CommandText = prepare(command);
                 command.CommandTimeout = Math.Max(1, (int)Math.Ceiling(budget.TotalSeconds));
-                await using var reader = await command.ExecuteReaderAsync(CommandBehavior.Default, timeout.Token);
-                return await read(reader, timeout.Token);
+                await using var reader = await command.ExecuteReaderAsync(CommandBehavior.Default, token);
+                return await read(reader, token);
             }
             finally
             {
                 await db.Database.CloseConnectionAsync();
             }
-        }
-        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
-        {
-            throw new DatabaseUnavailableException($"The database did not answer within {budget.TotalSeconds:0.#} s.", ex);
-        }
+        }, ct);
     }
 
     /// <summary>Rows of detectors LEFT JOIN tunnels, ordered by detector: one record per detector with its tunnels.</summary>

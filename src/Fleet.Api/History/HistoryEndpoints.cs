@@ -7,6 +7,7 @@ using Fleet.Domain.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Fleet.Api.History;
 
@@ -38,6 +39,7 @@ public static class HistoryEndpoints
         [FromQuery] string[]? type,
         [FromQuery] int? limit,
         [FromQuery] string? after,
+        IOptions<DatabaseOptions> database,
         CancellationToken ct)
     {
         var (query, errors) = HistoryQuery.Validate(since, until, type, limit, after);
@@ -51,6 +53,12 @@ public static class HistoryEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
+        return await ReadBudget.RunAsync(database.Value.ReadTimeout, token => ReadAsync(id, query, http, db, token), ct);
+    }
+
+    private static async Task<Results<Ok<List<FleetEvent>>, ValidationProblem, ProblemHttpResult>> ReadAsync(
+        string id, HistoryQuery query, HttpContext http, FleetDbContext db, CancellationToken ct)
+    {
         var events = db.Events.AsNoTracking().Where(e => e.DetectorId == id);
         if (!await db.Detectors.AnyAsync(d => d.Id == id, ct) && !await events.AnyAsync(ct))
         {

@@ -27,7 +27,11 @@ public sealed class ReadsDuringDatabaseOutageTests(ITestOutputHelper output) : I
         var direct = new NpgsqlConnectionStringBuilder(_direct);
         _proxy = TcpFaultProxy.Start(direct.Host!, direct.Port);
         var proxied = new NpgsqlConnectionStringBuilder(_direct) { Host = _proxy.Host, Port = _proxy.Port, Timeout = 3 };
-        _api = new FleetApiFactory(new FleetApiSettings(proxied.ConnectionString, BrokerSettings.ForEmbedded()));
+        // A command timeout longer than the client waits: only the read budget (Database:ReadTimeout) can answer in time.
+        _api = new FleetApiFactory(new FleetApiSettings(proxied.ConnectionString, BrokerSettings.ForEmbedded())
+        {
+            Extra = new Dictionary<string, string?> { ["Database:CommandTimeout"] = "00:02:00" },
+        });
         _ = _api.Server;
         await Eventually.TrueAsync(() => Task.FromResult(_api.MqttConnected), "the API connected to its broker");
     }
@@ -96,13 +100,13 @@ public sealed class ReadsDuringDatabaseOutageTests(ITestOutputHelper output) : I
         await using var locker = new NpgsqlConnection(_direct);
         await locker.OpenAsync();
         await using var transaction = await locker.BeginTransactionAsync();
-        await using (var lockTable = new NpgsqlCommand("LOCK TABLE detectors IN ACCESS EXCLUSIVE MODE", locker, transaction))
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE detectors, events IN ACCESS EXCLUSIVE MODE", locker, transaction))
         {
             await lockTable.ExecuteNonQueryAsync();
         }
 
-        output.WriteLine("injected: ACCESS EXCLUSIVE lock on detectors held by another session");
-        foreach (var path in new[] { "/detectors", $"/detectors/{id}" })
+        output.WriteLine("injected: ACCESS EXCLUSIVE lock on detectors and events held by another session");
+        foreach (var path in new[] { "/detectors", $"/detectors/{id}", $"/detectors/{id}/history" })
         {
             var (response, took) = await TimedAsync(http, path);
             output.WriteLine($"observed: {path} answered {(int)response.StatusCode} after {took.TotalMilliseconds:0} ms");
