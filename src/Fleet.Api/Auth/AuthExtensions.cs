@@ -1,4 +1,6 @@
+using Fleet.Api.Data;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace Fleet.Api.Auth;
 
@@ -8,6 +10,12 @@ public static class AuthExtensions
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
         builder.Services.AddSingleton<ApiKeyStore>();
+        // Session cookies are encrypted with the data-protection key ring. Kept in the database, with one application
+        // name, every API instance (and every restart, container or not) reads the cookies the others issued; the
+        // default, a folder in the home directory, is per machine and lost with a container.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Fleet")
+            .PersistKeysToDbContext<FleetDbContext>();
         builder.Services.AddAuthentication(ApiKeyHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null)
             .AddCookie(SessionCookie.SchemeName, o => SessionCookie.Configure(o, builder.Environment));

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -8,7 +9,7 @@ namespace Fleet.Api.Data;
 /// The model shared by both providers. Each provider has its own derived context so that it keeps its own
 /// migrations (PostgreSQL in production, an embedded SQLite file as the zero-setup default).
 /// </summary>
-public abstract class FleetDbContext(DbContextOptions options) : DbContext(options)
+public abstract class FleetDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<DetectorRecord> Detectors => Set<DetectorRecord>();
 
@@ -17,6 +18,9 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<EventRecord> Events => Set<EventRecord>();
 
     public DbSet<DetectorCredentialRecord> DetectorCredentials => Set<DetectorCredentialRecord>();
+
+    /// <summary>ASP.NET Core's data-protection key ring (session cookies), shared by every API instance on this database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -58,6 +62,8 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
             credential.HasKey(c => c.DetectorId);
             credential.Property(c => c.SecretHash).HasMaxLength(128);
         });
+
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
 
         // snake_case columns so that hand-written SQL and psql sessions read naturally.
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

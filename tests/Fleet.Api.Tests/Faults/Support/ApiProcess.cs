@@ -236,6 +236,11 @@ internal sealed class ApiProcess : IAsyncDisposable
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
             start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
 
+            // A home directory of its own, new for every start: like a container (re)started, or another machine,
+            // nothing the API keeps there (ASP.NET Core's default key ring) survives or is shared.
+            var home = Directory.CreateDirectory(Path.Combine(_directory, $"home-{Starts + 1}")).FullName;
+            start.Environment["HOME"] = home;
+
             // Plain single-line console output: the log is read by people when a fault test fails.
             start.Environment["Logging__Console__FormatterName"] = "simple";
             start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
