@@ -57,10 +57,7 @@ internal static class CheckCommand
             .WithCredentials(options.Mqtt.Username ?? options.DetectorId, password)
             .WithCleanStart(true)
             .WithTimeout(options.Mqtt.ConnectTimeout);
-        if (options.Mqtt.UseTls)
-        {
-            builder = builder.WithTlsOptions(tls => tls.UseTls());
-        }
+        builder = MqttTls.Apply(builder, options.Mqtt);
 
         try
         {
@@ -75,7 +72,22 @@ internal static class CheckCommand
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return $"cannot reach it: {ex.Message}";
+            return $"cannot reach it: {Reasons(ex)}";
         }
+    }
+
+    /// <summary>Every distinct message down the chain: MQTTnet's "error while connecting" hides the TLS or socket reason inside.</summary>
+    private static string Reasons(Exception ex)
+    {
+        var messages = new List<string>();
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (!messages.Contains(e.Message))
+            {
+                messages.Add(e.Message);
+            }
+        }
+
+        return string.Join(": ", messages);
     }
 }

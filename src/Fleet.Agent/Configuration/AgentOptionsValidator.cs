@@ -33,6 +33,25 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add("Agent:Mqtt:PasswordFile (or the environment variable Agent__Mqtt__Password) is required.");
         }
 
+        if (!string.IsNullOrEmpty(mqtt.CaFile))
+        {
+            if (!mqtt.UseTls)
+            {
+                errors.Add("Agent:Mqtt:CaFile is set but Agent:Mqtt:UseTls is false: set UseTls to true (and the broker's TLS port, usually 8883).");
+            }
+            else
+            {
+                try
+                {
+                    Publishing.MqttTls.LoadCertificates(mqtt.CaFile);
+                }
+                catch (InvalidDataException ex)
+                {
+                    errors.Add($"Agent:Mqtt:CaFile: {ex.Message}");
+                }
+            }
+        }
+
         switch (options.Provider)
         {
             case "ngrok" when options.Ngrok.ManageProcess && string.IsNullOrWhiteSpace(options.Ngrok.Binary):

@@ -12,6 +12,12 @@ public sealed class MqttSettings
 
     public bool UseTls { get; set; }
 
+    /// <summary>
+    /// With <see cref="UseTls"/>: a PEM file of the CA(s) that signed the broker's certificate, trusted instead of the
+    /// system's CAs (a broker with its own CA). Empty: the system's CAs.
+    /// </summary>
+    public string? CaFile { get; set; }
+
     /// <summary>Defaults to the detector id, which is what the broker's ACL expects.</summary>
     public string? Username { get; set; }
 

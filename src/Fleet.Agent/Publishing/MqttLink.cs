@@ -201,7 +201,7 @@ internal sealed partial class MqttLink : IAsyncDisposable
             .WithCredentials(mqtt.Username ?? DetectorId, MqttPassword.Read(mqtt))
             .WithKeepAlivePeriod(mqtt.KeepAlive)
             .WithTimeout(mqtt.ConnectTimeout);
-        return mqtt.UseTls ? builder.WithTlsOptions(tls => tls.UseTls()) : builder;
+        return MqttTls.Apply(builder, mqtt);
     }
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)

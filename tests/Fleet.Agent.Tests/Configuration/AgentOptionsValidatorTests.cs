@@ -88,4 +88,36 @@ public sealed class AgentOptionsValidatorTests
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         Assert.Equal("s3cret-value", MqttPassword.Read(new MqttSettings { PasswordFile = file }));
     }
+
+    [Fact]
+    public void CaFile_WithoutUseTls_IsRefused()
+    {
+        var options = Valid();
+        options.Mqtt.CaFile = "/etc/fleet/broker-ca.pem";
+
+        Assert.Contains(Errors(options), e => e.Contains("Agent:Mqtt:CaFile", StringComparison.Ordinal) && e.Contains("UseTls", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CaFile_MissingOrWithoutACertificate_IsRefusedWithTheReason()
+    {
+        var notPem = Path.GetTempFileName();
+        File.WriteAllText(notPem, "not a certificate");
+        try
+        {
+            var missing = Valid();
+            missing.Mqtt.UseTls = true;
+            missing.Mqtt.CaFile = notPem + ".missing";
+            var empty = Valid();
+            empty.Mqtt.UseTls = true;
+            empty.Mqtt.CaFile = notPem;
+
+            Assert.Contains(Errors(missing), e => e.StartsWith("Agent:Mqtt:CaFile: cannot read", StringComparison.Ordinal));
+            Assert.Contains(Errors(empty), e => e.StartsWith("Agent:Mqtt:CaFile:", StringComparison.Ordinal) && e.Contains("no PEM certificate", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(notPem);
+        }
+    }
 }

@@ -7,7 +7,7 @@ using Fleet.Domain.Messages;
 
 namespace Fleet.Api.Tests.EndToEnd;
 
-/// <summary>Mosquitto, PostgreSQL and the API, for agents started as real processes.</summary>
+/// <summary>Mosquitto (with a TLS listener too), PostgreSQL and the API, for agents started as real processes.</summary>
 public sealed class FleetDeployment : IAsyncLifetime
 {
     public MosquittoBroker Mosquitto { get; private set; } = null!;
@@ -18,7 +18,7 @@ public sealed class FleetDeployment : IAsyncLifetime
     {
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync("e2e");
-        Mosquitto = await MosquittoBroker.StartAsync();
+        Mosquitto = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
         Api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(Mosquitto)));
         _ = Api.Server;
         await Eventually.TrueAsync(() => Task.FromResult(Api.MqttConnected), "the API connected to Mosquitto");

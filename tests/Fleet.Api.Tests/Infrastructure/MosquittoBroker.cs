@@ -67,6 +67,12 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public int Port { get; private set; }
 
+    /// <summary>The TLS listener's port, with <see cref="MosquittoBrokerOptions.Tls"/>; 0 otherwise.</summary>
+    public int TlsPort { get; private set; }
+
+    /// <summary>The PEM file of the CA that signed the TLS listener's certificate (for <c>localhost</c>).</summary>
+    public string CaFile => files.CaFile;
+
     public string ApiPassword { get; } = NewPassword();
 
     public string MonitorPassword { get; } = NewPassword();
@@ -110,6 +116,11 @@ public sealed class MosquittoBroker : IAsyncDisposable
             await OrphanGuard.WatchAsync(
                 directory.FullName,
                 "pid=$(cat \"$2/mosquitto.pid\") && tr '\\0' ' ' < \"/proc/$pid/cmdline\" | grep -qF \"$2\" && kill -9 \"$pid\"");
+            if (options.Tls)
+            {
+                TestCertificates.Write(broker.files.CaFile, broker.files.CertFile, broker.files.KeyFile);
+            }
+
             await broker.files.CreateAsync(
                 AclWithSecondIdentities(AclFileContent),
                 [("api", broker.ApiPassword), ("monitor", broker.MonitorPassword), ("api-2", broker.Api2Password), ("api-3", broker.Api3Password), ("monitor-2", broker.Monitor2Password)],
@@ -299,7 +310,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
             for (int attempt = 1; attempt <= (choosePort ? 3 : 1); attempt++)
             {
                 Port = choosePort ? FreePort.Next() : Port;
-                await files.WriteConfigAsync(Port, options, ct);
+                TlsPort = !options.Tls ? 0 : choosePort ? FreePort.Next() : TlsPort;
+                await files.WriteConfigAsync(Port, TlsPort, options, ct);
                 ProcessStartInfo startInfo = new(mosquittoPath)
                 {
                     UseShellExecute = false,

@@ -14,4 +14,10 @@ public sealed record MosquittoBrokerOptions
     /// save is gone, which is how a test gets a broker back with stale persistence.
     /// </summary>
     public int AutosaveIntervalSeconds { get; init; } = 1800;
+
+    /// <summary>
+    /// A second listener with TLS (<see cref="MosquittoBroker.TlsPort"/>), its certificate for <c>localhost</c> signed
+    /// by a throwaway CA (<see cref="MosquittoBroker.CaFile"/>).
+    /// </summary>
+    public bool Tls { get; init; }
 }

@@ -18,6 +18,12 @@ internal sealed class MosquittoFiles(string directory, string passwdTool)
 
     public string LogFile => Path.Combine(Directory, "mosquitto.log");
 
+    public string CaFile => Path.Combine(Directory, "ca.pem");
+
+    public string CertFile => Path.Combine(Directory, "server.pem");
+
+    public string KeyFile => Path.Combine(Directory, "server.key");
+
     /// <summary>Written by the test (mosquitto writes none in the foreground) for <see cref="OrphanGuard"/>.</summary>
     public string PidFile => Path.Combine(Directory, "mosquitto.pid");
 
@@ -57,7 +63,7 @@ internal sealed class MosquittoFiles(string directory, string passwdTool)
     public Task AddUserAsync(string user, string password, CancellationToken ct) =>
         RunAsync(passwdTool, ["-b", PasswordFile, user, password], ct);
 
-    public Task WriteConfigAsync(int port, MosquittoBrokerOptions options, CancellationToken ct)
+    public Task WriteConfigAsync(int port, int tlsPort, MosquittoBrokerOptions options, CancellationToken ct)
     {
         StringBuilder config = new();
 
@@ -85,6 +91,15 @@ internal sealed class MosquittoFiles(string directory, string passwdTool)
         // As in infra/mosquitto/mosquitto.conf: the client id is the username, so no credential can take over
         // another client's id (and session). Per listener, so after the listener line.
         config.AppendLine("use_username_as_clientid true");
+        if (options.Tls)
+        {
+            config.AppendLine(CultureInfo.InvariantCulture, $"listener {tlsPort} 127.0.0.1");
+            config.AppendLine(CultureInfo.InvariantCulture, $"cafile {CaFile}");
+            config.AppendLine(CultureInfo.InvariantCulture, $"certfile {CertFile}");
+            config.AppendLine(CultureInfo.InvariantCulture, $"keyfile {KeyFile}");
+            config.AppendLine("use_username_as_clientid true");
+        }
+
         config.AppendLine(CultureInfo.InvariantCulture, $"log_dest file {LogFile}");
         return File.WriteAllTextAsync(ConfigFile, config.ToString(), ct);
     }
