@@ -212,6 +212,10 @@ internal sealed partial class IngestService(
         if (killAfter > 0 && ++_commits == killAfter)
         {
             LogFaultKill(_commits, messages);
+
+            // The console logger writes from a queue on another thread, which the kill may beat: say it synchronously too.
+            Console.Error.WriteLine($"Fault injection (Ingest:Faults:KillAfterCommits): killed after commit {_commits}, before acknowledging it");
+            Console.Error.Flush();
             Process.GetCurrentProcess().Kill();
         }
     }

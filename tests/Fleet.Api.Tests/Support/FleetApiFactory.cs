@@ -20,40 +20,10 @@ public sealed class FleetApiFactory(FleetApiSettings settings) : WebApplicationF
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        var broker = settings.Broker;
-        var values = new Dictionary<string, string?>
+        var values = TestApiConfiguration.Values(settings);
+        foreach (var (key, value) in TestApiConfiguration.Secrets(settings))
         {
-            ["Database:Provider"] = settings.Provider,
-            ["ConnectionStrings:Fleet"] = settings.ConnectionString,
-            ["Database:CommandTimeout"] = "00:00:05",
-            ["Mqtt:Mode"] = broker.Embedded ? "Embedded" : "External",
-            ["Mqtt:Host"] = broker.Host,
-            ["Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Mqtt:Username"] = broker.Username,
-            ["Mqtt:Password"] = broker.ApiPassword,
-            ["Mqtt:ClientId"] = broker.ClientId,
-            ["Mqtt:PingInterval"] = "00:00:00.500",
-            ["Mqtt:ReconnectMinDelay"] = "00:00:00.200",
-            ["Mqtt:ReconnectMaxDelay"] = "00:00:02",
-            ["Mqtt:Embedded:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Mqtt:Embedded:BindAddress"] = "127.0.0.1",
-            ["Ingest:RetryMinDelay"] = "00:00:00.100",
-            ["Ingest:RetryMaxDelay"] = "00:00:01",
-            ["Auth:ApiKeys:0:Name"] = "test-reader",
-            ["Auth:ApiKeys:0:Role"] = Roles.Reader,
-            ["Auth:ApiKeys:0:Sha256"] = SecretHash.Sha256Hex(TestKeys.Reader),
-            ["Auth:ApiKeys:1:Name"] = "test-admin",
-            ["Auth:ApiKeys:1:Role"] = Roles.Admin,
-            ["Auth:ApiKeys:1:Key"] = TestKeys.Admin,
-
-            // Tests fire many requests from one host quickly; Security tests lower these through Extra.
-            ["Limits:PerKeyPerMinute"] = "1000000",
-            ["Limits:PerAddressPerMinute"] = "1000000",
-            ["Limits:FailedAuthPerMinute"] = "1000000",
-        };
-        foreach (var (key, value) in settings.Extra)
-        {
-            values[key] = value;
+            values.TryAdd(key, value);
         }
 
         foreach (var (key, value) in values)
