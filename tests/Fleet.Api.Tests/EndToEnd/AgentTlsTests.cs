@@ -11,29 +11,7 @@ namespace Fleet.Api.Tests.EndToEnd;
 public sealed class AgentTlsTests(FleetDeployment stack, ITestOutputHelper log) : IClassFixture<FleetDeployment>
 {
     private AgentProcess NewAgent(DetectorSetup detector, string host, string? caFile) =>
-        new(detector.WorkDirectory, new
-        {
-            DetectorId = detector.Id,
-            StateDirectory = detector.StateDirectory,
-            LogDirectory = detector.LogDirectory,
-            Heartbeat = "00:00:30",
-            Provider = "static",
-            Static = new { Tunnels = new[] { new { Name = "web", Url = "https://203.0.113.9", Proto = "https" } } },
-            Mqtt = new
-            {
-                Host = host,
-                Port = stack.Mosquitto.TlsPort,
-                UseTls = true,
-                CaFile = caFile,
-                PasswordFile = detector.PasswordFile,
-                KeepAlive = "00:00:05",
-                WillDelay = "00:00:01",
-                PingInterval = "00:00:00.500",
-                ReconnectMinDelay = "00:00:00.200",
-                ReconnectMaxDelay = "00:00:02",
-                ConnectTimeout = "00:00:05",
-            },
-        });
+        stack.StaticAgent(detector, "https://203.0.113.9", stack.MqttSection(detector, host, caFile));
 
     [Fact]
     public async Task Agent_TrustingTheBrokersCa_ConnectsOverTls_AndAppearsOnline()

@@ -33,10 +33,16 @@ public sealed class FleetDeployment : IAsyncLifetime
     /// <summary>A detector's credential on the broker and a work folder laid out like a Pi's.</summary>
     public Task<DetectorSetup> ProvisionAsync(string prefix) => DetectorSetup.ProvisionAsync(Mosquitto, prefix, "fleet-agent");
 
-    public object MqttSection(DetectorSetup detector) => new
+    /// <summary>
+    /// The agent's Mqtt section: the plain listener, or with <paramref name="tlsHost"/> the TLS listener under that
+    /// name, trusting <paramref name="caFile"/> (null: the system's CAs).
+    /// </summary>
+    public object MqttSection(DetectorSetup detector, string? tlsHost = null, string? caFile = null) => new
     {
-        Host = Mosquitto.Host,
-        Port = Mosquitto.Port,
+        Host = tlsHost ?? Mosquitto.Host,
+        Port = tlsHost is null ? Mosquitto.Port : Mosquitto.TlsPort,
+        UseTls = tlsHost is not null,
+        CaFile = caFile,
         PasswordFile = detector.PasswordFile,
         KeepAlive = "00:00:05",
         WillDelay = "00:00:01",
@@ -45,6 +51,19 @@ public sealed class FleetDeployment : IAsyncLifetime
         ReconnectMaxDelay = "00:00:02",
         EpochRecoveryWait = "00:00:02",
     };
+
+    /// <summary>The agent with the static provider and one https tunnel, on <paramref name="mqtt"/> (default: the plain listener).</summary>
+    internal AgentProcess StaticAgent(DetectorSetup detector, string url, object? mqtt = null) =>
+        new(detector.WorkDirectory, new
+        {
+            DetectorId = detector.Id,
+            StateDirectory = detector.StateDirectory,
+            LogDirectory = detector.LogDirectory,
+            Heartbeat = "00:00:30",
+            Provider = "static",
+            Static = new { Tunnels = new[] { new { Name = "web", Url = url, Proto = "https" } } },
+            Mqtt = mqtt ?? MqttSection(detector),
+        });
 
     public async Task<DetectorView> WaitForDetectorAsync(string id, Func<DetectorView, bool> condition, string what, TimeSpan? timeout = null)
     {

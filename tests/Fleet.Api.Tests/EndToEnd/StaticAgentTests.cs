@@ -11,17 +11,7 @@ namespace Fleet.Api.Tests.EndToEnd;
 /// </summary>
 public sealed class StaticAgentTests(FleetDeployment stack) : IClassFixture<FleetDeployment>
 {
-    private AgentProcess NewAgent(DetectorSetup detector, string url = "https://203.0.113.5:8443") =>
-        new(detector.WorkDirectory, new
-        {
-            DetectorId = detector.Id,
-            StateDirectory = detector.StateDirectory,
-            LogDirectory = detector.LogDirectory,
-            Heartbeat = "00:00:30",
-            Provider = "static",
-            Static = new { Tunnels = new[] { new { Name = "web", Url = url, Proto = "https" } } },
-            Mqtt = stack.MqttSection(detector),
-        });
+    private AgentProcess NewAgent(DetectorSetup detector, string url = "https://203.0.113.5:8443") => stack.StaticAgent(detector, url);
 
     [Fact]
     public async Task Agent_Started_AppearsOnline_AndSigtermShowsOffline()
