@@ -76,7 +76,7 @@ public sealed class AgentClockFaultTests(AgentFaultDeployment stack, ITestOutput
         }
 
         using var reader = stack.Api.CreateReader();
-        await using var watcher = MonotonicWatcher.Start(reader, output);
+        await using var watcher = await MonotonicWatcher.StartAsync(reader, output);
         List<AgentPresenceLog> presence = [.. agents.Select(a => new AgentPresenceLog(stack, a.Detector.Id))];
         var before = await Task.WhenAll(agents.Select(a => stack.GetAsync(a.Detector.Id)));
         var clock = Stopwatch.StartNew();

@@ -22,7 +22,7 @@ public sealed class AgentCrashLoopFaultTests(AgentFaultDeployment stack, ITestOu
         var restarts = FaultDurations.Pick(full: 100, quick: 6);
         var detector = await stack.ProvisionAsync("loop");
         using var reader = stack.Api.CreateReader();
-        await using var watcher = MonotonicWatcher.Start(reader, output);
+        await using var watcher = await MonotonicWatcher.StartAsync(reader, output);
         var writesBefore = stack.AppliedWrites;
         var clock = Stopwatch.StartNew();
         List<long> epochs = [];

@@ -104,7 +104,7 @@ public sealed class AgentKillFaultTests(AgentFaultDeployment stack, ITestOutputH
                 var eventsBefore = (await stack.HistoryAsync(detector.Id)).Count;
                 await using var presence = new AgentPresenceLog(stack, detector.Id);
                 using var reader = stack.Api.CreateReader();
-                await using var watcher = MonotonicWatcher.Start(reader, output);
+                await using var watcher = await MonotonicWatcher.StartAsync(reader, output);
 
                 // Only this detector's identity may write its status topic, and Mosquitto ties the client id to it: the
                 // "old connection" is a client that resumes the agent's session (no will of the agent is due then) and

@@ -30,7 +30,7 @@ public sealed class AgentLinkFaultTests(AgentFaultDeployment stack, ITestOutputH
     {
         var agent = ngrok.Agent;
         using var reader = stack.Api.CreateReader();
-        await using var watcher = MonotonicWatcher.Start(reader, output);
+        await using var watcher = await MonotonicWatcher.StartAsync(reader, output);
         var first = await stack.WaitForDetectorAsync(detector.Id, v => v.Status == Presence.Online && v.Tunnels.Count == 1, "online with its first URL");
         await Task.Delay(TimeSpan.FromSeconds(2));
         var baseline = AgentProcessProbe.Read(agent.ProcessId);
@@ -94,7 +94,7 @@ public sealed class AgentLinkFaultTests(AgentFaultDeployment stack, ITestOutputH
     {
         var agent = ngrok.Agent;
         using var reader = stack.Api.CreateReader();
-        await using var watcher = MonotonicWatcher.Start(reader, output);
+        await using var watcher = await MonotonicWatcher.StartAsync(reader, output);
         var first = await stack.WaitForDetectorAsync(detector.Id, v => v.Status == Presence.Online && v.Tunnels.Count == 1, "online with its first URL");
         await Task.Delay(TimeSpan.FromSeconds(2));
         var baseline = AgentProcessProbe.Read(agent.ProcessId);

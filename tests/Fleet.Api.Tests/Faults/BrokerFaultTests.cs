@@ -34,7 +34,7 @@ public sealed class BrokerFaultTests(ITestOutputHelper output) : IAsyncLifetime
         await using var agents = await FaultAgents.StartAsync(_stack.Broker, "bk", Agents);
         using var reader = api.CreateReader();
         var epoch = await ConvergedAsync(api, agents, reader, minEpoch: 1, "agents started");
-        await using var watcher = MonotonicWatcher.Start(reader, output);
+        await using var watcher = await MonotonicWatcher.StartAsync(reader, output);
 
         // 1. Killed before it ever saved: it comes back empty, without the API's session and without retained states.
         var clock = Stopwatch.StartNew();
@@ -69,7 +69,7 @@ public sealed class BrokerFaultTests(ITestOutputHelper output) : IAsyncLifetime
         await using var agents = await FaultAgents.StartAsync(_stack.Broker, "bp", Agents);
         using var reader = api.CreateReader();
         var before = await ConvergedAsync(api, agents, reader, minEpoch: 1, "agents started");
-        await using var watcher = MonotonicWatcher.Start(reader, output);
+        await using var watcher = await MonotonicWatcher.StartAsync(reader, output);
 
         var pause = FaultDurations.Pick(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(15));
         var clock = Stopwatch.StartNew();

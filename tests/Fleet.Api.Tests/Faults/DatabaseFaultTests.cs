@@ -47,7 +47,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetim
         await detectors.PublishRoundsAsync(epoch: 1, fromSeq: 0, toSeq: 0);
         using var reader = api.CreateReader();
         await accepted.ConvergedAsync(reader, NothingLostWithin, output);
-        await using var watcher = MonotonicWatcher.Start(reader, output);
+        await using var watcher = await MonotonicWatcher.StartAsync(reader, output);
 
         var outage = FaultDurations.Pick(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(10));
         var clock = Stopwatch.StartNew();
@@ -93,7 +93,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetim
         var accepted = new AcceptedStates();
         await using var detectors = await FaultDetectors.CreateAsync(_stack.Broker, accepted, "tb", Detectors);
         using var reader = api.CreateReader();
-        await using var watcher = MonotonicWatcher.Start(reader, output);
+        await using var watcher = await MonotonicWatcher.StartAsync(reader, output);
 
         var duration = FaultDurations.Pick(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(6));
         using var stop = new CancellationTokenSource();

@@ -80,7 +80,7 @@ public sealed class ReconnectStormTests(ITestOutputHelper output) : IAsyncLifeti
         await Task.Delay(TimeSpan.FromSeconds(1));
         var baseline = memory.Latest;
 
-        var watcher = MonotonicWatcher.Start(reader, output);
+        var watcher = await MonotonicWatcher.StartAsync(reader, output);
         System.Text.Json.JsonElement summary;
         try
         {

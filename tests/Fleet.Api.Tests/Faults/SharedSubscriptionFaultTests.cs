@@ -30,7 +30,7 @@ public sealed class SharedSubscriptionFaultTests(ITestOutputHelper output) : IAs
         var accepted = new AcceptedStates();
         await using var detectors = await FaultDetectors.CreateAsync(_stack.Broker, accepted, "sf", Detectors);
         using var reader = survivor.CreateReader();
-        await using var watcher = MonotonicWatcher.Start(reader, output);
+        await using var watcher = await MonotonicWatcher.StartAsync(reader, output);
 
         var streamFor = FaultDurations.Pick(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(4));
         var clock = Stopwatch.StartNew();

@@ -65,7 +65,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
 
         var accepted = new AcceptedStates();
         using var reader = _instances[0].CreateReader();
-        await using var watcher = MonotonicWatcher.Start(reader, output);
+        await using var watcher = await MonotonicWatcher.StartAsync(reader, output);
 
         // Every detector publishes its history at once: the broker interleaves them across the three instances.
         await Task.WhenAll(detectors.Select((detector, i) => Task.Run(async () =>

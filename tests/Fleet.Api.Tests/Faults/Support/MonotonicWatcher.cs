@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Fleet.Api.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Fleet.Api.Tests.Faults.Support;
@@ -34,7 +35,25 @@ public sealed class MonotonicWatcher : IAsyncDisposable
 
     public IReadOnlyList<string> Violations => [.. _violations];
 
-    public static MonotonicWatcher Start(HttpClient reader, ITestOutputHelper output) => new(reader, output);
+    /// <summary>
+    /// Starts polling and returns once a poll has succeeded: the watcher has seen every detector before the test
+    /// injects its fault (started just before a fault, its first poll could otherwise meet the outage, and a quick
+    /// recovery could end the test before a second one).
+    /// </summary>
+    public static async Task<MonotonicWatcher> StartAsync(HttpClient reader, ITestOutputHelper output)
+    {
+        var watcher = new MonotonicWatcher(reader, output);
+        try
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(watcher.Polls > 0), "the monotonic watcher's first successful poll of GET /detectors");
+            return watcher;
+        }
+        catch
+        {
+            await watcher.DisposeAsync();
+            throw;
+        }
+    }
 
     public void AssertMonotonic()
     {
