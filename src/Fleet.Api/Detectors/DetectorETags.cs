@@ -32,7 +32,7 @@ internal static class DetectorETags
     public static EntityTagHeaderValue ForDetector(long version) =>
         new($"\"{Representation}.{version.ToString(CultureInfo.InvariantCulture)}\"");
 
-    public static EntityTagHeaderValue ForList(DetectorQuery query, long version, string state)
+    public static EntityTagHeaderValue ForList(DetectorQuery query, string mark)
     {
         var key = string.Join('\n',
             Representation,
@@ -41,8 +41,7 @@ internal static class DetectorETags
             query.Text ?? string.Empty,
             query.Limit.ToString(CultureInfo.InvariantCulture),
             query.After ?? string.Empty,
-            version.ToString(CultureInfo.InvariantCulture),
-            state);
+            mark);
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(key), hash);
         return new($"\"{Convert.ToBase64String(hash[..18]).Replace('+', '-').Replace('/', '_')}\"");

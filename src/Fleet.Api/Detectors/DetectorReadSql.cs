@@ -20,8 +20,8 @@ internal sealed class DetectorReadSql
 
     public const string TunnelColumns = "t.name AS tunnel_name, t.url AS tunnel_url, t.proto AS tunnel_proto, t.upstream AS tunnel_upstream, t.since AS tunnel_since";
 
-    /// <summary>Where a page's detector columns start in its rows: after the mark (version, state, total).</summary>
-    public const int PageOffset = 3;
+    /// <summary>Where a page's detector columns start in its rows: after the mark and the total.</summary>
+    public const int PageOffset = 2;
 
     public const int TunnelOrdinal = 21;
 
@@ -38,10 +38,10 @@ internal sealed class DetectorReadSql
         // PostgreSQL: the 16 commit-ordered counters every writing transaction bumps one of (the ListMarks
         // migration): the values a statement sees name exactly the writes it sees, so equal marks mean equal data; a
         // "newest version" cannot do that, as a writer may draw a lower version and commit later (DetectorETags).
-        // SQLite: its counter.
+        // SQLite: its counter. Either way one text, compared as it is.
         markSource = postgres
-            ? $"SELECT CAST(0 AS bigint) AS v, string_agg(value::text, '.' ORDER BY stripe) AS f FROM {ReadVersionsSql.PostgresListMarksTable}"
-            : $"SELECT value AS v, '' AS f FROM {ReadVersionsSql.SqliteCounterTable} WHERE name = 'detectors'";
+            ? $"SELECT string_agg(value::text, '.' ORDER BY stripe) AS f FROM {ReadVersionsSql.PostgresListMarksTable}"
+            : $"SELECT CAST(value AS TEXT) AS f FROM {ReadVersionsSql.SqliteCounterTable} WHERE name = 'detectors'";
     }
 
     /// <summary>
@@ -54,7 +54,7 @@ internal sealed class DetectorReadSql
         : "LEFT JOIN tunnels t ON t.detector_id = d.id";
 
     /// <summary>The list's mark alone: see <see cref="ReadMarkAsync"/>.</summary>
-    public string Mark => $"SELECT m.v, m.f FROM ({markSource}) m;";
+    public string Mark => $"SELECT m.f FROM ({markSource}) m;";
 
     public static string One => $"SELECT {Columns}, {TunnelColumns} FROM detectors d LEFT JOIN tunnels t ON t.detector_id = d.id WHERE d.id = @id;";
 
@@ -78,12 +78,11 @@ internal sealed class DetectorReadSql
         }
 
         command.Parameters.Add(dialect.Number("take", query.Limit + 1));
-        command.Parameters.Add(dialect.LongNumber("known_version", known.Version));
-        command.Parameters.Add(dialect.Text("known_state", known.State));
+        command.Parameters.Add(dialect.Text("known_mark", known.Mark));
         command.Parameters.Add(dialect.LongNumber("known_total", known.Total));
         // One statement, so one snapshot: the tag and the total describe exactly the rows returned with them.
         return $"""
-            SELECT m.v, m.f, CASE WHEN m.v = @known_version AND m.f = @known_state THEN @known_total
+            SELECT m.f, CASE WHEN m.f = @known_mark THEN @known_total
                 ELSE (SELECT count(*) FROM detectors d WHERE {where}) END, p.*
             FROM ({markSource}) m
             LEFT JOIN (
@@ -104,7 +103,7 @@ internal sealed class DetectorReadSql
 
     /// <summary>The mark in the current row (its first columns); a total only when the row has one.</summary>
     public static ListMark MarkFromRow(DbDataReader reader) =>
-        new(reader.GetInt64(0), reader.GetString(1), reader.FieldCount > 2 ? reader.GetInt64(2) : -1);
+        new(reader.GetString(0), reader.FieldCount > 1 ? reader.GetInt64(1) : -1);
 
     public DateTimeOffset? Timestamp(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null

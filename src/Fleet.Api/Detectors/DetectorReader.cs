@@ -72,7 +72,7 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
             ct);
 
     private static EntityTagHeaderValue Tag(DetectorQuery query, ListMark mark) =>
-        DetectorETags.ForList(query, mark.Version, mark.State);
+        DetectorETags.ForList(query, mark.Mark);
 
     private async Task<T> WithinBudgetAsync<T>(Func<DbCommand, string> prepare, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
     {

@@ -28,7 +28,7 @@ internal sealed class DetectorTotals
             known.Clear();
         }
 
-        known[Key(query)] = new KnownTotal(mark.Version, mark.State, mark.Total);
+        known[Key(query)] = new KnownTotal(mark.Mark, mark.Total);
     }
 
     // The total depends on the filters only, not on the page (limit, cursor).
