@@ -37,13 +37,17 @@ public sealed class FleetDeployment : IAsyncLifetime
     /// The agent's Mqtt section: the plain listener, or with <paramref name="tlsHost"/> the TLS listener under that
     /// name, trusting <paramref name="caFile"/> (null: the system's CAs).
     /// </summary>
-    public object MqttSection(DetectorSetup detector, string? tlsHost = null, string? caFile = null) => new
+    public object MqttSection(DetectorSetup detector, string? tlsHost = null, string? caFile = null) =>
+        MqttSection(Mosquitto, detector.PasswordFile, tlsHost, caFile);
+
+    /// <summary>The test agents' Mqtt section for <paramref name="broker"/>: short keep-alive, will delay and reconnect waits.</summary>
+    public static object MqttSection(MosquittoBroker broker, string passwordFile, string? tlsHost = null, string? caFile = null) => new
     {
-        Host = tlsHost ?? Mosquitto.Host,
-        Port = tlsHost is null ? Mosquitto.Port : Mosquitto.TlsPort,
+        Host = tlsHost ?? broker.Host,
+        Port = tlsHost is null ? broker.Port : broker.TlsPort,
         UseTls = tlsHost is not null,
         CaFile = caFile,
-        PasswordFile = detector.PasswordFile,
+        PasswordFile = passwordFile,
         KeepAlive = "00:00:05",
         WillDelay = "00:00:01",
         PingInterval = "00:00:00.500",

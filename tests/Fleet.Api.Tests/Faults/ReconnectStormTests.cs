@@ -29,43 +29,26 @@ public sealed class ReconnectStormTests(ITestOutputHelper output) : IAsyncLifeti
     private static readonly int Count = FaultDurations.Pick(2000, 400);
     private static readonly TimeSpan BrokerDown = FaultDurations.Pick(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2));
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(120);
-    private MosquittoBroker _broker = null!;
-    private FleetApiFactory _api = null!;
-    private string _connectionString = null!;
-    private string _directory = null!;
+    private SimulatedFleetStack _stack = null!;
 
-    public async Task InitializeAsync()
-    {
-        var postgres = await PostgresServer.GetAsync();
-        _connectionString = await postgres.CreateDatabaseAsync("reconnect_storm");
-        _broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Persistence = false });
-        _directory = Directory.CreateTempSubdirectory("fleet-storm-").FullName;
-        _api = new FleetApiFactory(new FleetApiSettings(_connectionString, BrokerSettings.ForMosquitto(_broker)));
-        _ = _api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(_api.MqttConnected), "the API is connected to Mosquitto");
-    }
+    public async Task InitializeAsync() => _stack = await SimulatedFleetStack.StartAsync("reconnect_storm", "fleet-storm-");
 
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await _broker.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async Task DisposeAsync() => await _stack.DisposeAsync();
 
     [Fact]
     public async Task BrokerKilledAndStartedAgain_FleetReconnectsWithJitter_MemoryBounded_AllAcceptedStatesShown()
     {
-        var credentials = await SimulatedFleet.ProvisionAsync(_broker, _connectionString, Count, "st-", _directory, output);
-        var acked = Path.Combine(_directory, "acked.json");
-        var reader = _api.CreateReader();
-        var port = _broker.Port.ToString(CultureInfo.InvariantCulture);
+        var credentials = await SimulatedFleet.ProvisionAsync(_stack.Broker, _stack.ConnectionString, Count, "st-", _stack.Directory, output);
+        var acked = Path.Combine(_stack.Directory, "acked.json");
+        var reader = _stack.Api.CreateReader();
+        var port = _stack.Broker.Port.ToString(CultureInfo.InvariantCulture);
 
         // Light background traffic through the storm (1 state/s per 100 detectors, a fifth of them new URLs, 2-minute
         // heartbeats): the storm itself is the load, 2 x Count messages at the reconnect and as many again for the
         // API's resync.
         await using var sim = SimulatorProcess.Start(
             [
-                "run", "--host", _broker.Host, "--port", port, "--credentials", credentials,
+                "run", "--host", _stack.Broker.Host, "--port", port, "--credentials", credentials,
                 "--rate", (Count / 100).ToString(CultureInfo.InvariantCulture), "--url-churn", "0.2", "--heartbeat", "120",
                 "--reconnect-min", "1", "--reconnect-max", "30", "--duration", "600", "--acked-out", acked,
             ],
@@ -85,10 +68,10 @@ public sealed class ReconnectStormTests(ITestOutputHelper output) : IAsyncLifeti
         try
         {
             var storm = Stopwatch.StartNew();
-            await _broker.KillAsync();
+            await _stack.Broker.KillAsync();
             output.WriteLine($"[injected] {Count} detectors connected; mosquitto SIGKILLed (no persistence), down for {BrokerDown.TotalSeconds:0} s, started again on port {port}");
             await Task.Delay(BrokerDown);
-            await _broker.StartAgainAsync();
+            await _stack.Broker.StartAgainAsync();
 
             // Every detector is back when the API shows it online with a newer epoch (a new connection's online and state).
             await Eventually.GetAsync(

@@ -15,39 +15,22 @@ namespace Fleet.Api.Tests.Simulator;
 public sealed class SimulatorTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan SimulatorTimeout = TimeSpan.FromSeconds(120);
-    private MosquittoBroker _broker = null!;
-    private FleetApiFactory _api = null!;
-    private string _connectionString = null!;
-    private string _directory = null!;
+    private SimulatedFleetStack _stack = null!;
 
-    public async Task InitializeAsync()
-    {
-        var postgres = await PostgresServer.GetAsync();
-        _connectionString = await postgres.CreateDatabaseAsync("simulator");
-        _broker = await MosquittoBroker.StartAsync();
-        _directory = Directory.CreateTempSubdirectory("fleet-sim-test-").FullName;
-        _api = new FleetApiFactory(new FleetApiSettings(_connectionString, BrokerSettings.ForMosquitto(_broker)));
-        _ = _api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(_api.MqttConnected), "the API is connected to Mosquitto");
-    }
+    public async Task InitializeAsync() => _stack = await SimulatedFleetStack.StartAsync("simulator", "fleet-sim-test-");
 
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await _broker.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async Task DisposeAsync() => await _stack.DisposeAsync();
 
     [Fact]
     public async Task Run_WithRateAndUrlChurn_EveryAcknowledgedStateIsWhatTheApiShows()
     {
         const int count = 150;
-        var credentials = await SimulatedFleet.ProvisionAsync(_broker, _connectionString, count, "sa-", _directory, output);
-        var acked = Path.Combine(_directory, "acked.json");
+        var credentials = await SimulatedFleet.ProvisionAsync(_stack.Broker, _stack.ConnectionString, count, "sa-", _stack.Directory, output);
+        var acked = Path.Combine(_stack.Directory, "acked.json");
 
         await using var sim = SimulatorProcess.Start(
             [
-                "run", "--host", _broker.Host, "--port", Port, "--credentials", credentials, "--count", "150",
+                "run", "--host", _stack.Broker.Host, "--port", Port, "--credentials", credentials, "--count", "150",
                 "--rate", "100", "--url-churn", "0.5", "--heartbeat", "20", "--duration", "5", "--acked-out", acked,
             ],
             output);
@@ -62,11 +45,11 @@ public sealed class SimulatorTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains(states.Snapshot.Values, s => s.Seq > 0);
         output.WriteLine($"[injected] {count} simulated detectors, 100 state/s with half of them changing the web URL, 20 s heartbeats, 5 s; then a clean stop");
 
-        await states.ConvergedAsync(_api.CreateReader(), TimeSpan.FromSeconds(30), output);
+        await states.ConvergedAsync(_stack.Api.CreateReader(), TimeSpan.FromSeconds(30), output);
         // Heartbeats of 20 s: a short one would let the API's heartbeat timeout (3 intervals) fire while a loaded
         // machine still has the detector's messages queued, and a `lost` of an epoch is never followed by its `offline`.
         var first = await Eventually.GetAsync(
-            () => _api.CreateReader().GetFromJsonAsync<DetectorView>("/detectors/sa-00001"),
+            () => _stack.Api.CreateReader().GetFromJsonAsync<DetectorView>("/detectors/sa-00001"),
             d => d!.Status != Presence.Online,
             "sa-00001's clean stop (offline) is applied");
         output.WriteLine($"[observed] sa-00001: {first!.Status}, epoch {first.Epoch} seq {first.Seq}");
@@ -77,13 +60,13 @@ public sealed class SimulatorTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Run_CrashMode_TheWillSaysLostAndTheDetectorComesBackWithANewEpoch()
     {
         const int count = 50;
-        var credentials = await SimulatedFleet.ProvisionAsync(_broker, _connectionString, count, "sc-", _directory, output);
-        var acked = Path.Combine(_directory, "acked.json");
+        var credentials = await SimulatedFleet.ProvisionAsync(_stack.Broker, _stack.ConnectionString, count, "sc-", _stack.Directory, output);
+        var acked = Path.Combine(_stack.Directory, "acked.json");
 
         // Half a crash per detector per second, a will delay of 0: every crash is a `lost` the API must see.
         await using var sim = SimulatorProcess.Start(
             [
-                "run", "--host", _broker.Host, "--port", Port, "--credentials", credentials, "--count", "50",
+                "run", "--host", _stack.Broker.Host, "--port", Port, "--credentials", credentials, "--count", "50",
                 "--crash-rate", "1800", "--will-delay", "0", "--heartbeat", "5", "--duration", "6", "--acked-out", acked,
             ],
             output);
@@ -95,10 +78,10 @@ public sealed class SimulatorTests(ITestOutputHelper output) : IAsyncLifetime
 
         var states = new AcceptedStates();
         states.Load(acked);
-        await states.ConvergedAsync(_api.CreateReader(), TimeSpan.FromSeconds(30), output);
+        await states.ConvergedAsync(_stack.Api.CreateReader(), TimeSpan.FromSeconds(30), output);
 
         // Some detector's history (newest first) shows a will of epoch E, then an online of a higher epoch.
-        var reader = _api.CreateReader();
+        var reader = _stack.Api.CreateReader();
         var comeback = await Eventually.GetAsync(
             async () =>
             {
@@ -128,14 +111,14 @@ public sealed class SimulatorTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Run_ResyncRequested_EveryDetectorRepublishesItsStateWithTheNextSeq()
     {
         const int count = 30;
-        var credentials = await SimulatedFleet.ProvisionAsync(_broker, _connectionString, count, "sr-", _directory, output);
-        var acked = Path.Combine(_directory, "acked.json");
-        var reader = _api.CreateReader();
+        var credentials = await SimulatedFleet.ProvisionAsync(_stack.Broker, _stack.ConnectionString, count, "sr-", _stack.Directory, output);
+        var acked = Path.Combine(_stack.Directory, "acked.json");
+        var reader = _stack.Api.CreateReader();
 
         // No heartbeats or rate-driven messages within the run: a second state can only come from the resync.
         await using var sim = SimulatorProcess.Start(
             [
-                "run", "--host", _broker.Host, "--port", Port, "--credentials", credentials, "--count", "30",
+                "run", "--host", _stack.Broker.Host, "--port", Port, "--credentials", credentials, "--count", "30",
                 "--heartbeat", "3600", "--duration", "600", "--acked-out", acked,
             ],
             output);
@@ -145,7 +128,7 @@ public sealed class SimulatorTests(ITestOutputHelper output) : IAsyncLifetime
             "every simulated detector online with its first state");
 
         // What the API sends after it lost its session; a second API identity may publish it too.
-        await using (var api2 = await MqttTestClient.ConnectAsync(_broker.Host, _broker.Port, "api-2", _broker.Api2Password, clientId: "api-2"))
+        await using (var api2 = await MqttTestClient.ConnectAsync(_stack.Broker.Host, _stack.Broker.Port, "api-2", _stack.Broker.Api2Password, clientId: "api-2"))
         {
             await api2.PublishAsync(Fleet.Domain.Topics.FleetTopics.ControlResync, "{}", retain: false);
         }
@@ -170,16 +153,16 @@ public sealed class SimulatorTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Count_SubscriberOnlyCounts_SeesEveryStateTheFleetPublished()
     {
         const int count = 20;
-        var credentials = await SimulatedFleet.ProvisionAsync(_broker, _connectionString, count, "sn-", _directory, output);
-        var passwordFile = Path.Combine(_directory, "monitor-2.pw");
-        await File.WriteAllTextAsync(passwordFile, _broker.Monitor2Password);
+        var credentials = await SimulatedFleet.ProvisionAsync(_stack.Broker, _stack.ConnectionString, count, "sn-", _stack.Directory, output);
+        var passwordFile = Path.Combine(_stack.Directory, "monitor-2.pw");
+        await File.WriteAllTextAsync(passwordFile, _stack.Broker.Monitor2Password);
 
         await using var counter = SimulatorProcess.Start(
-            ["count", "--host", _broker.Host, "--port", Port, "--username", "monitor-2", "--password-file", passwordFile, "--expect", "20", "--duration", "60"],
+            ["count", "--host", _stack.Broker.Host, "--port", Port, "--username", "monitor-2", "--password-file", passwordFile, "--expect", "20", "--duration", "60"],
             output);
         await Eventually.TrueAsync(() => Task.FromResult(counter.Stderr.Contains("subscribed", StringComparison.Ordinal)), "the counter subscribed");
         await using var sim = SimulatorProcess.Start(
-            ["run", "--host", _broker.Host, "--port", Port, "--credentials", credentials, "--count", "20", "--duration", "0"],
+            ["run", "--host", _stack.Broker.Host, "--port", Port, "--credentials", credentials, "--count", "20", "--duration", "0"],
             output);
         await sim.SummaryAsync(SimulatorTimeout, output);
         var counted = await counter.SummaryAsync(SimulatorTimeout, output);
@@ -188,7 +171,7 @@ public sealed class SimulatorTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(count, counted.GetProperty("received").GetInt64());
     }
 
-    private string Port => _broker.Port.ToString(CultureInfo.InvariantCulture);
+    private string Port => _stack.Broker.Port.ToString(CultureInfo.InvariantCulture);
 
     private static long Epoch(FleetEvent e) => e.Data?["epoch"]?.GetValue<long>() ?? -1;
 }

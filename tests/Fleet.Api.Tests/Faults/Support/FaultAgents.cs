@@ -46,18 +46,7 @@ internal sealed class FaultAgents : IAsyncDisposable
                     Heartbeat = "01:00:00",
                     Provider = "static",
                     Static = new { Tunnels = new[] { new { Name = "web", Url = $"https://{id}.example.net", Proto = "https" } } },
-                    Mqtt = new
-                    {
-                        Host = broker.Host,
-                        Port = broker.Port,
-                        PasswordFile = passwordFile,
-                        KeepAlive = "00:00:05",
-                        WillDelay = "00:00:01",
-                        PingInterval = "00:00:00.500",
-                        ReconnectMinDelay = "00:00:00.200",
-                        ReconnectMaxDelay = "00:00:02",
-                        EpochRecoveryWait = "00:00:02",
-                    },
+                    Mqtt = EndToEnd.FleetDeployment.MqttSection(broker, passwordFile),
                 });
                 agents._agents.Add(agent);
                 agents._ids.Add(id);
