@@ -18,6 +18,8 @@ internal sealed class ApiKeyHandler(
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
 
+    private const string BlockedItem = "fleet.failed-auth-blocked";
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = ReadKey();
@@ -28,18 +30,41 @@ internal sealed class ApiKeyHandler(
 
         if (keys.Find(presented) is not { } key)
         {
-            failures.Record(Context);
+            if (!failures.TryRecord(Context, presented, out var retryAfter))
+            {
+                Context.Items[BlockedItem] = retryAfter;
+            }
+
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role)],
-            SchemeName);
+        var identity = new ClaimsIdentity(Claims(key), SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
+    /// <summary>The claims of a key's identity, for the key itself and for a session opened with it.</summary>
+    internal static Claim[] Claims(ApiKeyMatch key) =>
+        [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role), new Claim(KeyBinding.ClaimType, key.Binding)];
+
+    /// <summary>Whether this request's wrong key came after its address or key had used up the failed-authentication allowance.</summary>
+    internal static bool IsBlocked(HttpContext context, out TimeSpan retryAfter)
+    {
+        retryAfter = context.Items.TryGetValue(BlockedItem, out var value) && value is TimeSpan wait ? wait : TimeSpan.Zero;
+        return retryAfter > TimeSpan.Zero;
+    }
+
+    internal static Task WriteBlockedAsync(HttpContext context, TimeSpan retryAfter) =>
+        Problems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
+            "Too many wrong API keys from this address or for this key; try again later (a valid key is always accepted).", retryAfter);
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (IsBlocked(Context, out var retryAfter))
+        {
+            await WriteBlockedAsync(Context, retryAfter);
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = $"ApiKey header=\"{HeaderName}\", Bearer";
         var detail = ReadKey() is null

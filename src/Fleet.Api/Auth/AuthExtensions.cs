@@ -1,6 +1,5 @@
-using Fleet.Api.Data;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace Fleet.Api.Auth;
 
@@ -9,16 +8,18 @@ public static class AuthExtensions
     public static IHostApplicationBuilder AddFleetAuth(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        builder.Services.AddSingleton<CredentialChanges>();
         builder.Services.AddSingleton<ApiKeyStore>();
-        // Session cookies are encrypted with the data-protection key ring. Kept in the database, with one application
-        // name, every API instance (and every restart, container or not) reads the cookies the others issued; the
-        // default, a folder in the home directory, is per machine and lost with a container.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("Fleet")
-            .PersistKeysToDbContext<FleetDbContext>();
+        builder.Services.AddSingleton<DatabaseTicketStore>();
+        builder.Services.AddSingleton<CredentialCheck>();
+        builder.Services.AddHostedService<SessionCleanupService>();
+        builder.AddFleetKeyRing();
         builder.Services.AddAuthentication(ApiKeyHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null)
             .AddCookie(SessionCookie.SchemeName, o => SessionCookie.Configure(o, builder.Environment));
+        // Server-side sessions: sign-out, a removed key and a rotated key end them on every instance.
+        builder.Services.AddOptions<CookieAuthenticationOptions>(SessionCookie.SchemeName)
+            .Configure<DatabaseTicketStore>((o, store) => o.SessionStore = store);
 
         // Both schemes, the key first: without any credential its handler writes the 401 problem details.
         string[] schemes = [ApiKeyHandler.SchemeName, SessionCookie.SchemeName];

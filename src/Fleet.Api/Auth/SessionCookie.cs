@@ -6,7 +6,8 @@ namespace Fleet.Api.Auth;
 /// <summary>
 /// The browser session that <c>POST /auth/session</c> exchanges for an API key. It answers 401/403 with a status
 /// only (never a redirect to a login page), is accepted only for safe methods (GET, HEAD) so a cross-site form
-/// cannot use it to change anything, and ends when the key it came from is no longer configured.
+/// cannot use it to change anything, and ends when the exact key it came from is no longer configured. The ticket is
+/// kept on the server (<see cref="DatabaseTicketStore"/>), so sign-out really ends it.
 /// </summary>
 internal static class SessionCookie
 {
@@ -45,9 +46,11 @@ internal static class SessionCookie
         var keys = context.HttpContext.RequestServices.GetRequiredService<ApiKeyStore>();
         var name = context.Principal?.Identity?.Name;
         var role = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value;
-        if (name is null || role is null || !keys.Has(name, role))
+        var binding = context.Principal?.FindFirst(KeyBinding.ClaimType)?.Value;
+        if (name is null || role is null || binding is null || !keys.Has(name, role, binding))
         {
-            // The key was removed or its role changed: the session ends with it.
+            // The key was removed, rotated (same name, new hash) or its role changed: the session ends with it, and
+            // signing out deletes its row.
             context.RejectPrincipal();
             return context.HttpContext.SignOutAsync(SchemeName);
         }

@@ -29,11 +29,7 @@ public static class SessionEndpoints
 
     public const string Path = "/auth/session";
 
-    /// <summary>Whether the request is a sign-in attempt (it counts towards the failed-authentication limit).</summary>
-    internal static bool IsSignIn(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments(Path, StringComparison.OrdinalIgnoreCase);
-
-    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SignInAsync(
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> SignInAsync(
         HttpContext http, ApiKeyStore keys, FailedAuthentications failures, CancellationToken ct)
     {
         var presented = ApiKeyHandler.ReadKey(http.Request);
@@ -66,22 +62,23 @@ public static class SessionEndpoints
 
         if (keys.Find(presented) is not { } key)
         {
-            if (!fromHeader)
+            // A wrong key in the header has already been counted (or found over the limit) by the key handler.
+            if (fromHeader ? ApiKeyHandler.IsBlocked(http, out var retryAfter) : !failures.TryRecord(http, presented, out retryAfter))
             {
-                // A wrong key in the header has already been counted by the key handler.
-                failures.Record(http);
+                await ApiKeyHandler.WriteBlockedAsync(http, retryAfter);
+                return TypedResults.Empty;
             }
 
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "The API key is not valid.");
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role)],
-            SessionCookie.SchemeName);
+        // The ticket itself stays on the server (DatabaseTicketStore); the cookie carries only the session's random id.
+        var identity = new ClaimsIdentity(ApiKeyHandler.Claims(key), SessionCookie.SchemeName);
         await http.SignInAsync(SessionCookie.SchemeName, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false });
         return TypedResults.NoContent();
     }
 
+    /// <summary>Deletes the session on the server, so the cookie is worthless even if a copy of it is replayed.</summary>
     internal static async Task<NoContent> SignOutAsync(HttpContext http)
     {
         await http.SignOutAsync(SessionCookie.SchemeName);

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -38,7 +39,9 @@ public static class DataExtensions
         }
         else
         {
-            connectionString ??= DefaultSqliteConnectionString(builder.Environment.ContentRootPath);
+            var files = OwnerOnlyFiles.For(builder);
+            connectionString ??= DefaultSqliteConnectionString(builder.Environment.ContentRootPath, files);
+            PrepareSqliteFiles(connectionString, files);
             builder.Services.AddDbContext<SqliteFleetDbContext>(db =>
                 db.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(timeout)));
             builder.Services.AddScoped<FleetDbContext>(sp => sp.GetRequiredService<SqliteFleetDbContext>());
@@ -71,10 +74,35 @@ public static class DataExtensions
         await db.Database.MigrateAsync();
     }
 
-    private static string DefaultSqliteConnectionString(string contentRoot)
+    /// <summary>The API's own data folder (content root + data/): the default SQLite file and the key-ring certificate.</summary>
+    public static string DefaultDataDirectory(string contentRoot) => Path.Combine(contentRoot, "data");
+
+    private static string DefaultSqliteConnectionString(string contentRoot, OwnerOnlyFiles files)
     {
-        var directory = Path.Combine(contentRoot, "data");
-        Directory.CreateDirectory(directory);
+        var directory = DefaultDataDirectory(contentRoot);
+        files.EnsureDirectory(directory);
         return $"Data Source={Path.Combine(directory, "fleet.db")}";
+    }
+
+    /// <summary>
+    /// The database file is created 0600 before SQLite opens it (SQLite would create it with the process umask,
+    /// usually 0644: world-readable, with the sessions and the key ring in it); SQLite gives its -wal, -shm and -journal
+    /// files the database file's mode. Existing files readable by others are tightened.
+    /// </summary>
+    private static void PrepareSqliteFiles(string connectionString, OwnerOnlyFiles files)
+    {
+        var sqlite = new SqliteConnectionStringBuilder(connectionString);
+        var path = sqlite.DataSource;
+        if (sqlite.Mode == SqliteOpenMode.Memory || string.IsNullOrEmpty(path) || path == ":memory:"
+            || path.StartsWith("file:", StringComparison.OrdinalIgnoreCase) || !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path))))
+        {
+            return;
+        }
+
+        files.EnsureFile(path);
+        foreach (var suffix in new[] { "-wal", "-shm", "-journal" })
+        {
+            files.TightenIfPresent(path + suffix);
+        }
     }
 }

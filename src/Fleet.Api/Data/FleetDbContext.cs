@@ -19,6 +19,9 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<DetectorCredentialRecord> DetectorCredentials => Set<DetectorCredentialRecord>();
 
+    /// <summary>Browser sessions, kept on the server so that sign-out and key removal end them everywhere.</summary>
+    public DbSet<SessionRecord> Sessions => Set<SessionRecord>();
+
     /// <summary>ASP.NET Core's data-protection key ring (session cookies), shared by every API instance on this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -61,6 +64,15 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
             credential.ToTable("detector_credentials");
             credential.HasKey(c => c.DetectorId);
             credential.Property(c => c.SecretHash).HasMaxLength(128);
+        });
+
+        modelBuilder.Entity<SessionRecord>(session =>
+        {
+            session.ToTable("sessions");
+            session.HasKey(s => s.Id);
+            session.Property(s => s.Id).HasMaxLength(64);
+            session.Property(s => s.KeyBinding).HasMaxLength(64);
+            session.HasIndex(s => s.ExpiresAt);
         });
 
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");

@@ -9,7 +9,8 @@ namespace Fleet.Api.Events;
 /// <summary>
 /// Fans committed changes out to the live <c>GET /events</c> subscribers. Each subscriber has its own bounded queue
 /// that drops its oldest item when the client reads too slowly, so a slow browser never holds up the ingest.
-/// Items are serialized once, here, with the wire contract's JSON context.
+/// Items are serialized once, here, with the wire contract's JSON context. Streams are capped per key and in total,
+/// so one key cannot hold every connection and every queue.
 /// </summary>
 internal sealed class EventStream(IOptions<EventsOptions> options)
 {
@@ -17,20 +18,34 @@ internal sealed class EventStream(IOptions<EventsOptions> options)
     public const string DetectorType = "detector";
 
     private readonly ConcurrentDictionary<Subscription, byte> _subscribers = new();
+    private readonly Dictionary<string, int> _perKey = new(StringComparer.Ordinal);
+    private readonly Lock _counts = new();
 
     public int SubscriberCount => _subscribers.Count;
 
-    public Subscription Subscribe()
+    /// <summary>A new subscription for a stream opened with this key (its name), or null when a cap is reached.</summary>
+    public Subscription? TrySubscribe(string key)
     {
-        var channel = Channel.CreateBounded<StreamItem>(new BoundedChannelOptions(options.Value.SubscriberCapacity)
+        var limits = options.Value;
+        lock (_counts)
         {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.DropOldest,
-        });
-        var subscription = new Subscription(this, channel);
-        _subscribers.TryAdd(subscription, 0);
-        return subscription;
+            var open = _perKey.GetValueOrDefault(key);
+            if (open >= limits.MaxStreamsPerKey || _subscribers.Count >= limits.MaxStreams)
+            {
+                return null;
+            }
+
+            var channel = Channel.CreateBounded<StreamItem>(new BoundedChannelOptions(limits.SubscriberCapacity)
+            {
+                SingleReader = true,
+                SingleWriter = false,
+                FullMode = BoundedChannelFullMode.DropOldest,
+            });
+            var subscription = new Subscription(this, channel, key);
+            _perKey[key] = open + 1;
+            _subscribers.TryAdd(subscription, 0);
+            return subscription;
+        }
     }
 
     public void Publish(FleetEvent fleetEvent) =>
@@ -54,14 +69,35 @@ internal sealed class EventStream(IOptions<EventsOptions> options)
         }
     }
 
-    private void Remove(Subscription subscription) => _subscribers.TryRemove(subscription, out _);
+    private void Remove(Subscription subscription)
+    {
+        if (!_subscribers.TryRemove(subscription, out _))
+        {
+            return;
+        }
+
+        lock (_counts)
+        {
+            var open = _perKey.GetValueOrDefault(subscription.Key) - 1;
+            if (open > 0)
+            {
+                _perKey[subscription.Key] = open;
+            }
+            else
+            {
+                _perKey.Remove(subscription.Key);
+            }
+        }
+    }
 
     /// <summary>One server-sent event: its <c>event:</c> type and its JSON <c>data:</c>.</summary>
     internal sealed record StreamItem(string Type, string Json);
 
     /// <summary>One client's queue; disposing it (the client went away) unsubscribes.</summary>
-    internal sealed class Subscription(EventStream stream, Channel<StreamItem> channel) : IDisposable
+    internal sealed class Subscription(EventStream stream, Channel<StreamItem> channel, string key) : IDisposable
     {
+        public string Key => key;
+
         public ChannelReader<StreamItem> Reader => channel.Reader;
 
         internal ChannelWriter<StreamItem> Writer => channel.Writer;

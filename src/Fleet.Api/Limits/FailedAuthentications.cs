@@ -1,38 +1,78 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.Api.Limits;
 
 /// <summary>
-/// Counts failed authentications per remote address in a fixed one-minute window. While an address has used up its
-/// allowance, every request from it that presents a key (right or wrong) answers 429, so guessing keys stays slow.
+/// Counts wrong keys (and failed sign-ins) in fixed one-minute windows, separately per client address and per presented
+/// key. Once either allowance is used up, further WRONG keys from that address, or the same wrong key from anywhere,
+/// answer 429. A valid key or session is never refused here: it is checked before this is consulted, so nobody behind
+/// a shared address (a proxy, a NAT) is locked out by someone else's failures.
 /// </summary>
-internal sealed class FailedAuthentications(IOptions<LimitsOptions> options) : IDisposable
+internal sealed class FailedAuthentications : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(address =>
-        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.Value.FailedAuthPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+    // Presented keys are counted under a keyed hash (HMAC with a per-process random key): the key itself is never held,
+    // and the partition names cannot be reversed or matched against a list of guesses.
+    private readonly byte[] _fingerprintKey = RandomNumberGenerator.GetBytes(32);
+    private readonly PartitionedRateLimiter<string> _byAddress;
+    private readonly PartitionedRateLimiter<string> _byPresentedKey;
 
+    public FailedAuthentications(IOptions<LimitsOptions> options)
+    {
+        _byAddress = Windows(options.Value.FailedAuthPerMinute);
+        _byPresentedKey = Windows(options.Value.FailedAuthPerPresentedKeyPerMinute);
+    }
+
+    /// <summary>The client address: the connection's, or the forwarded one when the connection is a trusted proxy.</summary>
     public static string AddressOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    /// <summary>Records one failed attempt from the request's address.</summary>
-    public void Record(HttpContext context)
+    /// <summary>
+    /// Records one wrong key from this request; false (nothing recorded) when the address or that key has used up its
+    /// allowance, with how long until it has one again.
+    /// </summary>
+    public bool TryRecord(HttpContext context, string presentedKey, out TimeSpan retryAfter)
     {
-        using var lease = _limiter.AttemptAcquire(AddressOf(context));
+        var address = AddressOf(context);
+        var fingerprint = Fingerprint(presentedKey);
+        retryAfter = TimeSpan.Zero;
+        foreach (var (limiter, partition) in new[] { (_byAddress, address), (_byPresentedKey, fingerprint) })
+        {
+            using var probe = limiter.AttemptAcquire(partition, 0);
+            if (!probe.IsAcquired)
+            {
+                var wait = probe.TryGetMetadata(MetadataName.RetryAfter, out var metadata) ? metadata : TimeSpan.FromMinutes(1);
+                retryAfter = wait > retryAfter ? wait : retryAfter;
+            }
+        }
+
+        if (retryAfter > TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        using var byAddress = _byAddress.AttemptAcquire(address);
+        using var byKey = _byPresentedKey.AttemptAcquire(fingerprint);
+        return true;
     }
 
-    /// <summary>Whether the address has failures left in this window; if not, how long until it has.</summary>
-    public bool IsBlocked(HttpContext context, out TimeSpan? retryAfter)
+    public void Dispose()
     {
-        using var probe = _limiter.AttemptAcquire(AddressOf(context), 0);
-        retryAfter = !probe.IsAcquired && probe.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : null;
-        return !probe.IsAcquired;
+        _byAddress.Dispose();
+        _byPresentedKey.Dispose();
     }
 
-    public void Dispose() => _limiter.Dispose();
+    private string Fingerprint(string presentedKey) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(_fingerprintKey, Encoding.UTF8.GetBytes(presentedKey)));
+
+    private static PartitionedRateLimiter<string> Windows(int permits) =>
+        PartitionedRateLimiter.Create<string, string>(partition =>
+            RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = permits,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
 }

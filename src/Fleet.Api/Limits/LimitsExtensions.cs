@@ -7,7 +7,7 @@ namespace Fleet.Api.Limits;
 
 /// <summary>
 /// Request limits: 413/414 for oversized requests, a per-key (or per-address) request rate answering 429 with
-/// Retry-After, and a stricter per-address allowance for failed authentications.
+/// Retry-After, and per-address and per-presented-key allowances for wrong keys.
 /// </summary>
 public static class LimitsExtensions
 {
@@ -51,11 +51,13 @@ public static class LimitsExtensions
         return builder;
     }
 
-    /// <summary>Before anything reads the request: size limits, then the failed-authentication gate.</summary>
+    /// <summary>
+    /// Before anything reads the request: size limits. (Wrong keys are limited where they are found wrong, in the key
+    /// handler and the sign-in endpoint, so a valid key is never refused for someone else's failures.)
+    /// </summary>
     public static WebApplication UseFleetRequestLimits(this WebApplication app)
     {
         app.UseMiddleware<RequestSizeLimits>();
-        app.UseMiddleware<FailedAuthenticationGate>();
         return app;
     }
 

@@ -16,11 +16,15 @@ public sealed class LimitsOptions
     public int PerAddressPerMinute { get; set; } = 60;
 
     /// <summary>
-    /// Failed authentications (a wrong key, a failed <c>POST /auth/session</c>) per minute from one remote address;
-    /// once used up, every request from that address that presents a key answers 429 until the minute is over.
+    /// Wrong keys and failed <c>POST /auth/session</c> per minute from one client address; once used up, further wrong
+    /// keys from that address answer 429 until the minute is over. A valid key or session is always answered.
     /// </summary>
     [Range(1, 1_000_000_000, ErrorMessage = "Limits:FailedAuthPerMinute must be between 1 and 1000000000.")]
     public int FailedAuthPerMinute { get; set; } = 10;
+
+    /// <summary>The same for one presented wrong key, from any address (counted under a keyed hash, never the key).</summary>
+    [Range(1, 1_000_000_000, ErrorMessage = "Limits:FailedAuthPerPresentedKeyPerMinute must be between 1 and 1000000000.")]
+    public int FailedAuthPerPresentedKeyPerMinute { get; set; } = 10;
 
     /// <summary>Largest request body; a larger one answers 413.</summary>
     [Range(1024, 100L * 1024 * 1024, ErrorMessage = "Limits:MaxRequestBodyBytes must be between 1024 and 104857600.")]

@@ -24,7 +24,16 @@ public sealed class DevelopmentCredentials
         if (stored is null)
         {
             stored = new Stored(SecretHash.NewSecret(), SecretHash.NewSecret(), SecretHash.NewSecret(), SecretHash.NewSecret());
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var directory = Path.GetDirectoryName(path)!;
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else if (!Directory.Exists(directory))
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
             File.WriteAllText(path, JsonSerializer.Serialize(stored));
             if (!OperatingSystem.IsWindows())
             {

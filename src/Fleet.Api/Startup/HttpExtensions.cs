@@ -19,6 +19,7 @@ public static class HttpExtensions
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FleetJsonContext.Default));
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
+        builder.AddFleetForwardedHeaders();
         builder.AddFleetLimits();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeySecurityTransformer>());
         return builder;
@@ -26,6 +27,7 @@ public static class HttpExtensions
 
     public static WebApplication UseFleetHttp(this WebApplication app)
     {
+        app.UseFleetForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();

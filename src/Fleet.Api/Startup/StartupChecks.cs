@@ -1,10 +1,11 @@
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Fleet.Api.Startup;
 
-public static class StartupChecks
+public static partial class StartupChecks
 {
     /// <summary>Refuses to run without keys outside Development, applies migrations, and seeds the development detector.</summary>
     public static async Task PrepareFleetAsync(this WebApplication app)
@@ -16,7 +17,19 @@ public static class StartupChecks
                 "Set Auth:ApiKeys:0:Name, Auth:ApiKeys:0:Role (reader or admin) and Auth:ApiKeys:0:Sha256 (or :Key from a secret store).");
         }
 
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Fleet.Api.Startup");
+        foreach (var (path, before) in app.Services.GetService<OwnerOnlyFiles>()?.Tightened ?? [])
+        {
+            LogTightened(logger, path, Convert.ToString((int)before, 8));
+        }
+
         await app.MigrateFleetDatabaseAsync();
+        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
+        {
+            // With migrations the database is known to be reachable and to have the table.
+            await using var scope = app.Services.CreateAsyncScope();
+            await KeyRingStartup.DeleteUnencryptedKeysAsync(scope.ServiceProvider.GetRequiredService<FleetDbContext>(), logger, CancellationToken.None);
+        }
 
         var development = app.Services.GetRequiredService<DevelopmentCredentials>();
         if (development.DetectorPassword is { } password)
@@ -41,4 +54,7 @@ public static class StartupChecks
             await db.SaveChangesAsync();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} was readable by other users (mode {Mode}); it is now readable by the API's user only")]
+    private static partial void LogTightened(ILogger logger, string path, string mode);
 }
