@@ -55,6 +55,8 @@ public static class EventEndpoints
             return;
         }
 
+        // Taken before the stream says it is open, so a revocation right after that is never missed.
+        var changed = credentials.Changed;
         var response = http.Response;
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         response.ContentType = "text/event-stream; charset=utf-8";
@@ -65,7 +67,6 @@ public static class EventEndpoints
         {
             // Sends the headers at once, so the client knows it is subscribed before the first change.
             await WriteAsync(response, ": connected\n\n", ct);
-            var changed = credentials.Changed;
             var nextKeepAlive = clock.GetUtcNow() + settings.KeepAlive;
             var nextCheck = clock.GetUtcNow() + settings.RecheckInterval;
             while (!ct.IsCancellationRequested)

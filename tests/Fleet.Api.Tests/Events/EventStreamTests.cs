@@ -7,8 +7,8 @@ namespace Fleet.Api.Tests.Events;
 /// <summary>The in-process broadcaster behind <c>GET /events</c>.</summary>
 public sealed class EventStreamTests
 {
-    private static EventStream NewStream(int capacity = 16) =>
-        new(Options.Create(new EventsOptions { SubscriberCapacity = capacity }));
+    private static EventStream NewStream(int capacity = 16, int perKey = 20, int total = 1000) =>
+        new(Options.Create(new EventsOptions { SubscriberCapacity = capacity, MaxStreamsPerKey = perKey, MaxStreams = total }));
 
     private static FleetEvent Event(int n) => new() { Type = "online", DetectorId = $"pi-{n}", At = DateTimeOffset.UnixEpoch };
 
@@ -16,8 +16,8 @@ public sealed class EventStreamTests
     public void Publish_ReachesEverySubscriber_AsContractJson()
     {
         var stream = NewStream();
-        using var one = stream.Subscribe();
-        using var two = stream.Subscribe();
+        using var one = stream.TrySubscribe("k1")!;
+        using var two = stream.TrySubscribe("k2")!;
 
         stream.Publish(Event(1));
 
@@ -32,7 +32,7 @@ public sealed class EventStreamTests
     public void SlowSubscriber_LosesOldestItems_AndNeverBlocksThePublisher()
     {
         var stream = NewStream(capacity: 16);
-        using var slow = stream.Subscribe();
+        using var slow = stream.TrySubscribe("k1")!;
 
         for (var i = 0; i < 1000; i++)
         {
@@ -53,7 +53,7 @@ public sealed class EventStreamTests
     public void Dispose_Unsubscribes_AndCompletesTheReader()
     {
         var stream = NewStream();
-        var subscription = stream.Subscribe();
+        var subscription = stream.TrySubscribe("k1")!;
         Assert.Equal(1, stream.SubscriberCount);
 
         subscription.Dispose();
@@ -61,5 +61,22 @@ public sealed class EventStreamTests
 
         Assert.Equal(0, stream.SubscriberCount);
         Assert.True(subscription.Reader.Completion.IsCompleted);
+    }
+
+    [Fact]
+    public void TrySubscribe_OverTheCapsPerKeyAndInTotal_IsRefused_UntilAStreamCloses()
+    {
+        var stream = NewStream(perKey: 2, total: 3);
+        var first = stream.TrySubscribe("reader")!;
+        using var second = stream.TrySubscribe("reader")!;
+
+        Assert.Null(stream.TrySubscribe("reader"));
+        using var admin = stream.TrySubscribe("admin");
+        Assert.NotNull(admin);
+        Assert.Null(stream.TrySubscribe("other"));
+
+        first.Dispose();
+        using var again = stream.TrySubscribe("reader");
+        Assert.NotNull(again);
     }
 }
