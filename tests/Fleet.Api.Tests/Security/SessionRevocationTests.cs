@@ -3,6 +3,7 @@ using Fleet.Api.Auth;
 using Fleet.Api.Events;
 using Fleet.Api.Tests.Dashboard;
 using Fleet.Api.Tests.Events;
+using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -91,6 +92,25 @@ public sealed class SessionRevocationTests
         using var stream = await OpenStreamAsync(http, SessionCookies.Request(HttpMethod.Get, "/events", cookie));
 
         using var signOut = await http.SendAsync(SessionCookies.Request(HttpMethod.Delete, "/auth/session", cookie));
+
+        Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
+        await AssertEndsAsync(stream);
+    }
+
+    [Fact]
+    public async Task SignOutOnAnotherInstance_EndsTheStreamAtItsNextRecheck()
+    {
+        var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("sessions");
+        var extra = new Dictionary<string, string?> { ["Events:RecheckInterval"] = "00:00:01" };
+        await using var one = new FleetApiFactory(new FleetApiSettings(database, BrokerSettings.ForEmbedded()) { Extra = extra });
+        await using var two = new FleetApiFactory(new FleetApiSettings(database, BrokerSettings.ForEmbedded()) { Extra = extra });
+        using var toOne = SecurityApi.Client(one);
+        using var toTwo = SecurityApi.Client(two);
+        var (_, cookie) = await SessionCookies.SignInAsync(toOne, TestKeys.Reader);
+        Assert.NotNull(cookie);
+        using var stream = await OpenStreamAsync(toTwo, SessionCookies.Request(HttpMethod.Get, "/events", cookie));
+
+        using var signOut = await toOne.SendAsync(SessionCookies.Request(HttpMethod.Delete, "/auth/session", cookie));
 
         Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
         await AssertEndsAsync(stream);
