@@ -41,6 +41,7 @@ internal static class TestApiConfiguration
             ["Limits:PerKeyPerMinute"] = "1000000",
             ["Limits:PerAddressPerMinute"] = "1000000",
             ["Limits:FailedAuthPerMinute"] = "1000000",
+            ["Limits:FailedAuthPerPresentedKeyPerMinute"] = "1000000",
         };
         foreach (var (key, value) in settings.Extra)
         {
