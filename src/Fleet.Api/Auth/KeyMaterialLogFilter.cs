@@ -25,8 +25,37 @@ internal sealed class KeyMaterialLogFilter : IPostConfigureOptions<LoggerFilterO
 
         foreach (var provider in providers)
         {
-            options.Rules.Add(new LoggerFilterRule(provider, Category, LogLevel.Information, null));
+            // Never lower than what the remaining rules already give these categories (Warning stays Warning).
+            var level = Applicable(options, provider) is { } configured && configured > LogLevel.Information ? configured : LogLevel.Information;
+            options.Rules.Add(new LoggerFilterRule(provider, Category, level, null));
         }
+    }
+
+    /// <summary>The level the framework's rule choice would give the namespace for this provider (provider-specific, then longest category, then last).</summary>
+    private static LogLevel? Applicable(LoggerFilterOptions options, string? provider)
+    {
+        LoggerFilterRule? best = null;
+        foreach (var rule in options.Rules)
+        {
+            var providerMatches = rule.ProviderName is null || rule.ProviderName == provider;
+            var categoryMatches = rule.CategoryName is null || (!rule.CategoryName.Contains('*', StringComparison.Ordinal)
+                && Category.StartsWith(rule.CategoryName, StringComparison.OrdinalIgnoreCase));
+            if (!providerMatches || !categoryMatches)
+            {
+                continue;
+            }
+
+            if (best is not null
+                && ((best.ProviderName is not null && rule.ProviderName is null)
+                    || (best.ProviderName == rule.ProviderName && (best.CategoryName?.Length ?? 0) > (rule.CategoryName?.Length ?? 0))))
+            {
+                continue;
+            }
+
+            best = rule;
+        }
+
+        return best is null ? options.MinLevel : best.LogLevel;
     }
 
     /// <summary>A rule for the Data Protection namespace or below, or a wildcard whose start could reach into it.</summary>
