@@ -47,14 +47,16 @@ internal sealed class WriterHarness : IAsyncDisposable
     public async Task<IngestOutcome> ApplyAsync(Func<IngestWriter, Task<IngestOutcome>> apply, IngestOptions? options = null)
     {
         await using var db = _newContext();
-        var writer = new IngestWriter(db, _dialect, Clock, Options.Create(options ?? new IngestOptions()));
+        var ingestOptions = Options.Create(options ?? new IngestOptions());
+        var writer = new IngestWriter(db, _dialect, Clock, ingestOptions, new ChangeBudget(ingestOptions, Clock));
         return await apply(writer);
     }
 
     public async Task<IReadOnlyList<IngestOutcome>> ApplyBatchAsync(IReadOnlyList<IngestWrite> writes, IngestOptions? options = null)
     {
         await using var db = _newContext();
-        var writer = new IngestWriter(db, _dialect, Clock, Options.Create(options ?? new IngestOptions()));
+        var ingestOptions = Options.Create(options ?? new IngestOptions());
+        var writer = new IngestWriter(db, _dialect, Clock, ingestOptions, new ChangeBudget(ingestOptions, Clock));
         return await writer.ApplyBatchAsync(writes, CancellationToken.None);
     }
 
