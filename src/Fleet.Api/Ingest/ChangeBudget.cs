@@ -28,6 +28,18 @@ internal sealed class ChangeBudget(IOptions<IngestOptions> options, TimeProvider
     /// <summary>How often a detector regains one change: the flusher's period.</summary>
     public TimeSpan RefillInterval => TimeSpan.FromMinutes(1.0 / Math.Max(1, options.Value.ChangesPerDetectorPerMinute));
 
+    /// <summary>Detectors with a bucket in memory (changed recently).</summary>
+    public int TrackedCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _buckets.Count;
+            }
+        }
+    }
+
     /// <summary>Detectors with changes held back right now.</summary>
     public int PendingCount
     {
