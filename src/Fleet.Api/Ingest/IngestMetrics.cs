@@ -43,7 +43,6 @@ public sealed class IngestMetrics
             description: "Session takeovers agents report (agent.takeovers went up): two Pis share one identity, a cloned SD card.");
         _coalesced = meter.CreateCounter<long>(
             "fleet.ingest.coalesced",
-            unit: "{change}",
             description: "Tunnel changes over a detector's Ingest:ChangesPerDetectorPerMinute whose history events were coalesced (the row still took them).");
         _retries = meter.CreateCounter<long>("fleet.ingest.write_retries", description: "Database writes retried after a failure.");
         _lag = meter.CreateHistogram(
