@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Fleet.Api.Data;
 using Fleet.Api.Ingest;
 using Fleet.Api.Tests.Infrastructure;
+using Fleet.Api.Tests.Metrics;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
@@ -61,8 +62,12 @@ public sealed class TunnelChangeFloodTests
         Assert.Equal(Url(Changes - 1), (string?)data["to"]);
         Assert.Equal(Changes - Burst, (int?)data["coalesced"]);
 
-        // The same through the history endpoint (newest first), as operators and docs/CONTRACT.md see it.
+        // The same through the history endpoint (newest first), as operators and docs/CONTRACT.md see it, and the
+        // excess in the Prometheus scrape.
         using var http = api.CreateReader();
+        await Eventually.TrueAsync(
+            async () => PrometheusText.Parse(await http.GetStringAsync("/metrics")).Sum("fleet_ingest_coalesced_total") == Changes - Burst,
+            "the scrape shows fleet_ingest_coalesced_total");
         var newest = (await http.GetFromJsonAsync<List<FleetEvent>>($"/detectors/{id}/history?type=url-changed&limit=1"))!;
         Assert.Equal(Url(Changes - 1), (string?)Assert.Single(newest).Data!["to"]);
         Assert.Equal(Changes - Burst, (int?)newest[0].Data!["coalesced"]);
