@@ -71,6 +71,11 @@ public sealed class TunnelChangeFloodTests
         var newest = (await http.GetFromJsonAsync<List<FleetEvent>>($"/detectors/{id}/history?type=url-changed&limit=1"))!;
         Assert.Equal(Url(Changes - 1), (string?)Assert.Single(newest).Data!["to"]);
         Assert.Equal(Changes - Burst, (int?)newest[0].Data!["coalesced"]);
+
+        // One warning names the detector and the count (at most one per detector and Ingest:RejectionLogInterval).
+        var warning = Assert.Single(stack.Log.Lines, l => l.Contains("Ingest:ChangesPerDetectorPerMinute", StringComparison.Ordinal));
+        Assert.Contains(id, warning, StringComparison.Ordinal);
+        Assert.Contains($"{Changes - Burst} change(s)", warning, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -129,6 +134,8 @@ public sealed class TunnelChangeFloodTests
 
         public BrokerSettings Broker { get; } = BrokerSettings.ForEmbedded();
 
+        public CapturingLoggerProvider Log { get; } = new();
+
         public static async Task<ApiStack> StartAsync(string provider, TimeProvider clock)
         {
             var stack = new ApiStack();
@@ -147,6 +154,7 @@ public sealed class TunnelChangeFloodTests
             {
                 Provider = provider,
                 Clock = clock,
+                LoggerProvider = stack.Log,
 
                 // The defaults, spelled out: the assertions count on them. No presence sweeper on a clock that jumps.
                 Extra = new Dictionary<string, string?>
