@@ -77,14 +77,20 @@ add_detector() { # id:password
   [ "$id" != "$1" ] || die "detector entry without ':' (expected id:password)"
   password=${1#*:}
   valid_id "$id" || die "invalid detector id '$id' (expected ^[a-z0-9][a-z0-9-]{0,62}\$)"
+  # As the API's provisioning: ids starting with api, monitor or admin are service accounts. The plugin lets
+  # api and api-<n> join shared subscriptions, so a detector must never be called that.
   case $id in
-    api | monitor) die "detector id '$id' is reserved for a service account" ;;
+    api* | monitor* | admin*) die "detector id '$id' is reserved: ids starting with api, monitor or admin are service accounts" ;;
   esac
   add_user "$id" "$password"
 }
 
 [ -f "$SOURCE_DIR/mosquitto.conf" ] || die "$SOURCE_DIR/mosquitto.conf not found (is infra/mosquitto mounted?)"
 [ -f "$SOURCE_DIR/acl" ] || die "$SOURCE_DIR/acl not found"
+# The config loads Fleet's plugin (shared subscriptions for the API only); the stock image lacks it.
+for plugin in $(sed -n 's/^[[:space:]]*plugin[[:space:]]\{1,\}\([^[:space:]]*\).*/\1/p' "$SOURCE_DIR/mosquitto.conf"); do
+  [ -r "$plugin" ] || die "$plugin not found: build the broker image from infra/mosquitto/Dockerfile (docker compose build mosquitto)"
+done
 command -v mosquitto_passwd >/dev/null 2>&1 || die "mosquitto_passwd not found"
 mkdir -p "$CONFIG_DIR"
 chmod 755 "$CONFIG_DIR"

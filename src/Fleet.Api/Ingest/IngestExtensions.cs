@@ -14,6 +14,8 @@ public static class IngestExtensions
         builder.Services.AddSingleton<IngestQueue>();
         builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.AddSingleton<RejectionLog>();
+        builder.Services.AddSingleton<ChangeBudget>();
+        builder.Services.AddHostedService<ChangeFlusher>();
 
         builder.Services.AddOptions<MonitoringOptions>()
             .BindConfiguration(MonitoringOptions.Section)

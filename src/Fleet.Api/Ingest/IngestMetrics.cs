@@ -20,10 +20,12 @@ public sealed class IngestMetrics
     private readonly Counter<long> _retries;
     private readonly Counter<long> _ignored;
     private readonly Counter<long> _identityConflicts;
+    private readonly Counter<long> _coalesced;
     private readonly Histogram<double> _lag;
     private readonly Histogram<int> _batchSize;
     private long _ignoredTotal;
     private long _identityConflictsTotal;
+    private long _coalescedTotal;
     private long _appliedTotal;
     private long _staleTotal;
     private long _rejectedTotal;
@@ -39,6 +41,9 @@ public sealed class IngestMetrics
         _identityConflicts = meter.CreateCounter<long>(
             "fleet.ingest.identity_conflicts",
             description: "Session takeovers agents report (agent.takeovers went up): two Pis share one identity, a cloned SD card.");
+        _coalesced = meter.CreateCounter<long>(
+            "fleet.ingest.coalesced",
+            description: "Tunnel changes over a detector's Ingest:ChangesPerDetectorPerMinute whose history events were coalesced (the row still took them).");
         _retries = meter.CreateCounter<long>("fleet.ingest.write_retries", description: "Database writes retried after a failure.");
         _lag = meter.CreateHistogram(
             "fleet.ingest.lag",
@@ -95,6 +100,18 @@ public sealed class IngestMetrics
     {
         Interlocked.Add(ref _identityConflictsTotal, count);
         _identityConflicts.Add(count);
+    }
+
+    public long CoalescedTotal => Interlocked.Read(ref _coalescedTotal);
+
+    /// <summary>No detector label (unbounded series); the log names the detector.</summary>
+    public void Coalesced(int changes)
+    {
+        if (changes > 0)
+        {
+            Interlocked.Add(ref _coalescedTotal, changes);
+            _coalesced.Add(changes);
+        }
     }
 
     public void Retried()

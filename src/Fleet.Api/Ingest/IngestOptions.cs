@@ -32,6 +32,19 @@ public sealed class IngestOptions
     /// <summary>At most one log line per rejection reason in this interval; the counters count every one.</summary>
     public TimeSpan RejectionLogInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Tunnel changes (a state whose tunnels differ from the stored ones) per detector and minute that each make their
+    /// own history events and registry/live updates; 0 turns the budget off. Over it the detector's row still moves
+    /// to every newer state, but the history events are coalesced into one entry per refill (see
+    /// <see cref="ChangeBudget"/>). A real agent changes URLs once per ngrok restart: far below 20 a minute.
+    /// </summary>
+    [Range(0, 60000)]
+    public int ChangesPerDetectorPerMinute { get; set; } = 20;
+
+    /// <summary>Tunnel changes a detector may make in a row, on top of the per-minute rate, before coalescing starts.</summary>
+    [Range(1, 10000)]
+    public int ChangeBurst { get; set; } = 10;
+
     /// <summary>Fault-injection switches for tests; all off by default.</summary>
     public IngestFaultOptions Faults { get; set; } = new();
 }

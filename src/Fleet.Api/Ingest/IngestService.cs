@@ -18,6 +18,7 @@ internal sealed partial class IngestService(
     IngestMetrics metrics,
     RejectionLog rejections,
     IEventSink events,
+    ChangeBudget budget,
     TimeProvider clock,
     IOptions<IngestOptions> options,
     ILogger<IngestService> logger) : BackgroundService
@@ -72,7 +73,16 @@ internal sealed partial class IngestService(
 
         if (toWrite.Count > 0)
         {
-            var outcomes = await WriteAsync(toWrite, ct);
+            IReadOnlyList<IngestOutcome?> outcomes;
+            await budget.WriteGate.WaitAsync(ct);
+            try
+            {
+                outcomes = await WriteAsync(toWrite, ct);
+            }
+            finally
+            {
+                budget.WriteGate.Release();
+            }
 
             // One change per detector and batch, with all its events in order: the sink reads the detector's
             // current view anyway, so a detector heard five times in a batch costs one registry update, not five.
@@ -170,6 +180,7 @@ internal sealed partial class IngestService(
                 await using var scope = scopes.CreateAsyncScope();
                 var writer = scope.ServiceProvider.GetRequiredService<IngestWriter>();
                 var outcomes = await writer.ApplyBatchAsync(writes, ct);
+                metrics.Coalesced(writer.Coalesced);
                 AfterCommit(writes.Count);
                 return outcomes;
             }

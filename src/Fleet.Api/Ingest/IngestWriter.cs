@@ -13,9 +13,12 @@ namespace Fleet.Api.Ingest;
 /// detector) is one guarded multi-row upsert per kind that returns the rows it changed, and tunnels and events
 /// follow in bulk for what applied. Scoped: one instance per unit of work.
 /// </summary>
-internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeProvider clock, IOptions<IngestOptions> options)
+internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeProvider clock, IOptions<IngestOptions> options, ChangeBudget budget)
 {
     private const int MaxRowsPerStatement = 1000;
+
+    /// <summary>Tunnel changes of the last batch whose events were held back by the <see cref="ChangeBudget"/>.</summary>
+    public int Coalesced { get; private set; }
 
     public async Task<IngestOutcome> ApplyStateAsync(string detectorId, StateMessage state, CancellationToken ct) =>
         (await ApplyBatchAsync([IngestWrite.Of(detectorId, state)], ct))[0];
@@ -26,6 +29,7 @@ internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeP
     /// <summary>The outcome of each write, in the order given; all committed together or (on an exception) none.</summary>
     public async Task<IReadOnlyList<IngestOutcome>> ApplyBatchAsync(IReadOnlyList<IngestWrite> writes, CancellationToken ct)
     {
+        Coalesced = 0;
         var now = clock.GetUtcNow();
         var cutoff = now - options.Value.ResetWindow;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -112,7 +116,16 @@ internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeP
         var changes = new TunnelChanges(rows);
         foreach (var i in work)
         {
-            changes.Apply(writes[i].DetectorId, writes[i].State!.Tunnels, now, events[i]!);
+            // Over the detector's change budget the tunnels still move (the row is the truth), but the events go
+            // nowhere: ChangeFlusher describes the net change later, from the snapshot taken here.
+            var id = writes[i].DetectorId;
+            var recorded = budget.TryRecord(id, () => changes.Snapshot(id));
+            if (!recorded)
+            {
+                Coalesced++;
+            }
+
+            changes.Apply(id, writes[i].State!.Tunnels, now, recorded ? events[i]! : []);
         }
 
         changes.WriteTo(db, rows);

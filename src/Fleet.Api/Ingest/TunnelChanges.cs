@@ -51,6 +51,10 @@ internal sealed class TunnelChanges(IReadOnlyList<TunnelRecord> stored)
         }
     }
 
+    /// <summary>A copy of the detector's tunnels as replayed so far (what a change about to be applied starts from).</summary>
+    public IReadOnlyList<TunnelRecord> Snapshot(string detectorId) =>
+        _current.TryGetValue(detectorId, out var list) ? [.. list.Select(Copy)] : [];
+
     /// <summary>Brings the tracked <paramref name="stored"/> rows to the replayed result: updates, deletes, inserts.</summary>
     public void WriteTo(FleetDbContext db, IReadOnlyList<TunnelRecord> stored)
     {
@@ -75,6 +79,12 @@ internal sealed class TunnelChanges(IReadOnlyList<TunnelRecord> stored)
             db.Tunnels.AddRange(tunnels.Where(t => !stored.Any(s => s.DetectorId == detectorId && s.Name == t.Name)));
         }
     }
+
+    /// <summary>A stored tunnel row as the report that would produce it.</summary>
+    public static TunnelReport ToReport(TunnelRecord t) => new()
+    {
+        Name = t.Name, Url = t.Url, Proto = t.Proto, Upstream = t.Upstream, StartedAt = t.StartedAt,
+    };
 
     private static TunnelRecord Copy(TunnelRecord t) => new()
     {

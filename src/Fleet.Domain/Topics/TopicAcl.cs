@@ -38,8 +38,20 @@ public static class TopicAcl
         && FleetTopics.TryParseDetectorTopic(topic, out var detectorId, out _)
         && !DetectorId.IsReserved(detectorId);
 
+    /// <summary>
+    /// Whether <paramref name="role"/> may subscribe to <paramref name="filter"/>. Shared subscriptions
+    /// (<c>$share/{group}/…</c>) are the API's alone: a member of a shared group takes turns with the others, so a
+    /// monitor or detector in the API's group would take messages away from it (on Mosquitto a read-denied member's
+    /// turn even drops the message). MQTTnet has no shared subscriptions, but the rule is the contract's, stated once
+    /// here and by infra/mosquitto/plugin for Mosquitto.
+    /// </summary>
     public static bool CanSubscribe(BrokerRole role, string username, string filter)
     {
+        if (role != BrokerRole.Api && filter.StartsWith(SharePrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         var plain = StripShare(filter);
         return role switch
         {
@@ -56,14 +68,16 @@ public static class TopicAcl
         };
     }
 
+    private const string SharePrefix = "$share/";
+
     private static string StripShare(string filter)
     {
-        if (!filter.StartsWith("$share/", StringComparison.Ordinal))
+        if (!filter.StartsWith(SharePrefix, StringComparison.Ordinal))
         {
             return filter;
         }
 
-        var groupEnd = filter.IndexOf('/', "$share/".Length);
+        var groupEnd = filter.IndexOf('/', SharePrefix.Length);
         return groupEnd < 0 ? string.Empty : filter[(groupEnd + 1)..];
     }
 }

@@ -47,16 +47,20 @@ internal sealed class WriterHarness : IAsyncDisposable
     public async Task<IngestOutcome> ApplyAsync(Func<IngestWriter, Task<IngestOutcome>> apply, IngestOptions? options = null)
     {
         await using var db = _newContext();
-        var writer = new IngestWriter(db, _dialect, Clock, Options.Create(options ?? new IngestOptions()));
+        var writer = NewWriter(db, options);
         return await apply(writer);
     }
 
     public async Task<IReadOnlyList<IngestOutcome>> ApplyBatchAsync(IReadOnlyList<IngestWrite> writes, IngestOptions? options = null)
     {
         await using var db = _newContext();
-        var writer = new IngestWriter(db, _dialect, Clock, Options.Create(options ?? new IngestOptions()));
+        var writer = NewWriter(db, options);
         return await writer.ApplyBatchAsync(writes, CancellationToken.None);
     }
+
+    // The writer's own semantics, without the per-detector change budget (ChangeBudgetTests cover that through the API).
+    private IngestWriter NewWriter(FleetDbContext db, IngestOptions? options) =>
+        new(db, _dialect, Clock, Options.Create(options ?? new IngestOptions()), new ChangeBudget(Options.Create(new IngestOptions { ChangesPerDetectorPerMinute = 0 }), Clock));
 
     public async Task<IngestOutcome> ApplyStateAsync(StateMessage state) =>
         (await ApplyBatchAsync([IngestWrite.Of(state.DetectorId, state)]))[0];

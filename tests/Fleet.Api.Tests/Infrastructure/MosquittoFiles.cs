@@ -35,8 +35,12 @@ internal sealed class MosquittoFiles(string directory, string passwdTool)
             .FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException($"{name} not found: apt-get install -y mosquitto mosquitto-clients");
 
+    /// <summary>The shipped plugin that keeps shared subscriptions to the API identities (infra/mosquitto/plugin).</summary>
+    public string? PluginFile { get; private set; }
+
     public async Task CreateAsync(string acl, IReadOnlyList<(string User, string Password)> users, CancellationToken ct)
     {
+        PluginFile = await MosquittoPlugin.PathAsync();
         for (int i = 0; i < users.Count; i++)
         {
             await RunAsync(passwdTool, i == 0 ? ["-b", "-c", PasswordFile, users[i].User, users[i].Password] : ["-b", PasswordFile, users[i].User, users[i].Password], ct);
@@ -72,6 +76,10 @@ internal sealed class MosquittoFiles(string directory, string passwdTool)
         config.AppendLine("allow_anonymous false");
         config.AppendLine(CultureInfo.InvariantCulture, $"password_file {PasswordFile}");
         config.AppendLine(CultureInfo.InvariantCulture, $"acl_file {AclFile}");
+
+        // As in infra/mosquitto/mosquitto.conf: acl_file cannot refuse a SUBSCRIBE, this plugin refuses $share/... to
+        // everyone but the API identities.
+        config.AppendLine(CultureInfo.InvariantCulture, $"plugin {PluginFile}");
         config.AppendLine("allow_zero_length_clientid false");
         config.AppendLine(options.Persistence ? "persistence true" : "persistence false");
         if (options.Persistence)

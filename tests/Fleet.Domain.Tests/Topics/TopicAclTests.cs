@@ -117,7 +117,6 @@ public sealed class TopicAclTests
     [InlineData("fleet/v1/events/pi-1")]
     [InlineData("fleet/v1/detectors/+/+")]
     [InlineData("fleet/v1/detectors/pi-1/status")]
-    [InlineData("$share/dash/fleet/v1/events/#")]
     [InlineData("fleet/v1/#")]
     public void CanSubscribe_MonitorRegistryEventsDetectors_IsAllowed(string filter) =>
         Assert.True(TopicAcl.CanSubscribe(BrokerRole.Monitor, "monitor", filter));
@@ -129,8 +128,21 @@ public sealed class TopicAclTests
     [InlineData("fleet/v2/#")]
     [InlineData("fleet/v1/control/resync")]
     [InlineData("$share/dash/#")]
+    [InlineData("$share/dash/fleet/v1/events/#")]
     public void CanSubscribe_MonitorOtherFilter_IsRefused(string filter) =>
         Assert.False(TopicAcl.CanSubscribe(BrokerRole.Monitor, "monitor", filter));
+
+    // Issue 11, finding 6: a shared group takes turns, so any member but the API takes messages meant for the API.
+    [Theory]
+    [InlineData(BrokerRole.Monitor, "monitor", "$share/fleet-api/fleet/v1/detectors/+/+")]
+    [InlineData(BrokerRole.Monitor, "monitor", "$share/other/fleet/v1/detectors/+/+")]
+    [InlineData(BrokerRole.Monitor, "monitor", "$share/fleet-api/fleet/v1/registry/#")]
+    [InlineData(BrokerRole.Monitor, "monitor", "$share/fleet-api/fleet/v1/#")]
+    [InlineData(BrokerRole.Detector, Pi, "$share/fleet-api/fleet/v1/detectors/+/+")]
+    [InlineData(BrokerRole.Detector, Pi, "$share/g/fleet/v1/detectors/pi-1/state")]
+    [InlineData(BrokerRole.Detector, Pi, "$share/g/fleet/v1/control/resync")]
+    public void CanSubscribe_SharedSubscriptionByAnyoneButTheApi_IsRefused(BrokerRole role, string username, string filter) =>
+        Assert.False(TopicAcl.CanSubscribe(role, username, filter));
 
     [Theory]
     [InlineData("fleet/v1/registry/pi-1")]
