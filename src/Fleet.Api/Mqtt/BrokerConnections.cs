@@ -7,12 +7,15 @@ namespace Fleet.Api.Mqtt;
 /// The embedded broker's open connections: admits a new one only within <see cref="EmbeddedBrokerOptions.MaxConnections"/>
 /// in all and <see cref="EmbeddedBrokerOptions.MaxConnectionsPerAddress"/> not yet logged in per remote address, and
 /// finds a connection by its remote end point (unique among open TCP connections) for the broker's events.
+/// <paramref name="maxConnections"/> is the configured cap, lowered to fit the process's descriptors (<see cref="DescriptorBudget"/>).
 /// </summary>
-internal sealed class BrokerConnections(EmbeddedBrokerOptions options, TimeProvider clock)
+internal sealed class BrokerConnections(int maxConnections, EmbeddedBrokerOptions options, TimeProvider clock)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<EndPoint, BrokerConnection> _open = [];
     private readonly Dictionary<IPAddress, int> _pendingPerAddress = [];
+
+    public int MaxConnections => maxConnections;
 
     public int Count
     {
@@ -31,7 +34,7 @@ internal sealed class BrokerConnections(EmbeddedBrokerOptions options, TimeProvi
         var address = BrokerConnection.AddressOf(socket.RemoteEndPoint!);
         lock (_gate)
         {
-            if (_open.Count >= options.MaxConnections)
+            if (_open.Count >= maxConnections)
             {
                 refusal = "Mqtt:Embedded:MaxConnections reached";
                 return null;

@@ -28,7 +28,8 @@ internal sealed partial class EmbeddedBroker(
     private const string RevokedItem = "fleet.revoked";
     private readonly EmbeddedBrokerOptions _embedded = options.Value.Embedded;
     private readonly ClientIdRegistry _clientIds = new();
-    private readonly BrokerConnections _connections = new(options.Value.Embedded, clock);
+    private readonly BrokerConnections _connections = new(
+        DescriptorBudget.Cap(options.Value.Embedded.MaxConnections, DescriptorBudget.OpenFileLimit()), options.Value.Embedded, clock);
     private readonly FailedLogins _failedLogins = new(options.Value.Embedded);
     private readonly BrokerRefusalLog _refusals = new(logger, clock, options.Value.Embedded.FailedLoginLogInterval);
     private MqttServer? _server;
@@ -50,6 +51,10 @@ internal sealed partial class EmbeddedBroker(
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         await _server.StartAsync();
         LogStarted(_embedded.BindAddress, _embedded.Port);
+        if (_connections.MaxConnections < _embedded.MaxConnections)
+        {
+            LogConnectionsCapped(_embedded.MaxConnections, _connections.MaxConnections);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -199,6 +204,9 @@ internal sealed partial class EmbeddedBroker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port}")]
     private partial void LogStarted(string address, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded broker: Mqtt:Embedded:MaxConnections {Configured} lowered to {Effective}, half of the process's open-file limit, so HTTP keeps descriptors while the broker is full; raise the limit (ulimit -n, LimitNOFILE) to allow more")]
+    private partial void LogConnectionsCapped(int configured, int effective);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping the embedded broker failed: {Message}")]
     private partial void LogStopFailed(string message);
