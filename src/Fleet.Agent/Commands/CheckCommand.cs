@@ -53,7 +53,9 @@ internal static class CheckCommand
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(options.Mqtt.Host, options.Mqtt.Port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId((options.Mqtt.ClientId ?? options.DetectorId) + "-check")
+            // The detector's own client id: the embedded broker accepts no other for a detector, and Mosquitto
+            // (use_username_as_clientid) uses the user name anyway. The running agent is not connected (checked above).
+            .WithClientId(options.Mqtt.ClientId ?? options.DetectorId)
             .WithCredentials(options.Mqtt.Username ?? options.DetectorId, password)
             .WithCleanStart(true)
             .WithTimeout(options.Mqtt.ConnectTimeout);

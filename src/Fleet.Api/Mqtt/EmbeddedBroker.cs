@@ -1,4 +1,3 @@
-using System.Net;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Domain.Identity;
@@ -12,37 +11,50 @@ namespace Fleet.Api.Mqtt;
 
 /// <summary>
 /// The in-process broker of the zero-setup default. It authenticates every client (detectors by their stored
-/// credential, the API by its in-memory secret, monitoring tools by configuration) and applies the contract's
-/// topic rules (<see cref="TopicAcl"/>), the same rules infra/mosquitto/acl gives Mosquitto.
+/// credential, the API by its in-memory secret, monitoring tools by configuration), ties client ids to identities
+/// (EmbeddedBroker.Identity), applies the contract's topic rules (<see cref="TopicAcl"/>, the same rules
+/// infra/mosquitto/acl gives Mosquitto), and bounds what unauthenticated clients can hold: connections, time to log in,
+/// packet sizes (<see cref="BrokerListener"/>) and failed logins (<see cref="FailedLogins"/>).
 /// </summary>
 internal sealed partial class EmbeddedBroker(
     IOptions<MqttOptions> options,
     BrokerCredentialSource apiCredentials,
     IServiceScopeFactory scopes,
+    TimeProvider clock,
     ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
 {
     private const string RoleItem = "fleet.role";
     private const string UserItem = "fleet.user";
     private const string RevokedItem = "fleet.revoked";
+    private readonly EmbeddedBrokerOptions _embedded = options.Value.Embedded;
+    private readonly ClientIdRegistry _clientIds = new();
+    private readonly BrokerConnections _connections = new(
+        DescriptorBudget.Cap(options.Value.Embedded.MaxConnections, DescriptorBudget.OpenFileLimit()), options.Value.Embedded, clock);
+    private readonly FailedLogins _failedLogins = new(options.Value.Embedded);
+    private readonly BrokerRefusalLog _refusals = new(logger, clock, options.Value.Embedded.FailedLoginLogInterval);
     private MqttServer? _server;
 
-    public int Port => options.Value.Embedded.Port;
+    public int Port => _embedded.Port;
+
+    /// <summary>Open TCP connections, logged in or not.</summary>
+    public int OpenConnections => _connections.Count;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var embedded = options.Value.Embedded;
-        var serverOptions = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(embedded.BindAddress))
-            .WithDefaultEndpointPort(embedded.Port)
-            .WithPersistentSessions()
-            .Build();
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        var serverOptions = new MqttServerOptionsBuilder().WithPersistentSessions().Build();
+        var listener = new BrokerListener(_embedded, _connections, _refusals, clock);
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions, [listener]);
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        _server.ClientConnectedAsync += OnClientConnectedAsync;
+        _server.SessionDeletedAsync += OnSessionDeletedAsync;
         _server.InterceptingPublishAsync += InterceptPublishAsync;
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         await _server.StartAsync();
-        LogStarted(embedded.BindAddress, embedded.Port);
+        LogStarted(_embedded.BindAddress, _embedded.Port);
+        if (_connections.MaxConnections < _embedded.MaxConnections)
+        {
+            LogConnectionsCapped(_embedded.MaxConnections, _connections.MaxConnections);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -58,7 +70,7 @@ internal sealed partial class EmbeddedBroker(
         }
         catch (InvalidOperationException ex)
         {
-            // MQTTnet 5.2 can race while closing listeners ("Collection was modified"); the sockets close with the
+            // MQTTnet 5.2 can race while closing connections ("Collection was modified"); the sockets close with the
             // process anyway, and a shutdown must not fail because of it.
             LogStopFailed(ex.Message);
         }
@@ -72,37 +84,66 @@ internal sealed partial class EmbeddedBroker(
             _server = null;
         }
 
+        _failedLogins.Dispose();
         await Task.CompletedTask;
     }
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
-        var role = await AuthenticateAsync(e.UserName ?? string.Empty, e.Password, e.CancellationToken);
-        if (role is null)
+        var connection = _connections.Find(e.RemoteEndPoint);
+        if (connection is null)
         {
-            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-            LogRefused(e.RemoteEndPoint?.ToString() ?? "?");
+            // Not one of the listener's connections (it already ended): nothing to tie a login to.
+            e.ReasonCode = MqttConnectReasonCode.UnspecifiedError;
             return;
         }
 
-        if (string.IsNullOrEmpty(e.ClientId))
+        var username = e.UserName ?? string.Empty;
+        BrokerRole? role;
+        if (apiCredentials.IsApi(username, e.Password))
         {
-            e.AssignedClientIdentifier = $"{e.UserName}-{Guid.NewGuid():N}";
+            // Checked first and never throttled: the API's password is random per process and never leaves it, and its
+            // own reconnects come from loopback like a local attacker's attempts.
+            role = BrokerRole.Api;
+        }
+        else if (_failedLogins.IsBlocked(connection.Address))
+        {
+            e.ReasonCode = MqttConnectReasonCode.ConnectionRateExceeded;
+            e.ReasonString = "Too many failed logins from this address; try again in a minute.";
+            _refusals.LoginRefused(e.RemoteEndPoint, "too many failed logins from this address");
+            return;
+        }
+        else
+        {
+            role = await AuthenticateAsync(username, e.Password, e.CancellationToken);
         }
 
-        e.SessionItems[RoleItem] = role.Value;
-        e.SessionItems[UserItem] = e.UserName ?? string.Empty;
-        e.SessionItems.Remove(RevokedItem);
+        if (role is null)
+        {
+            _failedLogins.Record(connection.Address);
+            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            _refusals.LoginRefused(e.RemoteEndPoint, "bad user name or password");
+            return;
+        }
+
+        var identity = new BrokerIdentity(role.Value, username);
+        if (await ClaimClientIdAsync(e, identity) is { } refusal)
+        {
+            e.ReasonCode = refusal.Code;
+            e.ReasonString = refusal.Reason;
+            _refusals.LoginRefused(e.RemoteEndPoint, refusal.Reason);
+            return;
+        }
+
+        _connections.LogIn(connection, identity);
+        e.SessionItems[RoleItem] = identity.Role;
+        e.SessionItems[UserItem] = identity.Username;
     }
 
+    /// <summary>Monitors (configuration), then detectors (database). The API identity is checked by the caller.</summary>
     private async Task<BrokerRole?> AuthenticateAsync(string username, string password, CancellationToken ct)
     {
-        if (apiCredentials.IsApi(username, password))
-        {
-            return BrokerRole.Api;
-        }
-
-        foreach (var monitor in options.Value.Embedded.Monitors)
+        foreach (var monitor in _embedded.Monitors)
         {
             if (monitor.Username == username && MatchesAccount(monitor, password))
             {
@@ -164,11 +205,11 @@ internal sealed partial class EmbeddedBroker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port}")]
     private partial void LogStarted(string address, int port);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded broker: Mqtt:Embedded:MaxConnections {Configured} lowered to {Effective}, half of the process's open-file limit, so HTTP keeps descriptors while the broker is full; raise the limit (ulimit -n, LimitNOFILE) to allow more")]
+    private partial void LogConnectionsCapped(int configured, int effective);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping the embedded broker failed: {Message}")]
     private partial void LogStopFailed(string message);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded broker refused a connection from {Endpoint}: bad user name or password")]
-    private partial void LogRefused(string endpoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded broker refused a publish by {Username} to {Topic}")]
     private partial void LogPublishDenied(string username, string topic);

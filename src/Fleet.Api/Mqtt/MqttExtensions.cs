@@ -13,6 +13,7 @@ public static class MqttExtensions
             .Validate(o => o.Mode == MqttMode.Embedded || !string.IsNullOrEmpty(o.Password), "Mqtt:Password is required when Mqtt:Mode is External.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IPostConfigureOptions<MqttOptions>, EmbeddedDefaults>();
+        builder.Services.AddSingleton<IValidateOptions<MqttOptions>, EmbeddedBrokerOptionsValidation>();
         builder.Services.AddSingleton<BrokerCredentialSource>();
 
         var mode = builder.Configuration.GetValue<MqttMode?>($"{MqttOptions.Section}:Mode") ?? MqttMode.Embedded;

@@ -39,7 +39,7 @@ public sealed class DecommissionOnEmbeddedBrokerTests : DecommissionTests
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer(Broker.Host, Broker.Port)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithClientId($"agent-{id}")
+            .WithClientId(id)
             .WithCredentials(id, password)
             .WithWillTopic(FleetTopics.Status(id))
             .WithWillPayload(Messages.Json(Messages.Status(Presence.Lost, 3)))

@@ -77,7 +77,8 @@ public static class MosquittoCli
     }
 
     // The 2.0.11 clients send an empty client id unless given one, which the broker refuses
-    // (allow_zero_length_clientid false): "Connection error: Unspecified error" with MQTT 5.
+    // (allow_zero_length_clientid false): "Connection error: Unspecified error" with MQTT 5. A publisher logs in as a
+    // detector, whose client id must be its id on the embedded broker (the README's `mosquitto_pub -i pi-042 -u pi-042`).
     private static List<string> Common(string host, int port, string user, string password, string kind) =>
     [
         "-h", host,
@@ -85,7 +86,7 @@ public static class MosquittoCli
         "-u", user,
         "-P", password,
         "-V", "mqttv5",
-        "-i", $"cli-{kind}-{Guid.NewGuid():N}",
+        "-i", kind == "pub" ? user : $"cli-{kind}-{Guid.NewGuid():N}",
     ];
 
     private static string Find(string tool) =>

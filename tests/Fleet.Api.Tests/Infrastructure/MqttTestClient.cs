@@ -56,7 +56,8 @@ public sealed class MqttTestClient : IAsyncDisposable
         string? clientId = null,
         CancellationToken ct = default)
     {
-        string id = clientId ?? $"test-{Guid.NewGuid():N}";
+        // Default: the username, which is what Mosquitto (use_username_as_clientid) and the embedded broker require of a detector.
+        string id = clientId ?? user;
         MqttTestClient testClient = new(new MqttClientFactory().CreateMqttClient(), id);
         MqttClientOptions options = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)

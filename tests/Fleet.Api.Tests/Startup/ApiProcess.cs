@@ -37,6 +37,9 @@ internal sealed class ApiProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id, e.g. for <c>prlimit --pid</c>.</summary>
+    public int Id => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public static ApiProcess Start(string environment, params string[] extraArguments)

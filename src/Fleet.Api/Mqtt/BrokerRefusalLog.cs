@@ -1,0 +1,60 @@
+using System.Net;
+
+namespace Fleet.Api.Mqtt;
+
+/// <summary>
+/// The embedded broker's warnings about refused logins and connections, each kind at most once per
+/// <see cref="EmbeddedBrokerOptions.FailedLoginLogInterval"/> with how many happened since the last one, so a flood of
+/// attempts cannot flood the log. Never logs a user name or password.
+/// </summary>
+internal sealed partial class BrokerRefusalLog(ILogger logger, TimeProvider clock, TimeSpan interval)
+{
+    private readonly CoalescedCounter _logins = new(clock, interval);
+    private readonly CoalescedCounter _connections = new(clock, interval);
+    private readonly CoalescedCounter _acceptFailures = new(clock, interval);
+    private readonly CoalescedCounter _connectionFailures = new(clock, interval);
+
+    public void LoginRefused(EndPoint? endpoint, string reason)
+    {
+        if (_logins.Count(out var count))
+        {
+            LogLoginsRefused(count, interval, reason, endpoint?.ToString() ?? "?");
+        }
+    }
+
+    public void ConnectionRefused(EndPoint? endpoint, string reason)
+    {
+        if (_connections.Count(out var count))
+        {
+            LogConnectionsRefused(count, interval, reason, endpoint?.ToString() ?? "?");
+        }
+    }
+
+    public void AcceptFailed(string error)
+    {
+        if (_acceptFailures.Count(out var count))
+        {
+            LogAcceptFailed(count, interval, error);
+        }
+    }
+
+    public void ConnectionFailed(EndPoint endpoint, string error)
+    {
+        if (_connectionFailures.Count(out var count))
+        {
+            LogConnectionFailed(count, interval, error, endpoint.ToString() ?? "?");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded broker refused {Count} login(s) (at most one report per {Interval}); the latest: {Reason}, from {Endpoint}")]
+    private partial void LogLoginsRefused(int count, TimeSpan interval, string reason, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded broker closed {Count} new connection(s) at once (at most one report per {Interval}); the latest: {Reason}, from {Endpoint}")]
+    private partial void LogConnectionsRefused(int count, TimeSpan interval, string reason, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded broker failed to accept {Count} connection(s) (at most one report per {Interval}); the latest: {Error}")]
+    private partial void LogAcceptFailed(int count, TimeSpan interval, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded broker: {Count} connection(s) ended with an error (at most one report per {Interval}); the latest: {Error}, from {Endpoint}")]
+    private partial void LogConnectionFailed(int count, TimeSpan interval, string error, string endpoint);
+}
