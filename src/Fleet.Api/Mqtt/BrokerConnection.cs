@@ -47,6 +47,9 @@ internal sealed class BrokerConnection : IMqttChannel
 
     public bool IsLoggedIn => _identity is not null;
 
+    /// <summary>Its place in <see cref="BrokerConnections"/>' admission order while it has not logged in; guarded by that class's lock.</summary>
+    internal LinkedListNode<BrokerConnection>? PendingNode { get; set; }
+
     /// <summary>Set when the CONNECT was accepted: lifts the deadline and the small packet limit.</summary>
     public void LogIn(BrokerIdentity identity)
     {

@@ -8,12 +8,17 @@ namespace Fleet.Api.Mqtt;
 /// in all and <see cref="EmbeddedBrokerOptions.MaxConnectionsPerAddress"/> not yet logged in per remote address, and
 /// finds a connection by its remote end point (unique among open TCP connections) for the broker's events.
 /// <paramref name="maxConnections"/> is the configured cap, lowered to fit the process's descriptors (<see cref="DescriptorBudget"/>).
+/// When the cap is reached, a new connection takes the place of the oldest one that has not logged in yet: connections
+/// that never send a CONNECT (from many addresses, as a loopback attacker has) cannot keep a real client, or the API's
+/// own reconnect, out for <see cref="EmbeddedBrokerOptions.ConnectTimeout"/>; a real client logs in within
+/// milliseconds of connecting, so it is not the oldest for long. Only with every slot logged in is a connection refused.
 /// </summary>
 internal sealed class BrokerConnections(int maxConnections, EmbeddedBrokerOptions options, TimeProvider clock)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<EndPoint, BrokerConnection> _open = [];
     private readonly Dictionary<IPAddress, int> _pendingPerAddress = [];
+    private readonly LinkedList<BrokerConnection> _pendingOrder = [];
 
     public int MaxConnections => maxConnections;
 
@@ -32,26 +37,43 @@ internal sealed class BrokerConnections(int maxConnections, EmbeddedBrokerOption
     public BrokerConnection? TryAdmit(Socket socket, out string? refusal)
     {
         var address = BrokerConnection.AddressOf(socket.RemoteEndPoint!);
-        lock (_gate)
+        BrokerConnection? evicted = null;
+        try
         {
-            if (_open.Count >= maxConnections)
+            lock (_gate)
             {
-                refusal = "Mqtt:Embedded:MaxConnections reached";
-                return null;
-            }
+                var pending = _pendingPerAddress.GetValueOrDefault(address);
+                if (pending >= options.MaxConnectionsPerAddress)
+                {
+                    refusal = "Mqtt:Embedded:MaxConnectionsPerAddress reached";
+                    return null;
+                }
 
-            var pending = _pendingPerAddress.GetValueOrDefault(address);
-            if (pending >= options.MaxConnectionsPerAddress)
-            {
-                refusal = "Mqtt:Embedded:MaxConnectionsPerAddress reached";
-                return null;
-            }
+                if (_open.Count >= maxConnections)
+                {
+                    evicted = _pendingOrder.First?.Value;
+                    if (evicted is null)
+                    {
+                        refusal = "Mqtt:Embedded:MaxConnections reached";
+                        return null;
+                    }
 
-            var connection = new BrokerConnection(socket, options, clock);
-            _open[connection.RemoteEndPoint] = connection;
-            _pendingPerAddress[address] = pending + 1;
-            refusal = null;
-            return connection;
+                    Forget(evicted);
+                    pending = _pendingPerAddress.GetValueOrDefault(address);
+                }
+
+                var connection = new BrokerConnection(socket, options, clock);
+                _open[connection.RemoteEndPoint] = connection;
+                _pendingPerAddress[address] = pending + 1;
+                connection.PendingNode = _pendingOrder.AddLast(connection);
+                refusal = null;
+                return connection;
+            }
+        }
+        finally
+        {
+            // Outside the lock: its reader ends, and the listener's Remove for it finds nothing left to release.
+            evicted?.Close();
         }
     }
 
@@ -73,9 +95,10 @@ internal sealed class BrokerConnections(int maxConnections, EmbeddedBrokerOption
     {
         lock (_gate)
         {
-            if (!connection.IsLoggedIn && _open.ContainsKey(connection.RemoteEndPoint))
+            if (!connection.IsLoggedIn && IsOpen(connection))
             {
                 Release(connection.Address);
+                RemovePending(connection);
             }
 
             connection.LogIn(identity);
@@ -86,11 +109,36 @@ internal sealed class BrokerConnections(int maxConnections, EmbeddedBrokerOption
     {
         lock (_gate)
         {
-            if (_open.Remove(connection.RemoteEndPoint) && !connection.IsLoggedIn)
+            if (IsOpen(connection))
             {
-                Release(connection.Address);
+                Forget(connection);
             }
         }
+    }
+
+    // The end point may already name a newer connection (an evicted one's port reused): compare the object.
+    private bool IsOpen(BrokerConnection connection) =>
+        _open.TryGetValue(connection.RemoteEndPoint, out var open) && ReferenceEquals(open, connection);
+
+    private void Forget(BrokerConnection connection)
+    {
+        _open.Remove(connection.RemoteEndPoint);
+        if (!connection.IsLoggedIn)
+        {
+            Release(connection.Address);
+        }
+
+        RemovePending(connection);
+    }
+
+    private void RemovePending(BrokerConnection connection)
+    {
+        if (connection.PendingNode is { List: not null } node)
+        {
+            _pendingOrder.Remove(node);
+        }
+
+        connection.PendingNode = null;
     }
 
     private void Release(IPAddress address)

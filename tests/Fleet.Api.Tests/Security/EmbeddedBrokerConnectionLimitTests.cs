@@ -10,7 +10,7 @@ public sealed class EmbeddedBrokerConnectionLimitTests
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task Connection_BeyondMaxConnections_IsClosed_AndTheAcceptedOnesStillLogIn()
+    public async Task Connection_BeyondMaxConnections_TakesTheOldestSilentOnesPlace_AndTheApiStillReconnects()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var ct = timeout.Token;
@@ -20,24 +20,46 @@ public sealed class EmbeddedBrokerConnectionLimitTests
             ["Mqtt:Embedded:ConnectTimeout"] = "00:02:00",
         });
 
-        // The API's own client holds one of the four.
-        var accepted = new List<RawMqttConnection>();
+        // The API's own client holds one of the four; three silent connections (distinct addresses) fill the rest.
+        var silent = new List<RawMqttConnection>();
         try
         {
             for (var i = 2; i <= 4; i++)
             {
-                accepted.Add(await RawMqttConnection.OpenAsync(stack.Broker.Port, $"127.0.0.{i}", ct));
+                silent.Add(await RawMqttConnection.OpenAsync(stack.Broker.Port, $"127.0.0.{i}", ct));
             }
 
-            using var beyond = await RawMqttConnection.OpenAsync(stack.Broker.Port, "127.0.0.5", ct);
+            using var newcomer = await RawMqttConnection.OpenAsync(stack.Broker.Port, "127.0.0.5", ct);
 
-            Assert.True(await beyond.WaitClosedAsync(Bound, ct), "the fifth connection is closed by the broker");
-            Assert.Equal(0, await accepted[0].LoginAsync("cap-monitor", "monitor", stack.MonitorPassword, ct));
+            Assert.True(await silent[0].WaitClosedAsync(Bound, ct), "the oldest silent connection makes room");
+            Assert.Equal(0, await newcomer.LoginAsync("cap-monitor", "monitor", stack.MonitorPassword, ct));
         }
         finally
         {
-            accepted.ForEach(c => c.Dispose());
+            silent.ForEach(c => c.Dispose());
         }
+    }
+
+    [Fact]
+    public async Task Connection_BeyondMaxConnections_WhenEveryOneHasLoggedIn_IsClosed()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var ct = timeout.Token;
+        await using var stack = await EmbeddedBrokerStack.StartAsync("broker_max_logged_in", new Dictionary<string, string?>
+        {
+            ["Mqtt:Embedded:MaxConnections"] = "3",
+            ["Mqtt:Embedded:ConnectTimeout"] = "00:02:00",
+        });
+
+        using var first = await RawMqttConnection.OpenAsync(stack.Broker.Port, "127.0.0.2", ct);
+        using var second = await RawMqttConnection.OpenAsync(stack.Broker.Port, "127.0.0.3", ct);
+        Assert.Equal(0, await first.LoginAsync("full-1", "monitor", stack.MonitorPassword, ct));
+        Assert.Equal(0, await second.LoginAsync("full-2", "monitor", stack.MonitorPassword, ct));
+
+        using var beyond = await RawMqttConnection.OpenAsync(stack.Broker.Port, "127.0.0.4", ct);
+
+        Assert.True(await beyond.WaitClosedAsync(Bound, ct), "with every slot logged in, the new connection is closed");
+        Assert.False(await first.WaitClosedAsync(TimeSpan.FromMilliseconds(200), ct), "a logged-in connection is never evicted");
     }
 
     [Fact]
