@@ -3,7 +3,7 @@ using System.Net;
 namespace Fleet.Api.Mqtt;
 
 /// <summary>
-/// The embedded broker's warnings about refused logins and connections, each kind at most once per
+/// The embedded broker's warnings about refused logins, connections and publishes, each kind at most once per
 /// <see cref="EmbeddedBrokerOptions.FailedLoginLogInterval"/> with how many happened since the last one, so a flood of
 /// attempts cannot flood the log. Never logs a user name or password.
 /// </summary>
@@ -13,6 +13,7 @@ internal sealed partial class BrokerRefusalLog(ILogger logger, TimeProvider cloc
     private readonly CoalescedCounter _connections = new(clock, interval);
     private readonly CoalescedCounter _acceptFailures = new(clock, interval);
     private readonly CoalescedCounter _connectionFailures = new(clock, interval);
+    private readonly CoalescedCounter _publishes = new(clock, interval);
 
     public void LoginRefused(EndPoint? endpoint, string reason)
     {
@@ -45,6 +46,18 @@ internal sealed partial class BrokerRefusalLog(ILogger logger, TimeProvider cloc
             LogConnectionFailed(count, interval, error, endpoint.ToString() ?? "?");
         }
     }
+
+    /// <summary>A publish the topic rules refused: a logged-in client can repeat it as fast as it likes.</summary>
+    public void PublishRefused(string username, string topic)
+    {
+        if (_publishes.Count(out var count))
+        {
+            LogPublishesRefused(count, interval, username, topic);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded broker refused {Count} publish(es) (at most one report per {Interval}); the latest by {Username} to {Topic}")]
+    private partial void LogPublishesRefused(int count, TimeSpan interval, string username, string topic);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded broker refused {Count} login(s) (at most one report per {Interval}); the latest: {Reason}, from {Endpoint}")]
     private partial void LogLoginsRefused(int count, TimeSpan interval, string reason, string endpoint);

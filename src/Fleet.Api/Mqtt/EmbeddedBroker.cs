@@ -184,7 +184,7 @@ internal sealed partial class EmbeddedBroker(
         {
             e.ProcessPublish = false;
             e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
-            LogPublishDenied(e.UserName ?? "?", e.ApplicationMessage.Topic);
+            _refusals.PublishRefused(e.UserName ?? "?", e.ApplicationMessage.Topic);
         }
 
         return Task.CompletedTask;
@@ -210,7 +210,4 @@ internal sealed partial class EmbeddedBroker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping the embedded broker failed: {Message}")]
     private partial void LogStopFailed(string message);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded broker refused a publish by {Username} to {Topic}")]
-    private partial void LogPublishDenied(string username, string topic);
 }

@@ -62,4 +62,33 @@ public sealed class EmbeddedBrokerLoginThrottleTests
         // reconnects (from loopback, like any local attacker) must not be locked out.
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
     }
+
+    [Fact]
+    public async Task RefusedPublishes_FromALoggedInDetector_AreLoggedOncePerInterval()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var ct = timeout.Token;
+        await using var stack = await EmbeddedBrokerStack.StartAsync("broker_publish_refusals", new Dictionary<string, string?>
+        {
+            ["Mqtt:Embedded:FailedLoginLogInterval"] = "01:00:00",
+        });
+        var id = Messages.NewId("pf");
+        var password = await stack.Api.ProvisionEmbeddedDetectorAsync(id);
+        var (client, result) = await stack.ConnectAsync(id, password, id, cleanStart: true, ct);
+        using var _ = client;
+        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
+
+        for (var i = 0; i < 50; i++)
+        {
+            var refused = await client.PublishAsync(new MqttApplicationMessageBuilder()
+                .WithTopic($"fleet/v1/registry/forged-{i}")
+                .WithPayload("{}")
+                .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(), ct);
+            Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, refused.ReasonCode);
+        }
+
+        var warnings = stack.Logs.Lines.Where(l => l.StartsWith("Warning Fleet.Api.Mqtt.", StringComparison.Ordinal) && l.Contains("publish", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.True(warnings.Count == 1, string.Join(Environment.NewLine, warnings));
+    }
 }
