@@ -1,5 +1,6 @@
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
+using Fleet.Api.Links;
 using Microsoft.EntityFrameworkCore;
 
 namespace Fleet.Api.Startup;
@@ -16,6 +17,7 @@ public static class StartupChecks
                 "Set Auth:ApiKeys:0:Name, Auth:ApiKeys:0:Role (reader or admin) and Auth:ApiKeys:0:Sha256 (or :Key from a secret store).");
         }
 
+        app.WarnWhenUnrestricted();
         await app.MigrateFleetDatabaseAsync();
 
         var development = app.Services.GetRequiredService<DevelopmentCredentials>();
