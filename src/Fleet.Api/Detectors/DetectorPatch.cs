@@ -18,7 +18,8 @@ internal static partial class DetectorPatch
 
     // A merge patch names each field once: a second "name" is an attack on whichever reader takes which (and
     // JsonObject would throw on it later, as a 500).
-    private static readonly JsonSerializerOptions ReadOptions = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
+    // JsonDocument checks that while parsing; the serializer's option does not reach a JsonObject, which is built lazily.
+    private static readonly JsonDocumentOptions ReadOptions = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
 
     /// <summary>
     /// The body as a JSON object, or why not. Refused here rather than later: duplicate names, and strings (names
@@ -26,25 +27,28 @@ internal static partial class DetectorPatch
     /// </summary>
     public static async Task<(JsonObject? Patch, string? Error)> ReadAsync(Stream body, CancellationToken ct)
     {
-        JsonNode? node;
+        const string surrogate = "The body holds a string with a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape): it is not Unicode text.";
         try
         {
-            node = await JsonSerializer.DeserializeAsync<JsonNode>(body, ReadOptions, ct);
+            var node = await JsonNode.ParseAsync(body, documentOptions: ReadOptions, cancellationToken: ct);
+            if (node is not JsonObject patch)
+            {
+                return (null, "The body must be a JSON object.");
+            }
+
+            return HasLoneSurrogate(patch) ? (null, surrogate) : (patch, null);
         }
         catch (JsonException ex)
         {
             // The message can quote the body's own names: keep it printable, or writing the problem fails in turn.
             return (null, $"The body is not valid JSON: {Printable(ex.Message)}");
         }
-
-        if (node is not JsonObject patch)
+        catch (InvalidOperationException)
         {
-            return (null, "The body must be a JSON object.");
+            // System.Text.Json refuses to decode an unpaired escape into a string (while checking for duplicate
+            // names, or when a value is read): the same refusal, reached earlier.
+            return (null, surrogate);
         }
-
-        return HasLoneSurrogate(patch)
-            ? (null, "The body holds a string with a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape): it is not Unicode text.")
-            : (patch, null);
     }
 
     private static bool HasLoneSurrogate(JsonNode? node) => node switch
