@@ -19,6 +19,12 @@ public sealed record UrlPolicy(IReadOnlyList<string> AllowedHostSuffixes, IReadO
     /// <summary>No allow-list and no private network opted into: only the fixed rules apply.</summary>
     public static UrlPolicy Open { get; } = new([]);
 
+    /// <summary>
+    /// Every network opted into: private addresses pass, loopback, link-local, multicast and metadata still do not.
+    /// For a detector checking its own configuration, which cannot know what the API's operator has allowed.
+    /// </summary>
+    public static UrlPolicy AnyNetwork { get; } = new([], [IPNetwork.Parse("0.0.0.0/0"), IPNetwork.Parse("::/0")]);
+
     /// <summary>Parses "192.168.1.0/24" or a bare address (a /32 or /128); null when the text is neither.</summary>
     public static IPNetwork? ParseNetwork(string text)
     {

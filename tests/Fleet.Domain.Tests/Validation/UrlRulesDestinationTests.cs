@@ -96,6 +96,15 @@ public sealed class UrlRulesDestinationTests
         Assert.NotNull(UrlRules.Validate("http://203.0.113.8/", policy));
     }
 
+    [Theory]
+    [InlineData("http://192.168.1.20:8080/", true)]
+    [InlineData("http://[fd12::1]/", true)]
+    [InlineData("http://127.0.0.1/", false)]
+    [InlineData("http://[::ffff:169.254.169.254]/", false)]
+    [InlineData("https://127.0.0.1.nip.io/", false)]
+    public void Validate_AnyNetworkPolicy_AdmitsPrivateButNotLoopbackOrMetadata(string url, bool accepted) =>
+        Assert.Equal(accepted, UrlRules.Validate(url, UrlPolicy.AnyNetwork) is null);
+
     [Fact]
     public void Validate_LanNameListedInAllowedSuffixes_IsAccepted() =>
         Assert.Null(UrlRules.Validate("https://pi-7.lab.internal/", new UrlPolicy(["lab.internal"])));
