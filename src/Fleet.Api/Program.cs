@@ -24,6 +24,7 @@ builder.AddFleetPresence();
 builder.AddFleetMetrics();
 builder.AddFleetEvents();
 builder.AddFleetProvisioning();
+builder.AddFleetLinks();
 
 // `fleet-api detectors provision|revoke|export-mosquitto …`: same configuration, no web host.
 if (ProvisioningCli.Handles(args))

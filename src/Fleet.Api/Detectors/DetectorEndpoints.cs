@@ -58,19 +58,10 @@ public static class DetectorEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [idError] });
         }
 
-        JsonObject? patch;
-        try
-        {
-            patch = await JsonSerializer.DeserializeAsync<JsonNode>(request.Body, cancellationToken: ct) as JsonObject;
-        }
-        catch (JsonException ex)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"The body is not valid JSON: {ex.Message}"] });
-        }
-
+        var (patch, bodyError) = await DetectorPatch.ReadAsync(request.Body, ct);
         if (patch is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The body must be a JSON object."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [bodyError!] });
         }
 
         var detector = await db.Detectors.Include(d => d.Tunnels).SingleOrDefaultAsync(d => d.Id == id, ct);

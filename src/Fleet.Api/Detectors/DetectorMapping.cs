@@ -1,5 +1,6 @@
 using Fleet.Api.Data;
 using Fleet.Domain.Messages;
+using Fleet.Domain.Validation;
 
 namespace Fleet.Api.Detectors;
 
@@ -20,7 +21,9 @@ internal static class DetectorMapping
             LastSeenAt = d.LastSeenAt,
             Tunnels = [.. d.Tunnels.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => new TunnelView
             {
-                Name = t.Name, Url = t.Url, Proto = t.Proto, Upstream = t.Upstream, Since = t.Since,
+                // ASCII (punycode) even for a row stored before ingest normalised hosts; look-alike hosts are marked.
+                Name = t.Name, Url = UrlRules.ToAscii(t.Url) ?? t.Url, Proto = t.Proto, Upstream = t.Upstream, Since = t.Since,
+                Warnings = UrlRules.Warnings(t.Url) is { Count: > 0 } warnings ? warnings : null,
             })],
             Provider = d.ProviderKind is null ? null : new ProviderReport
             {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Fleet.Api.Data;
+using Fleet.Domain.Validation;
 
 namespace Fleet.Api.Detectors;
 
@@ -15,6 +16,69 @@ internal static partial class DetectorPatch
 
     private static readonly string[] Fields = ["name", "tags", "notes", "location"];
 
+    // A merge patch names each field once: a second "name" is an attack on whichever reader takes which (and
+    // JsonObject would throw on it later, as a 500).
+    // JsonDocument checks that while parsing; the serializer's option does not reach a JsonObject, which is built lazily.
+    private static readonly JsonDocumentOptions ReadOptions = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
+
+    /// <summary>
+    /// The body as a JSON object, or why not. Refused here rather than later: duplicate names, and strings (names
+    /// included) holding a lone surrogate, which is valid JSON text but not Unicode and cannot be written back out.
+    /// </summary>
+    public static async Task<(JsonObject? Patch, string? Error)> ReadAsync(Stream body, CancellationToken ct)
+    {
+        const string surrogate = "The body holds a string with a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape): it is not Unicode text.";
+        try
+        {
+            var node = await JsonNode.ParseAsync(body, documentOptions: ReadOptions, cancellationToken: ct);
+            if (node is not JsonObject patch)
+            {
+                return (null, "The body must be a JSON object.");
+            }
+
+            return HasLoneSurrogate(patch) ? (null, surrogate) : (patch, null);
+        }
+        catch (JsonException ex)
+        {
+            // The message can quote the body's own names: keep it printable, or writing the problem fails in turn.
+            return (null, $"The body is not valid JSON: {Printable(ex.Message)}");
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to decode an unpaired escape into a string (while checking for duplicate
+            // names, or when a value is read): the same refusal, reached earlier.
+            return (null, surrogate);
+        }
+    }
+
+    private static bool HasLoneSurrogate(JsonNode? node) => node switch
+    {
+        JsonObject o => o.Any(p => FindLoneSurrogate(p.Key) || HasLoneSurrogate(p.Value)),
+        JsonArray a => a.Any(HasLoneSurrogate),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => FindLoneSurrogate(v.GetValue<string>()),
+        _ => false,
+    };
+
+    private static bool FindLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Printable(string text) =>
+        new([.. text.Take(300).Select(c => char.IsControl(c) || char.IsSurrogate(c) ? '?' : c)]);
+
     public static Dictionary<string, string[]> Apply(JsonObject patch, DetectorRecord detector)
     {
         var errors = new Dictionary<string, string[]>();
@@ -22,15 +86,15 @@ internal static partial class DetectorPatch
         {
             if (!Fields.Contains(key))
             {
-                errors[key] = [$"'{key}' cannot be changed; the fields are {string.Join(", ", Fields)}."];
+                errors[Printable(key)] = [$"'{Printable(key)}' cannot be changed; the fields are {string.Join(", ", Fields)}."];
                 continue;
             }
 
             var error = key switch
             {
-                "name" => SetText(value, 200, v => detector.Name = v),
-                "notes" => SetText(value, 4000, v => detector.Notes = v),
-                "location" => SetText(value, 200, v => detector.Location = v),
+                "name" => SetText(value, 200, multiline: false, v => detector.Name = v),
+                "notes" => SetText(value, 4000, multiline: true, v => detector.Notes = v),
+                "location" => SetText(value, 200, multiline: false, v => detector.Location = v),
                 _ => SetTags(value, detector),
             };
             if (error is not null)
@@ -42,7 +106,7 @@ internal static partial class DetectorPatch
         return errors;
     }
 
-    private static string? SetText(JsonNode? value, int maxLength, Action<string?> set)
+    private static string? SetText(JsonNode? value, int maxLength, bool multiline, Action<string?> set)
     {
         if (value is null)
         {
@@ -56,9 +120,15 @@ internal static partial class DetectorPatch
         }
 
         var text = value.GetValue<string>().Trim();
-        if (text.Length > maxLength || text.Any(c => char.IsControl(c) && c is not '\n' and not '\t'))
+        if (text.Length > maxLength)
         {
-            return $"must be at most {maxLength} characters without control characters";
+            return $"must be at most {maxLength} characters";
+        }
+
+        // Bidi overrides and zero-width characters make a name look like another (or reverse what follows it).
+        if (TextRules.FindHidden(text, allowLineBreaks: multiline) is { } hidden)
+        {
+            return $"must not hold control, bidi or zero-width characters (found {hidden})";
         }
 
         set(text.Length == 0 ? null : text);

@@ -10,8 +10,17 @@ public sealed class IngestOptions
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan ResetWindow { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>If not empty, tunnel URL hosts must end with one of these suffixes (e.g. ".ngrok-free.app").</summary>
+    /// <summary>
+    /// If not empty, tunnel URL hosts must end with one of these suffixes (e.g. ".ngrok-free.app"). In Production an
+    /// unset list means the tunnel providers' domains (see Links/TunnelUrlPolicy); "*" switches the list off.
+    /// </summary>
     public List<string> AllowedHostSuffixes { get; set; } = [];
+
+    /// <summary>
+    /// Networks (CIDR, or a single address) whose literal addresses tunnel URLs may use although private, e.g. a lab
+    /// LAN's 192.168.1.0/24 or a static provider's fixed address. Empty by default: private addresses are refused.
+    /// </summary>
+    public List<string> AllowedNetworks { get; set; } = [];
 
     /// <summary>Messages held between the MQTT client and the database writer; also the MQTT Receive Maximum.</summary>
     [Range(1, 65535)]

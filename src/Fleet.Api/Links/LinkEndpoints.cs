@@ -89,12 +89,8 @@ public static partial class LinkEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Detector not found", detail: $"No detector with id '{id}' is known.");
         }
 
-        TunnelRecord? tunnel;
-        if (tunnelName is null)
-        {
-            tunnel = PickWebTunnel(detector.Tunnels);
-        }
-        else
+        TunnelRecord? tunnel = null;
+        if (tunnelName is not null)
         {
             tunnel = detector.Tunnels.FirstOrDefault(t => t.Name == tunnelName);
             if (tunnel is null)
@@ -109,30 +105,47 @@ public static partial class LinkEndpoints
             return Unavailable(http, detector, $"Detector '{id}' is {detector.Status}.");
         }
 
-        var policy = new UrlPolicy(options.AllowedHostSuffixes);
-        if (tunnel is null || UrlRules.Validate(tunnel.Url, policy) is not null || !Uri.TryCreate(tunnel.Url, UriKind.Absolute, out var uri))
+        var policy = TunnelUrlPolicy.For(options);
+        tunnel ??= PickWebTunnel(detector.Tunnels, policy);
+        if (tunnel is null)
         {
-            return Unavailable(http, detector, tunnelName is null
-                ? $"Detector '{id}' has no usable https or http URL right now."
-                : $"Tunnel '{Printable(tunnelName)}' of detector '{id}' has no usable URL right now.");
+            // Say why when a web URL exists but the rule refuses it (a row stored before the rule, or before a stricter setting).
+            var refused = detector.Tunnels.OrderBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(IsWeb);
+            return Unavailable(http, detector, refused is null
+                ? $"Detector '{id}' has no https or http URL right now."
+                : $"Detector '{id}' has no usable https or http URL right now: {Refusal(refused, policy)}.");
+        }
+
+        // Checked on every request, not only at ingest: rows stored before the rule (or a stricter setting) are refused too.
+        if (UrlRules.Validate(tunnel.Url, policy) is not null
+            || UrlRules.ToAscii(tunnel.Url) is not { } location
+            || !Uri.TryCreate(location, UriKind.Absolute, out var uri))
+        {
+            return Unavailable(http, detector, $"Tunnel '{Printable(tunnel.Name)}' of detector '{id}' has no usable URL right now: {Refusal(tunnel, policy)}.");
         }
 
         if (uri.Scheme is "https" or "http")
         {
-            return TypedResults.Redirect(tunnel.Url);
+            // ASCII (punycode host, percent-encoded path): a header value must be, and a stored Unicode URL is no 500.
+            return TypedResults.Redirect(location);
         }
 
         var host = uri.IdnHost.Trim('[', ']');
         var ssh = string.Create(CultureInfo.InvariantCulture, $"ssh -p {uri.Port} {user ?? DefaultSshUser}@{host}");
         return AcceptPreference.PrefersPlainText(http.Request)
             ? TypedResults.Text(ssh + "\n", "text/plain", System.Text.Encoding.UTF8)
-            : TypedResults.Ok(new TcpLink(tunnel.Name, tunnel.Url, host, uri.Port, ssh));
+            : TypedResults.Ok(new TcpLink(tunnel.Name, location, host, uri.Port, ssh));
     }
 
-    /// <summary>The first https tunnel by name, else the first http one: what a browser can open.</summary>
-    private static TunnelRecord? PickWebTunnel(IEnumerable<TunnelRecord> tunnels)
+    private static string Refusal(TunnelRecord tunnel, UrlPolicy policy) =>
+        UrlRules.Validate(tunnel.Url, policy) ?? "its URL cannot be written as an ASCII URL";
+
+    private static bool IsWeb(TunnelRecord tunnel) => HasScheme(tunnel, "https") || HasScheme(tunnel, "http");
+
+    /// <summary>The first https tunnel by name whose URL the rule accepts, else the first such http one: what a browser can open.</summary>
+    private static TunnelRecord? PickWebTunnel(IEnumerable<TunnelRecord> tunnels, UrlPolicy policy)
     {
-        var ordered = tunnels.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        var ordered = tunnels.Where(t => UrlRules.Validate(t.Url, policy) is null).OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
         return ordered.FirstOrDefault(t => HasScheme(t, "https")) ?? ordered.FirstOrDefault(t => HasScheme(t, "http"));
     }
 

@@ -42,7 +42,7 @@ internal sealed partial class MqttConnection : BackgroundService
         _credentials = credentials;
         _clock = clock;
         _logger = logger;
-        _urlPolicy = new UrlPolicy(ingestOptions.Value.AllowedHostSuffixes);
+        _urlPolicy = Links.TunnelUrlPolicy.For(ingestOptions.Value);
         _client = new MqttClientFactory().CreateMqttClient();
 
         // Attached before the first connect so no delivery can arrive without a handler.

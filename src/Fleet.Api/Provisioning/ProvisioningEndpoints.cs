@@ -1,5 +1,7 @@
 using Fleet.Api.Auth;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Fleet.Api.Provisioning;
 
@@ -15,6 +17,7 @@ public static class ProvisioningEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         group.MapPost("/", ProvisionAsync)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithName("ProvisionDetector")
             .WithSummary("Create or rotate a detector's MQTT credential and get its agent configuration (admin)")
             .WithDescription("A new random 192-bit password; only its hash is stored, so this response is the only place it " +
@@ -32,15 +35,21 @@ public static class ProvisioningEndpoints
         return app;
     }
 
-    internal static async Task<Results<Created<ProvisionedCredential>, ValidationProblem>> ProvisionAsync(
-        string id, HttpContext http, DetectorProvisioner provisioner, CancellationToken ct)
+    internal static async Task<Results<Created<ProvisionedCredential>, ValidationProblem, ProblemHttpResult>> ProvisionAsync(
+        string id, HttpContext http, DetectorProvisioner provisioner, IOptions<ProvisioningOptions> options,
+        IOptions<HostFilteringOptions> filtering, CancellationToken ct)
     {
         if (DetectorProvisioner.Refusal(id) is { } refusal)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [refusal] });
         }
 
-        var credential = await provisioner.ProvisionAsync(id, http.Request.Host.Host, ct);
+        if (BrokerHostChoice.For(http.Request, options.Value, filtering.Value) is not { } brokerHost)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Broker host not configured", detail: BrokerHostChoice.Refusal);
+        }
+
+        var credential = await provisioner.ProvisionAsync(id, brokerHost, ct);
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Created($"/detectors/{id}/credentials", credential);
     }

@@ -7,7 +7,10 @@ public sealed class ProvisioningOptions
 {
     public const string Section = "Provisioning";
 
-    /// <summary>The broker host detectors connect to; defaults to the host of the provisioning request (CLI: this machine's name).</summary>
+    /// <summary>
+    /// The broker host detectors connect to. Unset: the provisioning request's Host only when AllowedHosts restricts it
+    /// or it is loopback, otherwise provisioning over HTTP is refused (see BrokerHostChoice); the CLI uses this machine's name.
+    /// </summary>
     public string? BrokerHost { get; set; }
 
     /// <summary>Defaults to the embedded broker's port, or 1883 with an external broker.</summary>

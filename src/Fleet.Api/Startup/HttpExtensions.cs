@@ -38,13 +38,7 @@ public static class HttpExtensions
         app.UseAuthorization();
 
         app.MapOpenApi().AllowAnonymous();
-        app.UseSwaggerUI(ui =>
-        {
-            ui.SwaggerEndpoint("/openapi/v1.json", "Fleet API v1");
-            ui.RoutePrefix = "swagger";
-            ui.DocumentTitle = "Fleet API";
-            ui.EnablePersistAuthorization();
-        });
+        app.UseFleetSwaggerUi();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous().DisableRateLimiting();

@@ -1,5 +1,6 @@
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
+using Fleet.Api.Links;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,7 @@ public static partial class StartupChecks
             LogTightened(logger, path, Convert.ToString((int)before, 8));
         }
 
+        app.WarnWhenUnrestricted();
         await app.MigrateFleetDatabaseAsync();
         if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
         {

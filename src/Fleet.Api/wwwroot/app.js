@@ -26,11 +26,13 @@ function checkUrl(raw) {
   if (url.username || url.password) return null;
   const host = url.hostname.toLowerCase();
   if (!HOST.test(host)) return null;
-  if (url.protocol === 'https:' || url.protocol === 'http:') return { kind: 'web', href: url.href };
+  // URL() gives the host in punycode; an xn-- label is an internationalised name that may imitate another.
+  const idn = host.split('.').some((label) => label.startsWith('xn--'));
+  if (url.protocol === 'https:' || url.protocol === 'http:') return { kind: 'web', href: url.href, idn };
   if (url.protocol === 'tcp:' || url.protocol === 'ssh:') {
     const port = url.port === '' ? 22 : Number(url.port);
     if (!Number.isInteger(port) || port < 1 || port > 65535) return null;
-    return { kind: 'ssh', command: `ssh -p ${port} ${SSH_USER}@${host}` };
+    return { kind: 'ssh', command: `ssh -p ${port} ${SSH_USER}@${host}`, idn };
   }
   return null;
 }
@@ -65,6 +67,12 @@ function tunnelCell(tunnels) {
           () => { copy.textContent = 'Copy failed'; });
       });
       line.append(copy);
+    }
+    if (checked !== null && (checked.idn || (Array.isArray(tunnel.warnings) && tunnel.warnings.includes('idn-host')))) {
+      line.append(el('span', {
+        class: 'warning idn',
+        title: 'The host is an internationalised name (shown in punycode, xn--): it may imitate another name. Check it before you open it or type a password.',
+      }, '\u26a0 look-alike name?'));
     }
     cell.append(line);
   }

@@ -15,4 +15,11 @@ public sealed record TunnelView
 
     [JsonConverter(typeof(UtcTimestampConverter))]
     public required DateTimeOffset Since { get; init; }
+
+    /// <summary>
+    /// What a reader should know before opening <see cref="Url"/>, e.g. "idn-host" (the host is an internationalised
+    /// name, shown in punycode, that may imitate another). Absent when there is nothing to say.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Warnings { get; init; }
 }

@@ -28,7 +28,7 @@ public static class PayloadParser
         }
 
         var error = ValidateState(parsed.Value, topicDetectorId, policy);
-        return error is null ? parsed : new ParseResult<StateMessage>(null, error);
+        return error is null ? ParseResult<StateMessage>.Ok(WithAsciiUrls(parsed.Value)) : new ParseResult<StateMessage>(null, error);
     }
 
     public static ParseResult<StatusMessage> ParseStatus(ReadOnlySequence<byte> payload)
@@ -165,7 +165,7 @@ public static class PayloadParser
                 return new(RejectionReason.InvalidFields, "a tunnel must be an object, not null");
             }
 
-            if (tunnel.Name.Length is 0 or > 64 || tunnel.Name.Any(char.IsControl) || tunnel.Name.Contains('/', StringComparison.Ordinal))
+            if (tunnel.Name.Length is 0 or > 64 || TextRules.FindHidden(tunnel.Name) is not null || tunnel.Name.Contains('/', StringComparison.Ordinal))
             {
                 return new(RejectionReason.InvalidFields, "a tunnel name must be 1 to 64 printable characters without '/'");
             }
@@ -188,6 +188,14 @@ public static class PayloadParser
 
         return null;
     }
+
+    /// <summary>
+    /// Hosts are stored in ASCII (punycode): a Location header must be ASCII, and a look-alike name shows as what it is.
+    /// </summary>
+    private static StateMessage WithAsciiUrls(StateMessage state) =>
+        state.Tunnels.All(t => System.Text.Ascii.IsValid(t.Url))
+            ? state
+            : state with { Tunnels = [.. state.Tunnels.Select(t => t with { Url = UrlRules.ToAscii(t.Url) ?? t.Url })] };
 
     private static Rejection? ValidateTexts(StateMessage state)
     {

@@ -4,27 +4,117 @@ using System.Net.Sockets;
 namespace Fleet.Domain.Validation;
 
 /// <summary>
-/// The contract's rules for a tunnel URL. A URL that passes is safe to show as a link and to redirect to: the
-/// scheme is one of four, nothing hides in user-info or control characters, and it does not point into the
-/// API's own machine or a cloud metadata service.
+/// The contract's rules for a tunnel URL, and the one place they live: ingest checks a URL with them before
+/// storing it, and <c>/d/{id}</c> checks the stored URL again before every redirect. A URL that passes is safe to
+/// show as a link and to redirect to: the scheme is one of four, nothing hides in user-info or control characters,
+/// and it does not point (by literal address of any form, or by a name known to resolve there) into the API's own
+/// machine, a LAN the operator has not opted into, or a cloud metadata service. Pure code: no DNS, no I/O.
 /// </summary>
 public static class UrlRules
 {
     public const int MaxLength = 2048;
 
+    /// <summary>Warning on a tunnel whose host is an internationalised (punycode) name, which may imitate another.</summary>
+    public const string IdnHostWarning = "idn-host";
+
     public static IReadOnlyList<string> Schemes { get; } = ["https", "http", "tcp", "ssh"];
-
-    private static readonly string[] MetadataHosts = ["metadata.google.internal", "metadata", "instance-data"];
-
-    private static readonly IPAddress[] MetadataAddresses =
-    [
-        IPAddress.Parse("169.254.169.254"),
-        IPAddress.Parse("100.100.100.200"),
-        IPAddress.Parse("fd00:ec2::254"),
-    ];
 
     /// <summary>Returns null when the URL is acceptable, otherwise what is wrong with it.</summary>
     public static string? Validate(string url, UrlPolicy policy)
+    {
+        if (Parse(url) is not { } parsed)
+        {
+            return Shape(url);
+        }
+
+        var (uri, host) = parsed;
+        if (Literal(uri, host) is { } address)
+        {
+            return ValidateAddress(host, address, policy);
+        }
+
+        if (HostNameRules.Forbidden(host) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        foreach (var embedded in HostNameRules.EmbeddedAddresses(host))
+        {
+            var verdict = AddressRules.Classify(embedded);
+            if (verdict.Class == AddressClass.Forbidden || (verdict.Class == AddressClass.Private && !policy.InAllowedNetwork(embedded)))
+            {
+                return $"url host '{host}' resolves to {embedded}, which is {verdict.Why}";
+            }
+        }
+
+        var listed = policy.AllowedHostSuffixes.Any(suffix => MatchesSuffix(host, suffix));
+        if (HostNameRules.IsLocalOnly(host) && !listed)
+        {
+            return $"url host '{host}' is a LAN-only name; list it in the allowed host suffixes to accept it";
+        }
+
+        return policy.AllowedHostSuffixes.Count > 0 && !listed ? $"url host '{host}' is not in the allowed host suffixes" : null;
+    }
+
+    /// <summary>
+    /// The URL with its host in ASCII (punycode) and the rest percent-encoded, as a Location header needs it: the URL
+    /// itself when it is ASCII already, null when it does not parse. Call it on URLs that passed <see cref="Validate"/>.
+    /// </summary>
+    public static string? ToAscii(string url)
+    {
+        if (System.Text.Ascii.IsValid(url))
+        {
+            return Parse(url) is null ? null : url;
+        }
+
+        if (Parse(url) is not { } parsed)
+        {
+            return null;
+        }
+
+        var (uri, host) = parsed;
+        var port = uri.IsDefaultPort || uri.Port < 0 ? string.Empty : ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // PathAndQuery and Fragment come back percent-encoded: the result is ASCII throughout.
+        return $"{uri.Scheme}://{host}{port}{uri.PathAndQuery}{uri.Fragment}";
+    }
+
+    /// <summary>Warnings a reader should see next to the URL (e.g. <see cref="IdnHostWarning"/>); empty when none.</summary>
+    public static IReadOnlyList<string> Warnings(string url) =>
+        Parse(url) is { } parsed && parsed.Host.Split('.').Any(label => label.StartsWith("xn--", StringComparison.Ordinal))
+            ? [IdnHostWarning]
+            : [];
+
+    private static string ValidateAddressReason(string host, AddressVerdict verdict) => verdict.Class == AddressClass.Private
+        ? $"url host '{host}' is {verdict.Why}; allow its network in Ingest:AllowedNetworks to accept it"
+        : $"url host '{host}' is {verdict.Why}";
+
+    private static string? ValidateAddress(string host, IPAddress address, UrlPolicy policy)
+    {
+        var verdict = AddressRules.Classify(address);
+        if (verdict.Class == AddressClass.Forbidden)
+        {
+            return ValidateAddressReason(host, verdict);
+        }
+
+        // An address the operator listed is accepted as it is: that is how a lab LAN or a fixed ISP address opts in.
+        if (policy.InAllowedNetwork(address) || AddressRules.Embedded(address).Any(e => policy.InAllowedNetwork(e.Address)))
+        {
+            return null;
+        }
+
+        if (verdict.Class == AddressClass.Private)
+        {
+            return ValidateAddressReason(host, verdict);
+        }
+
+        return policy.AllowedHostSuffixes.Count > 0 && !policy.AllowedHostSuffixes.Any(suffix => MatchesSuffix(host, suffix))
+            ? $"url host '{host}' is not in the allowed host suffixes or networks"
+            : null;
+    }
+
+    /// <summary>Why a URL that did not parse is refused (the shape checks, in order).</summary>
+    private static string Shape(string url)
     {
         if (url.Length == 0)
         {
@@ -41,7 +131,7 @@ public static class UrlRules
             return "url contains control or white-space characters";
         }
 
-        if (!TryParse(url, out var uri))
+        if (!TryCreate(url, out var uri))
         {
             return "url is not an absolute URL";
         }
@@ -56,43 +146,54 @@ public static class UrlRules
             return "url must not carry user-info";
         }
 
-        // IdnHost throws for a host that IDN refuses (e.g. "a\u200b.example.org"); such a host is invalid, not a crash.
-        string host;
-        try
-        {
-            host = uri.IdnHost.TrimEnd('.').ToLowerInvariant();
-        }
-        catch (UriFormatException)
+        if (!TryIdnHost(uri, out var host))
         {
             return "url host is not a valid international domain name";
         }
 
-        if (host.Length == 0)
+        return host.Length == 0 ? "url has no host" : "a tcp or ssh url needs a port";
+    }
+
+    /// <summary>The parsed URL and its host (ASCII, lower case, no trailing dot) when its shape is right; else null.</summary>
+    private static (Uri Uri, string Host)? Parse(string url)
+    {
+        if (url.Length is 0 or > MaxLength || url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) || url.Contains('@', StringComparison.Ordinal)
+            || !TryCreate(url, out var uri) || !Schemes.Contains(uri.Scheme) || uri.UserInfo.Length > 0
+            || !TryIdnHost(uri, out var host) || host.Length == 0 || (uri.Scheme is "tcp" or "ssh" && uri.Port <= 0))
         {
-            return "url has no host";
+            return null;
         }
 
-        if (uri.Scheme is "tcp" or "ssh" && uri.Port <= 0)
+        return (uri, host);
+    }
+
+    /// <summary>
+    /// The literal address the host is, if any. Uri canonicalises dotted, decimal, octal and hex IPv4 for http(s);
+    /// for tcp and ssh it may not, so a host made only of digits, dots and hex is read as inet_aton would.
+    /// </summary>
+    private static IPAddress? Literal(Uri uri, string host)
+    {
+        var text = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        var looksNumeric = text.All(c => char.IsAsciiHexDigit(c) || c is '.' or 'x');
+        if (uri.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6) && !looksNumeric)
         {
-            return "a tcp or ssh url needs a port";
+            return null;
         }
 
-        if (IsForbiddenHost(host))
+        var percent = text.IndexOf('%', StringComparison.Ordinal);
+        if (percent >= 0)
         {
-            return $"url host '{host}' is loopback, link-local, unspecified or a metadata address";
+            text = text[..percent];
         }
 
-        if (policy.AllowedHostSuffixes.Count > 0 && !policy.AllowedHostSuffixes.Any(suffix => MatchesSuffix(host, suffix)))
-        {
-            return $"url host '{host}' is not in the allowed host suffixes";
-        }
-
-        return null;
+        return IPAddress.TryParse(text, out var address) && address.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
+            ? address
+            : null;
     }
 
     // Uri.TryCreate itself can throw on some inputs (IndexOutOfRangeException for "file://\u202e\\METADATA:%34%34#@x"
     // in .NET 10): a validator must answer, not crash the caller.
-    private static bool TryParse(string url, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri)
+    private static bool TryCreate(string url, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri)
     {
         try
         {
@@ -101,6 +202,21 @@ public static class UrlRules
         catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException or UriFormatException)
         {
             uri = null;
+            return false;
+        }
+    }
+
+    // IdnHost throws for a host that IDN refuses (e.g. "a\u200b.example.org"); such a host is invalid, not a crash.
+    private static bool TryIdnHost(Uri uri, out string host)
+    {
+        try
+        {
+            host = uri.IdnHost.TrimEnd('.').ToLowerInvariant();
+            return true;
+        }
+        catch (UriFormatException)
+        {
+            host = string.Empty;
             return false;
         }
     }
@@ -114,44 +230,5 @@ public static class UrlRules
         }
 
         return host == normalized || host.EndsWith("." + normalized, StringComparison.Ordinal);
-    }
-
-    private static bool IsForbiddenHost(string host)
-    {
-        if (host == "localhost" || host.EndsWith(".localhost", StringComparison.Ordinal) || MetadataHosts.Contains(host))
-        {
-            return true;
-        }
-
-        var literal = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
-        if (!IPAddress.TryParse(literal, out var address))
-        {
-            return false;
-        }
-
-        // A scope id ("[::1%251]") does not change where a packet goes, but IPAddress.Equals (and so IsLoopback)
-        // compares it: drop it before comparing.
-        if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0)
-        {
-            address = new IPAddress(address.GetAddressBytes());
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || MetadataAddresses.Contains(address))
-        {
-            return true;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            var bytes = address.GetAddressBytes();
-            return bytes[0] == 0 || (bytes[0] == 169 && bytes[1] == 254);
-        }
-
-        return address.Equals(IPAddress.IPv6Any) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal;
     }
 }

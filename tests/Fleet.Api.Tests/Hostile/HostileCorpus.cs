@@ -77,6 +77,30 @@ public static class HostileCorpus
         new("url-allow-list-label-trick", State, Url("https://evilngrok-free.app/"), Rejected),
         new("url-tcp-without-port", State, Url("tcp://0.tcp.eu.ngrok-free.app"), Rejected),
 
+        // Issue 11, finding 5: private, NAT64/compatible/6to4-embedded and loopback-named destinations. The fixture also
+        // allow-lists the wildcard-DNS services, as an operator might: the names must still be refused by what they embed.
+        new("url-private-192-168", State, Url("https://192.168.1.1/"), Rejected),
+        new("url-private-10", State, Url("http://10.0.0.5:8080/"), Rejected),
+        new("url-cgnat-100-64", State, Url("http://100.64.0.1/"), Rejected),
+        new("url-ula-ipv6", State, Url("http://[fd12::1]/"), Rejected),
+        new("url-loopback-octal", State, Url("http://0177.0.0.1/"), Rejected),
+        new("url-loopback-ipv4-compatible", State, Url("http://[::127.0.0.1]/"), Rejected),
+        new("url-loopback-nat64", State, Url("http://[64:ff9b::7f00:1]/"), Rejected),
+        new("url-loopback-6to4", State, Url("http://[2002:7f00:1::]/"), Rejected),
+        new("url-multicast", State, Url("http://224.0.0.1/"), Rejected),
+        new("url-localhost-localdomain", State, Url("https://localhost.localdomain/"), Rejected),
+        new("url-ip6-localhost", State, Url("https://ip6-localhost/"), Rejected),
+        new("url-localtest-me", State, Url("https://localtest.me/"), Rejected),
+        new("url-localtest-me-subdomain", State, Url("https://app.localtest.me/"), Rejected),
+        new("url-nip-io-loopback", State, Url("https://127.0.0.1.nip.io/"), Rejected),
+        new("url-nip-io-metadata", State, Url("https://169.254.169.254.nip.io/latest/meta-data/"), Rejected),
+        new("url-nip-io-dashed-private", State, Url("https://app-192-168-1-1.nip.io/"), Rejected),
+        new("url-nip-io-hex-loopback", State, Url("https://7f000001.nip.io/"), Rejected),
+        new("url-sslip-io-ipv6-loopback", State, Url("https://--1.sslip.io/"), Rejected),
+        new("url-lan-only-name", State, Url("https://raspberrypi.local/"), Rejected),
+        new("tunnel-name-bidi-override", State, State(s => s["tunnels"]![0]!["name"] = "we\u202eb"), Rejected),
+        new("tunnel-name-zero-width", State, State(s => s["tunnels"]![0]!["name"] = "we\u200bb"), Rejected),
+
         // Identity.
         new("spoofed-detector-id", State, State(s => s["detectorId"] = "someone-else"), Rejected),
         new("invalid-detector-id", State, State(s => s["detectorId"] = "PI 042"), Rejected),

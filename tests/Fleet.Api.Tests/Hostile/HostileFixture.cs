@@ -9,7 +9,7 @@ using MQTTnet.Protocol;
 namespace Fleet.Api.Tests.Hostile;
 
 /// <summary>
-/// One Mosquitto (shipped ACL), one API on PostgreSQL with a URL allow-list, one provisioned detector connected
+/// One Mosquitto (shipped ACL), one API on PostgreSQL with a URL allow-list (including wildcard-DNS services), one provisioned detector connected
 /// with its own credentials, and a second provisioned detector whose topics the first must not reach.
 /// </summary>
 public sealed class HostileFixture : IAsyncLifetime
@@ -38,6 +38,13 @@ public sealed class HostileFixture : IAsyncLifetime
             {
                 ["Ingest:AllowedHostSuffixes:0"] = ".ngrok-free.app",
                 ["Ingest:AllowedHostSuffixes:1"] = ".example.org",
+
+                // Wildcard-DNS and loopback-name services an operator might list: what the names embed must still be refused.
+                ["Ingest:AllowedHostSuffixes:2"] = ".nip.io",
+                ["Ingest:AllowedHostSuffixes:3"] = ".sslip.io",
+                ["Ingest:AllowedHostSuffixes:4"] = "localtest.me",
+                ["Ingest:AllowedHostSuffixes:5"] = "localhost.localdomain",
+                ["Ingest:AllowedHostSuffixes:6"] = "ip6-localhost",
             },
         });
         _ = Api.Server;

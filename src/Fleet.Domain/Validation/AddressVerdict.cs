@@ -1,0 +1,19 @@
+namespace Fleet.Domain.Validation;
+
+/// <summary>What <see cref="AddressRules"/> says about one address.</summary>
+internal enum AddressClass
+{
+    /// <summary>A public address: fine.</summary>
+    Public,
+
+    /// <summary>Private, carrier-grade NAT, unique-local and the like: refused unless the operator opts the network in.</summary>
+    Private,
+
+    /// <summary>Loopback, link-local, unspecified, multicast, reserved, metadata: always refused.</summary>
+    Forbidden,
+}
+
+internal readonly record struct AddressVerdict(AddressClass Class, string Why)
+{
+    public static AddressVerdict Public { get; } = new(AddressClass.Public, "public");
+}
