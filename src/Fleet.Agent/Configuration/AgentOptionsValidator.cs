@@ -88,11 +88,15 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add("Agent:ReverseSsh:RemotePort and Agent:ReverseSsh:LocalPort must be ports (1-65535).");
         }
 
-        if (ssh.PublicUrl is null || UrlRules.Validate(ssh.PublicUrl, UrlPolicy.Open) is { } error)
+        if (ssh.PublicUrl is null || UrlRules.Validate(ssh.PublicUrl, PublishablePolicy) is { } error)
         {
             errors.Add($"Agent:ReverseSsh:PublicUrl must be a valid tunnel URL such as ssh://relay.example.org:2222 ({ssh.PublicUrl ?? "missing"}).");
         }
     }
+
+    // Private networks are the API operator's decision (Ingest:AllowedNetworks): a lab LAN detector may publish
+    // http://192.168.1.20. What no deployment may publish (loopback, link-local, metadata) is refused here already.
+    private static UrlPolicy PublishablePolicy => UrlPolicy.AnyNetwork;
 
     private static void ValidateStatic(StaticSettings settings, List<string> errors)
     {
@@ -103,7 +107,7 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 
         foreach (var tunnel in settings.Tunnels)
         {
-            if (UrlRules.Validate(tunnel.Url, UrlPolicy.Open) is { } error)
+            if (UrlRules.Validate(tunnel.Url, PublishablePolicy) is { } error)
             {
                 errors.Add($"Agent:Static:Tunnels '{tunnel.Name}': {error}.");
             }

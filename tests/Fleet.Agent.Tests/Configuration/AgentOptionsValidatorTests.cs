@@ -60,6 +60,30 @@ public sealed class AgentOptionsValidatorTests
         Assert.Contains(Errors(options), e => e.Contains("Agent:Static:Tunnels", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("http://192.168.1.20:8080")]
+    [InlineData("http://10.0.0.5")]
+    [InlineData("https://[fd12::1]")]
+    public void StaticTunnel_OnAPrivateNetwork_IsAccepted_TheApiDecides(string url)
+    {
+        var options = Valid();
+        options.Static.Tunnels[0].Url = url;
+
+        Assert.Empty(Errors(options));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8080")]
+    [InlineData("http://localhost")]
+    [InlineData("http://[::1]")]
+    public void StaticTunnel_OnLoopback_IsRefused(string url)
+    {
+        var options = Valid();
+        options.Static.Tunnels[0].Url = url;
+
+        Assert.Contains(Errors(options), e => e.Contains("Agent:Static:Tunnels", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void ReverseSsh_WithoutRelayOrUrl_IsRefused()
     {
