@@ -15,32 +15,20 @@ namespace Fleet.Api.Tests.Dashboard;
 /// </summary>
 public sealed class DashboardBrowserTests
 {
-    private const string Chromium = "/usr/bin/chromium";
     private const string DetectorId = "pi-042";
-
-    private static readonly string[] ChromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
-    ];
 
     [Fact]
     public async Task Dashboard_SignedInAsReader_ShowsDetectorLinks_AndUpdatesLive()
     {
-        Assert.True(File.Exists(Chromium), $"The browser test needs {Chromium}: apt-get install -y chromium");
         await using var api = ApiProcess.Start("Development");
         await api.WaitForOutputAsync("Fleet API is running.");
         Assert.False(api.HasExited, api.Output);
-        var credentials = JsonSerializer.Deserialize<JsonElement>(
-            await File.ReadAllTextAsync(Path.Combine(api.ContentRoot, "data", "development-credentials.json")));
+        var credentials = HeadlessChromium.DevelopmentCredentials(api);
         var detectorPassword = credentials.GetProperty("DetectorPassword").GetString()!;
         await PublishAsync(api, detectorPassword, State(seq: 0, web: "https://ab12cd34.ngrok-free.app"));
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs,
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = $"http://127.0.0.1:{api.HttpPort}", ViewportSize = new ViewportSize { Width = 1280, Height = 640 },

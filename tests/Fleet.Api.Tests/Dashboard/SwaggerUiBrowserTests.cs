@@ -16,24 +16,16 @@ namespace Fleet.Api.Tests.Dashboard;
 /// </summary>
 public sealed class SwaggerUiBrowserTests
 {
-    private const string Chromium = "/usr/bin/chromium";
-
-    private static readonly string[] ChromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
-    ];
 
     [Fact]
     public async Task SwaggerUi_UnderItsCsp_RendersAndAuthorizes_WithoutPersistingTheKey()
     {
-        Assert.True(File.Exists(Chromium), $"The browser test needs {Chromium}: apt-get install -y chromium");
         await using var api = ApiProcess.Start("Development");
         await api.WaitForOutputAsync("Fleet API is running.");
         Assert.False(api.HasExited, api.Output);
-        var readerKey = Credentials(api).GetProperty("ReaderKey").GetString()!;
+        var readerKey = HeadlessChromium.DevelopmentCredentials(api).GetProperty("ReaderKey").GetString()!;
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = $"http://127.0.0.1:{api.HttpPort}" });
         var page = await context.NewPageAsync();
         var consoleErrors = new List<string>();
@@ -68,11 +60,10 @@ public sealed class SwaggerUiBrowserTests
     [Fact]
     public async Task Dashboard_LookAlikeHost_IsShownInPunycodeWithAWarning()
     {
-        Assert.True(File.Exists(Chromium), $"The browser test needs {Chromium}: apt-get install -y chromium");
         await using var api = ApiProcess.Start("Development");
         await api.WaitForOutputAsync("Fleet API is running.");
         Assert.False(api.HasExited, api.Output);
-        var credentials = Credentials(api);
+        var credentials = HeadlessChromium.DevelopmentCredentials(api);
         var id = DevelopmentDetector;
         await using (var detector = await MqttTestClient.ConnectAsync("127.0.0.1", api.MqttPort, id, credentials.GetProperty("DetectorPassword").GetString()!))
         {
@@ -81,7 +72,7 @@ public sealed class SwaggerUiBrowserTests
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = $"http://127.0.0.1:{api.HttpPort}" });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
@@ -94,7 +85,4 @@ public sealed class SwaggerUiBrowserTests
     }
 
     private const string DevelopmentDetector = "pi-042";
-
-    private static JsonElement Credentials(ApiProcess api) => JsonSerializer.Deserialize<JsonElement>(
-        File.ReadAllText(Path.Combine(api.ContentRoot, "data", "development-credentials.json")));
 }
