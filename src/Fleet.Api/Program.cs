@@ -1,12 +1,16 @@
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.Detectors;
+using Fleet.Api.Errors;
 using Fleet.Api.Events;
 using Fleet.Api.History;
 using Fleet.Api.Ingest;
+using Fleet.Api.Limits;
 using Fleet.Api.Links;
 using Fleet.Api.Metrics;
+using Fleet.Api.Monitoring;
 using Fleet.Api.Mqtt;
+using Fleet.Api.OpenApi;
 using Fleet.Api.PresenceSweep;
 using Fleet.Api.Provisioning;
 using Fleet.Api.Startup;
@@ -14,11 +18,15 @@ using Fleet.Api.Startup;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddFleetHttp();
+builder.AddFleetErrors();
+builder.AddFleetLimits();
+builder.AddFleetOpenApi();
 builder.AddFleetData();
 builder.AddFleetDetectors();
 builder.AddFleetAuth();
 builder.AddFleetMqtt();
 builder.AddFleetIngest();
+builder.AddFleetMonitoring();
 builder.AddFleetHistory();
 builder.AddFleetPresence();
 builder.AddFleetMetrics();
@@ -35,6 +43,7 @@ if (ProvisioningCli.Handles(args))
 var app = builder.Build();
 
 app.UseFleetHttp();
+app.MapFleetOpenApi();
 app.MapDetectorEndpoints();
 app.MapHistoryEndpoints();
 app.MapLinkEndpoints();

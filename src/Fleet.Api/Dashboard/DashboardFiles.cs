@@ -5,7 +5,7 @@ namespace Fleet.Api.Dashboard;
 
 /// <summary>
 /// The dashboard: plain files from <c>wwwroot/</c>, embedded in the assembly so they are served whatever the content
-/// root is. These files get the strict Content-Security-Policy below; Swagger UI has its own (Startup/SwaggerUiSetup).
+/// root is. These files get the strict Content-Security-Policy below; Swagger UI has its own (OpenApi/SwaggerUiSetup).
 /// </summary>
 public static class DashboardFiles
 {

@@ -1,5 +1,3 @@
-using Fleet.Api.Monitoring;
-
 namespace Fleet.Api.Ingest;
 
 public static class IngestExtensions
@@ -16,16 +14,6 @@ public static class IngestExtensions
         builder.Services.AddSingleton<RejectionLog>();
         builder.Services.AddSingleton<ChangeBudget>();
         builder.Services.AddHostedService<ChangeFlusher>();
-
-        builder.Services.AddOptions<MonitoringOptions>()
-            .BindConfiguration(MonitoringOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-
-        // Committed changes go to fleet/v1/events/{id} and fleet/v1/registry/{id} without holding up the ingest.
-        builder.Services.AddSingleton<MonitoringPublisher>();
-        builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<MonitoringPublisher>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<MonitoringPublisher>());
         builder.Services.AddScoped<IngestWriter>();
         builder.Services.AddHostedService<IngestService>();
         return builder;

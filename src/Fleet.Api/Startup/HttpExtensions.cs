@@ -1,7 +1,5 @@
 using Fleet.Api.Dashboard;
-using Fleet.Api.Errors;
 using Fleet.Api.Limits;
-using Fleet.Api.OpenApi;
 using Fleet.Domain.Messages;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
@@ -10,21 +8,19 @@ namespace Fleet.Api.Startup;
 
 public static class HttpExtensions
 {
+    /// <summary>The HTTP host itself: clock, JSON through the contract's source-generated context, no Server header, forwarded headers.</summary>
     public static IHostApplicationBuilder AddFleetHttp(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DevelopmentCredentials>();
-        builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FleetJsonContext.Default));
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
         builder.AddFleetForwardedHeaders();
-        builder.AddFleetLimits();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeySecurityTransformer>());
         return builder;
     }
 
+    /// <summary>The middleware pipeline, in one place because its order is the security rule (client address before
+    /// limits, limits before authentication reads a body, authentication before the rate limiter partitions by key).</summary>
     public static WebApplication UseFleetHttp(this WebApplication app)
     {
         app.UseFleetForwardedHeaders();
@@ -36,9 +32,6 @@ public static class HttpExtensions
         app.UseAuthentication();
         app.UseFleetRateLimits();
         app.UseAuthorization();
-
-        app.MapOpenApi().AllowAnonymous();
-        app.UseFleetSwaggerUi();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous().DisableRateLimiting();

@@ -48,7 +48,7 @@ public sealed class DashboardPageTests(RestApiFixture fixture) : IClassFixture<R
         using var response = await http.GetAsync("/swagger/index.html");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(Fleet.Api.Startup.SwaggerUiSetup.ContentSecurityPolicy, Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+        Assert.Equal(Fleet.Api.OpenApi.SwaggerUiSetup.ContentSecurityPolicy, Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fleet.Api.OpenApi;
 using Fleet.Api.Startup;
 using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Startup;

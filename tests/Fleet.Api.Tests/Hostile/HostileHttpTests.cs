@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Fleet.Api.Startup;
+using Fleet.Api.OpenApi;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -1,4 +1,4 @@
-namespace Fleet.Api.Startup;
+namespace Fleet.Api.OpenApi;
 
 /// <summary>
 /// Swagger UI at <c>/swagger</c>. Pasted API keys live only in the page's memory (no persistAuthorization: Swagger UI
