@@ -63,10 +63,11 @@ public sealed class TunnelChangeFloodTests
         Assert.Equal(Changes - Burst, (int?)data["coalesced"]);
 
         // The same through the history endpoint (newest first), as operators and docs/CONTRACT.md see it, and the
-        // excess in the Prometheus scrape.
+        // excess in the Prometheus scrape (at least this detector's: every API instance in the test process feeds the
+        // same meter, so another test's coalescing may add to it; this instance's own count is checked above).
         using var http = api.CreateReader();
         await Eventually.TrueAsync(
-            async () => PrometheusText.Parse(await http.GetStringAsync("/metrics")).Sum("fleet_ingest_coalesced_total") == Changes - Burst,
+            async () => PrometheusText.Parse(await http.GetStringAsync("/metrics")).Sum("fleet_ingest_coalesced_total") >= Changes - Burst,
             "the scrape shows fleet_ingest_coalesced_total");
         var newest = (await http.GetFromJsonAsync<List<FleetEvent>>($"/detectors/{id}/history?type=url-changed&limit=1"))!;
         Assert.Equal(Url(Changes - 1), (string?)Assert.Single(newest).Data!["to"]);
