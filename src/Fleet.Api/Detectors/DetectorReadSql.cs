@@ -40,8 +40,8 @@ internal sealed class DetectorReadSql
         // "newest version" cannot do that, as a writer may draw a lower version and commit later (DetectorETags).
         // SQLite: its counter. Either way one text, compared as it is.
         markSource = postgres
-            ? $"SELECT string_agg(value::text, '.' ORDER BY stripe) AS f FROM {ReadVersionsSql.PostgresListMarksTable}"
-            : $"SELECT CAST(value AS TEXT) AS f FROM {ReadVersionsSql.SqliteCounterTable} WHERE name = 'detectors'";
+            ? $"SELECT string_agg(value::text, '.' ORDER BY stripe) AS f FROM {ReadVersionsObjects.PostgresListMarksTable}"
+            : $"SELECT CAST(value AS TEXT) AS f FROM {ReadVersionsObjects.SqliteCounterTable} WHERE name = 'detectors'";
     }
 
     /// <summary>
