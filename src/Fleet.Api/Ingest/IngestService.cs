@@ -1,5 +1,5 @@
-using System.Data.Common;
 using System.Diagnostics;
+using Fleet.Api.Data;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Retry;
 using Microsoft.Extensions.Options;
@@ -205,7 +205,7 @@ internal sealed partial class IngestService(
                 LogStoreRefused(items[0].Topic, ex.GetBaseException().Message);
                 return [null];
             }
-            catch (Exception ex) when (!ct.IsCancellationRequested && IsTransient(ex))
+            catch (Exception ex) when (!ct.IsCancellationRequested && IsRetried(ex))
             {
                 metrics.Retried();
                 var delay = Backoff.Delay(attempt, options.Value.RetryMinDelay, options.Value.RetryMaxDelay);
@@ -231,18 +231,18 @@ internal sealed partial class IngestService(
         }
     }
 
-    // Anything from the database or the network is worth retrying: a message must not be lost because the
-    // database restarted. A bug would retry forever and show up in the log and the retry counter.
-    private static bool IsTransient(Exception ex) =>
-        ex is DbException or TimeoutException or IOException or InvalidOperationException
-        || ex.InnerException is not null && IsTransient(ex.InnerException);
+    private static bool IsPoison(Exception ex) => DatabaseFailures.Classify(ex) == DatabaseFailure.Poison;
 
-    private static bool IsPoison(Exception ex) => ex.GetBaseException() switch
-    {
-        Npgsql.PostgresException pg => pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState.StartsWith("23", StringComparison.Ordinal),
-        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode is 19 or 20,
-        _ => false,
-    };
+    // DatabaseFailures decides (poison was caught above). Transient failures are retried; so are faults (a bug): a
+    // message must not be lost because of one, and a bug retries visibly in the log and the retry counter. EF and
+    // the drivers also raise timeouts, I/O and state errors (a connection dropped mid-transaction) outside any
+    // DbException: those are the connection too.
+    private static bool IsRetried(Exception ex) =>
+        DatabaseFailures.Classify(ex) is DatabaseFailure.Transient or DatabaseFailure.Fault || IsConnectionError(ex);
+
+    private static bool IsConnectionError(Exception ex) =>
+        ex is TimeoutException or IOException or InvalidOperationException
+        || ex.InnerException is not null && IsConnectionError(ex.InnerException);
 
     private async Task AcknowledgeAsync(IngestItem item, CancellationToken ct)
     {
