@@ -16,16 +16,14 @@ namespace Fleet.Api.Detectors;
 /// </summary>
 internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, DetectorTotals totals, IOptions<DatabaseOptions> options)
 {
-    private readonly DetectorReadSql sql = DetectorReadSql.For(dialect);
-
     /// <summary>The ETag the list would have now, without reading the page.</summary>
     public Task<EntityTagHeaderValue> ListTagAsync(DetectorQuery query, CancellationToken ct) =>
-        WithinBudgetAsync(_ => sql.Mark, async (reader, token) => Tag(query, await DetectorReadSql.ReadMarkAsync(reader, token)), ct);
+        WithinBudgetAsync(_ => DetectorReadSql.Mark(dialect), async (reader, token) => Tag(query, await DetectorReadSql.ReadMarkAsync(reader, token)), ct);
 
     /// <summary>The list's tag, its total and one page, all from one statement (one snapshot): the tag describes exactly this page.</summary>
     public Task<ListPage> ListAsync(DetectorQuery query, CancellationToken ct) =>
         WithinBudgetAsync(
-            command => sql.Page(query, command, dialect, totals.Get(query)),
+            command => DetectorReadSql.Page(query, command, dialect, totals.Get(query)),
             async (reader, token) =>
             {
                 ListMark? mark = null;
@@ -133,7 +131,7 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
                 Url = reader.GetString(t + 1),
                 Proto = Text(reader, t + 2),
                 Upstream = Text(reader, t + 3),
-                Since = sql.Timestamp(reader, t + 4) ?? default,
+                Since = dialect.ReadTimestamp(reader, t + 4) ?? default,
             });
         }
     }
@@ -142,12 +140,12 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
     {
         Id = id,
         Name = Text(reader, o + 1),
-        Tags = sql.Tags(reader, o + 2),
+        Tags = dialect.ReadTags(reader, o + 2),
         Notes = Text(reader, o + 3),
         Location = Text(reader, o + 4),
         Status = reader.GetString(o + 5),
-        StatusSince = sql.Timestamp(reader, o + 6),
-        LastSeenAt = sql.Timestamp(reader, o + 7),
+        StatusSince = dialect.ReadTimestamp(reader, o + 6),
+        LastSeenAt = dialect.ReadTimestamp(reader, o + 7),
         Epoch = Long(reader, o + 8),
         Seq = Long(reader, o + 9),
         ProviderKind = Text(reader, o + 10),
@@ -159,7 +157,7 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
         AgentHostname = Text(reader, o + 16),
         AgentOs = Text(reader, o + 17),
         AgentArch = Text(reader, o + 18),
-        AgentStartedAt = sql.Timestamp(reader, o + 19),
+        AgentStartedAt = dialect.ReadTimestamp(reader, o + 19),
         Version = reader.GetInt64(o + 20),
     };
 
