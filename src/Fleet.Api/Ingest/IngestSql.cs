@@ -6,7 +6,9 @@ namespace Fleet.Api.Ingest;
 /// <summary>
 /// The version guards, inside the statements that write: a message is applied only if it is newer than what is
 /// stored at the moment of the write, so concurrent API instances and redeliveries can never move a detector
-/// backwards. The rules mirror Fleet.Domain.Ordering.OrderingRules. Each statement takes many rows (one batch
+/// backwards. The specification is Fleet.Domain.Ordering.OrderingRules (DecideState, DecideStatus, Rank): these
+/// guards are its SQL copy, and tests/Fleet.Api.Tests/Data/OrderingRulesConformanceTests checks on both providers
+/// that they decide as it does. Each statement takes many rows (one batch
 /// round, at most one row per detector) and returns the rows it changed, as they are after the change.
 /// </summary>
 internal static class IngestSql
