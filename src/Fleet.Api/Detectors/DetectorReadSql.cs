@@ -12,23 +12,13 @@ namespace Fleet.Api.Detectors;
 /// </summary>
 internal static class DetectorReadSql
 {
-    public const string Columns = """
-        d.id, d.name, d.tags, d.notes, d.location, d.status, d.status_since, d.last_seen_at, d.epoch, d.seq,
-        d.provider_kind, d.provider_version, d.provider_state, d.provider_restarts, d.provider_error,
-        d.agent_version, d.agent_hostname, d.agent_os, d.agent_arch, d.agent_started_at, d.version
-        """;
-
-    public const string TunnelColumns = "t.name AS tunnel_name, t.url AS tunnel_url, t.proto AS tunnel_proto, t.upstream AS tunnel_upstream, t.since AS tunnel_since";
-
     /// <summary>Where a page's detector columns start in its rows: after the mark and the total.</summary>
     public const int PageOffset = 2;
-
-    public const int TunnelOrdinal = 21;
 
     /// <summary>The list's mark alone: see <see cref="ReadMarkAsync"/>.</summary>
     public static string Mark(ISqlDialect dialect) => $"SELECT m.f FROM ({dialect.ListMarkSource}) m;";
 
-    public static string One => $"SELECT {Columns}, {TunnelColumns} FROM detectors d LEFT JOIN tunnels t ON t.detector_id = d.id WHERE d.id = @id;";
+    public static string One { get; } = $"SELECT {DetectorColumns.Select} FROM detectors d LEFT JOIN tunnels t ON t.detector_id = d.id WHERE d.id = @id;";
 
     public static string VersionOfOne => "SELECT version FROM detectors WHERE id = @id;";
 
@@ -56,7 +46,7 @@ internal static class DetectorReadSql
                 ELSE (SELECT count(*) FROM detectors d WHERE {where}) END, p.*
             FROM ({dialect.ListMarkSource}) m
             LEFT JOIN (
-                SELECT {Columns}, {TunnelColumns}
+                SELECT {DetectorColumns.Select}
                 FROM (SELECT * FROM detectors d WHERE {pageWhere} ORDER BY d.id LIMIT @take) d
                 {dialect.TunnelsJoin}
             ) p ON 1 = 1

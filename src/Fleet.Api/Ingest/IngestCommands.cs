@@ -136,12 +136,12 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows[reader.GetString(0)] = new StoredDetector(
-                reader.IsDBNull(1) ? null : reader.GetInt64(1),
-                reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5));
+            rows[reader.GetString(StoredColumns.Id)] = new StoredDetector(
+                reader.IsDBNull(StoredColumns.Epoch) ? null : reader.GetInt64(StoredColumns.Epoch),
+                reader.GetString(StoredColumns.Status),
+                reader.IsDBNull(StoredColumns.StatusEpoch) ? null : reader.GetInt64(StoredColumns.StatusEpoch),
+                reader.IsDBNull(StoredColumns.ProviderError) ? null : reader.GetString(StoredColumns.ProviderError),
+                reader.IsDBNull(StoredColumns.TunnelsHash) ? null : reader.GetString(StoredColumns.TunnelsHash));
         }
 
         return rows;

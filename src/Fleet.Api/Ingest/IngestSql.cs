@@ -13,8 +13,6 @@ namespace Fleet.Api.Ingest;
 /// </summary>
 internal static class IngestSql
 {
-    public const string StoredColumns = "id, epoch, status, status_epoch, provider_error, tunnels_hash";
-
     // Built once per dialect and row count, not per message: ingest is the hot path.
     private static readonly ConcurrentDictionary<(string Greatest, int Rows), string> States = new();
     private static readonly ConcurrentDictionary<(string Greatest, int Rows), string> Statuses = new();
@@ -25,14 +23,14 @@ internal static class IngestSql
     private const string StartsConnection =
         "(d.status_epoch IS NULL OR d.status_epoch < excluded.epoch OR excluded.epoch < d.epoch)";
 
-    private const string Returning = $"RETURNING {StoredColumns}";
+    private static readonly string Returning = $"RETURNING {StoredColumns.Select}";
 
     /// <summary>Reads the stored rows of a batch, locked where the provider can, in id order so writers queue up without deadlocks.</summary>
     /// <remarks>With <paramref name="rows"/> 0 the ids come as one array parameter @ids.</remarks>
     public static string ReadStored(string forUpdate, int rows) =>
         Reads.GetOrAdd((forUpdate, rows), k => k.Rows == 0
-            ? $"SELECT {StoredColumns} FROM detectors WHERE id = ANY(@ids) ORDER BY id{k.ForUpdate}"
-            : $"SELECT {StoredColumns} FROM detectors WHERE id IN ({string.Join(", ", Enumerable.Range(0, k.Rows).Select(r => $"@i{r}"))}) ORDER BY id{k.ForUpdate}");
+            ? $"SELECT {StoredColumns.Select} FROM detectors WHERE id = ANY(@ids) ORDER BY id{k.ForUpdate}"
+            : $"SELECT {StoredColumns.Select} FROM detectors WHERE id IN ({string.Join(", ", Enumerable.Range(0, k.Rows).Select(r => $"@i{r}"))}) ORDER BY id{k.ForUpdate}");
 
     /// <remarks>With <paramref name="rows"/> 0 each column comes as one array parameter (PostgreSQL's unnest).</remarks>
     public static string UpsertStates(string greatest, int rows) =>
