@@ -39,6 +39,8 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
             return await ReadRowsAsync(command, ct);
         }
 
+        // The parameters StateWriteColumns names, suffixed with the row number; typed calls, not a loop over the map,
+        // so no value is boxed on the hot path.
         for (var r = 0; r < writes.Count; r++)
         {
             var (id, state) = (writes[r].DetectorId, writes[r].State!);
@@ -95,6 +97,7 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    // One array per parameter StateWriteColumns binds, for its unnest.
     private void AddStateColumns(DbParameterCollection p, IReadOnlyList<IngestWrite> writes)
     {
         T[] Column<T>(Func<StateMessage, T> value) => [.. writes.Select(w => value(w.State!))];

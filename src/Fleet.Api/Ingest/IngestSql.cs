@@ -47,21 +47,11 @@ internal static class IngestSql
     private static string LastHeard(string greatest) =>
         $"{greatest}(COALESCE(d.state_at, d.created_at), COALESCE(d.last_seen_at, d.created_at), COALESCE(d.status_since, d.created_at))";
 
-    private static string StateRow(int r) =>
-        $"(@i{r}, @e{r}, @s{r}, @now, @sa{r}, @hb{r}, @pk{r}, @pv{r}, @ps{r}, @pr{r}, @pe{r}, @av{r}, @ah{r}, @ao{r}, @aa{r}, @ast{r}, 'online', @e{r}, @now, @now, @now, @th{r})";
-
     /// <summary>History rows in bulk (PostgreSQL), ids in array order so the history keeps the receive order.</summary>
     public const string InsertEvents = """
         INSERT INTO events (detector_id, type, at, data)
         SELECT d, t, a, x FROM unnest(@d::text[], @t::text[], @a::timestamptz[], @x::text[]) WITH ORDINALITY AS v(d, t, a, x, n)
         ORDER BY n
-        """;
-
-    private const string StateColumns = """
-        SELECT i, e, s, @now, sa, hb, pk, pv, ps, pr, pe, av, ah, ao, aa, ast, 'online', e, @now, @now, @now, th
-        FROM unnest(@i::text[], @e::bigint[], @s::bigint[], @sa::timestamptz[], @hb::integer[], @pk::text[], @pv::text[],
-            @ps::text[], @pr::integer[], @pe::text[], @av::text[], @ah::text[], @ao::text[], @aa::text[], @ast::timestamptz[],
-            @th::text[]) AS v(i, e, s, sa, hb, pk, pv, ps, pr, pe, av, ah, ao, aa, ast, th)
         """;
 
     private static string StatusRow(int r) => $"(@i{r}, @st{r}, @e{r}, @now, @seen{r}, @now)";
@@ -78,20 +68,10 @@ internal static class IngestSql
     }
 
     private static string UpsertState(string greatest, int rows) => $"""
-        INSERT INTO detectors AS d (id, epoch, seq, state_at, sent_at, heartbeat_seconds,
-            provider_kind, provider_version, provider_state, provider_restarts, provider_error,
-            agent_version, agent_hostname, agent_os, agent_arch, agent_started_at,
-            status, status_epoch, status_since, last_seen_at, created_at, tunnels_hash)
-        {(rows == 0 ? StateColumns : "VALUES\n" + Rows(rows, StateRow))}
+        INSERT INTO detectors AS d ({StateWriteColumns.Names})
+        {(rows == 0 ? StateWriteColumns.Unnest : "VALUES\n" + Rows(rows, StateWriteColumns.Row))}
         ON CONFLICT (id) DO UPDATE SET
-            epoch = excluded.epoch, seq = excluded.seq, state_at = excluded.state_at, sent_at = excluded.sent_at,
-            heartbeat_seconds = excluded.heartbeat_seconds,
-            provider_kind = excluded.provider_kind, provider_version = excluded.provider_version,
-            provider_state = excluded.provider_state, provider_restarts = excluded.provider_restarts,
-            provider_error = excluded.provider_error,
-            agent_version = excluded.agent_version, agent_hostname = excluded.agent_hostname,
-            agent_os = excluded.agent_os, agent_arch = excluded.agent_arch, agent_started_at = excluded.agent_started_at,
-            last_seen_at = excluded.last_seen_at, tunnels_hash = excluded.tunnels_hash,
+            {StateWriteColumns.Overwritten},
             status_since = CASE WHEN {StartsConnection} AND d.status <> 'online' THEN excluded.status_since ELSE d.status_since END,
             status = CASE WHEN {StartsConnection} THEN 'online' ELSE d.status END,
             status_epoch = CASE WHEN {StartsConnection} THEN excluded.epoch ELSE d.status_epoch END
