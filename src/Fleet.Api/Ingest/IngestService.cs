@@ -52,22 +52,22 @@ internal sealed partial class IngestService(
 
     internal async Task HandleBatchAsync(IReadOnlyList<IngestItem> items, CancellationToken ct)
     {
-        var toWrite = new List<IngestItem>(items.Count);
+        var toWrite = new List<IngestItem.Write>(items.Count);
         foreach (var item in items)
         {
-            if (item.Rejection is { } rejection)
+            switch (item)
             {
-                metrics.Rejected(rejection.ReasonName);
-                rejections.Report(item.Topic, rejection);
-            }
-            else if (item.IsRetainedClear)
-            {
-                metrics.Ignored();
-                LogRetainedClear(item.Topic);
-            }
-            else
-            {
-                toWrite.Add(item);
+                case IngestItem.Rejected { Rejection: var rejection }:
+                    metrics.Rejected(rejection.ReasonName);
+                    rejections.Report(item.Topic, rejection);
+                    break;
+                case IngestItem.RetainedClear:
+                    metrics.Ignored();
+                    LogRetainedClear(item.Topic);
+                    break;
+                case IngestItem.Write write:
+                    toWrite.Add(write);
+                    break;
             }
         }
 
@@ -91,7 +91,7 @@ internal sealed partial class IngestService(
             {
                 if (Count(toWrite[i], outcomes[i]))
                 {
-                    var id = toWrite[i].DetectorId!;
+                    var id = toWrite[i].DetectorId;
                     if (!changes.TryGetValue(id, out var list))
                     {
                         changes[id] = list = [];
@@ -114,14 +114,14 @@ internal sealed partial class IngestService(
     }
 
     /// <summary>Counts one written message; true when it applied (changed the detector).</summary>
-    private bool Count(IngestItem item, IngestOutcome? outcome)
+    private bool Count(IngestItem.Write item, IngestOutcome? outcome)
     {
         if (outcome is null)
         {
             return false;
         }
 
-        var kind = item.State is not null ? "state" : "status";
+        var kind = item is IngestItem.State ? "state" : "status";
         NoteTakeovers(item);
         if (item.Delivery is not null)
         {
@@ -145,9 +145,9 @@ internal sealed partial class IngestService(
     /// (metric and warning) when the count goes up, whether or not its state was applied: the clone with the lower
     /// epoch is the one whose states are stale.
     /// </summary>
-    private void NoteTakeovers(IngestItem item)
+    private void NoteTakeovers(IngestItem.Write item)
     {
-        if (item.State is not { } state || item.DetectorId is not { } id)
+        if (item is not IngestItem.State { Message: var state, DetectorId: var id })
         {
             return;
         }
@@ -170,9 +170,9 @@ internal sealed partial class IngestService(
     }
 
     /// <summary>The outcome per item, committed; null for a message the database refused (dropped).</summary>
-    private async Task<IReadOnlyList<IngestOutcome?>> WriteAsync(List<IngestItem> items, CancellationToken ct)
+    private async Task<IReadOnlyList<IngestOutcome?>> WriteAsync(List<IngestItem.Write> items, CancellationToken ct)
     {
-        IReadOnlyList<IngestWrite> writes = [.. items.Select(i => new IngestWrite(i.DetectorId!, i.State, i.Status))];
+        IReadOnlyList<IngestWrite> writes = [.. items.Select(i => i.ToWrite())];
         for (var attempt = 1; ; attempt++)
         {
             try
