@@ -11,7 +11,7 @@ public sealed class SqliteFleetDbContext(DbContextOptions<SqliteFleetDbContext> 
 
         // SQLite triggers cannot change NEW, so the version is stamped by an AFTER trigger: RETURNING would read the
         // value from before it, and declaring the trigger makes EF read it back with a SELECT instead.
-        modelBuilder.Entity<DetectorRecord>().ToTable(t => t.HasTrigger(ReadVersionsSql.SqliteDetectorsTrigger));
+        modelBuilder.Entity<DetectorRecord>().ToTable(t => t.HasTrigger(ReadVersionsObjects.SqliteDetectorsTrigger));
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -6,6 +6,7 @@ using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using C = Fleet.Api.Detectors.DetectorColumns;
 
 namespace Fleet.Api.Detectors;
 
@@ -16,16 +17,14 @@ namespace Fleet.Api.Detectors;
 /// </summary>
 internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, DetectorTotals totals, IOptions<DatabaseOptions> options)
 {
-    private readonly DetectorReadSql sql = DetectorReadSql.For(dialect);
-
     /// <summary>The ETag the list would have now, without reading the page.</summary>
     public Task<EntityTagHeaderValue> ListTagAsync(DetectorQuery query, CancellationToken ct) =>
-        WithinBudgetAsync(_ => sql.Mark, async (reader, token) => Tag(query, await DetectorReadSql.ReadMarkAsync(reader, token)), ct);
+        WithinBudgetAsync(_ => DetectorReadSql.Mark(dialect), async (reader, token) => Tag(query, await DetectorReadSql.ReadMarkAsync(reader, token)), ct);
 
     /// <summary>The list's tag, its total and one page, all from one statement (one snapshot): the tag describes exactly this page.</summary>
     public Task<ListPage> ListAsync(DetectorQuery query, CancellationToken ct) =>
         WithinBudgetAsync(
-            command => sql.Page(query, command, dialect, totals.Get(query)),
+            command => DetectorReadSql.Page(query, command, dialect, totals.Get(query)),
             async (reader, token) =>
             {
                 ListMark? mark = null;
@@ -110,12 +109,12 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
     /// <summary>Adds the row's detector (when it starts a new one) and its tunnel; columns start at <paramref name="offset"/>.</summary>
     private void AddRow(DbDataReader reader, int offset, List<DetectorRecord> detectors)
     {
-        if (reader.IsDBNull(offset))
+        if (reader.IsDBNull(offset + C.Id))
         {
             return;
         }
 
-        var id = reader.GetString(offset);
+        var id = reader.GetString(offset + C.Id);
         var current = detectors.Count > 0 && detectors[^1].Id == id ? detectors[^1] : null;
         if (current is null)
         {
@@ -123,17 +122,16 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
             detectors.Add(current);
         }
 
-        var t = offset + DetectorReadSql.TunnelOrdinal;
-        if (!reader.IsDBNull(t))
+        if (!reader.IsDBNull(offset + C.TunnelName))
         {
             current.Tunnels.Add(new TunnelRecord
             {
                 DetectorId = id,
-                Name = reader.GetString(t),
-                Url = reader.GetString(t + 1),
-                Proto = Text(reader, t + 2),
-                Upstream = Text(reader, t + 3),
-                Since = sql.Timestamp(reader, t + 4) ?? default,
+                Name = reader.GetString(offset + C.TunnelName),
+                Url = reader.GetString(offset + C.TunnelUrl),
+                Proto = Text(reader, offset + C.TunnelProto),
+                Upstream = Text(reader, offset + C.TunnelUpstream),
+                Since = dialect.ReadTimestamp(reader, offset + C.TunnelSince) ?? default,
             });
         }
     }
@@ -141,26 +139,26 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
     private DetectorRecord ReadDetector(DbDataReader reader, int o, string id) => new()
     {
         Id = id,
-        Name = Text(reader, o + 1),
-        Tags = sql.Tags(reader, o + 2),
-        Notes = Text(reader, o + 3),
-        Location = Text(reader, o + 4),
-        Status = reader.GetString(o + 5),
-        StatusSince = sql.Timestamp(reader, o + 6),
-        LastSeenAt = sql.Timestamp(reader, o + 7),
-        Epoch = Long(reader, o + 8),
-        Seq = Long(reader, o + 9),
-        ProviderKind = Text(reader, o + 10),
-        ProviderVersion = Text(reader, o + 11),
-        ProviderState = Text(reader, o + 12),
-        ProviderRestarts = reader.IsDBNull(o + 13) ? null : reader.GetInt32(o + 13),
-        ProviderError = Text(reader, o + 14),
-        AgentVersion = Text(reader, o + 15),
-        AgentHostname = Text(reader, o + 16),
-        AgentOs = Text(reader, o + 17),
-        AgentArch = Text(reader, o + 18),
-        AgentStartedAt = sql.Timestamp(reader, o + 19),
-        Version = reader.GetInt64(o + 20),
+        Name = Text(reader, o + C.Name),
+        Tags = dialect.ReadTags(reader, o + C.Tags),
+        Notes = Text(reader, o + C.Notes),
+        Location = Text(reader, o + C.Location),
+        Status = reader.GetString(o + C.Status),
+        StatusSince = dialect.ReadTimestamp(reader, o + C.StatusSince),
+        LastSeenAt = dialect.ReadTimestamp(reader, o + C.LastSeenAt),
+        Epoch = Long(reader, o + C.Epoch),
+        Seq = Long(reader, o + C.Seq),
+        ProviderKind = Text(reader, o + C.ProviderKind),
+        ProviderVersion = Text(reader, o + C.ProviderVersion),
+        ProviderState = Text(reader, o + C.ProviderState),
+        ProviderRestarts = reader.IsDBNull(o + C.ProviderRestarts) ? null : reader.GetInt32(o + C.ProviderRestarts),
+        ProviderError = Text(reader, o + C.ProviderError),
+        AgentVersion = Text(reader, o + C.AgentVersion),
+        AgentHostname = Text(reader, o + C.AgentHostname),
+        AgentOs = Text(reader, o + C.AgentOs),
+        AgentArch = Text(reader, o + C.AgentArch),
+        AgentStartedAt = dialect.ReadTimestamp(reader, o + C.AgentStartedAt),
+        Version = reader.GetInt64(o + C.Version),
     };
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

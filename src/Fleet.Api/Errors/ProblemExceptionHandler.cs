@@ -1,3 +1,4 @@
+using Fleet.Api.Data;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Fleet.Api.Errors;

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Fleet.Api.Data;
 using Fleet.Domain.Messages;
-using NpgsqlTypes;
 
 namespace Fleet.Api.Ingest;
 
@@ -14,7 +13,7 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
         await using var command = Command(IngestSql.ReadStored(dialect.ForUpdate, dialect.HasArrays ? 0 : ids.Count));
         if (dialect.HasArrays)
         {
-            command.Parameters.Add(PostgresDialect.Column("ids", NpgsqlDbType.Text, ids.ToArray()));
+            command.Parameters.Add(dialect.Column("ids", SqlType.Text, ids.ToArray()));
         }
         else
         {
@@ -40,6 +39,8 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
             return await ReadRowsAsync(command, ct);
         }
 
+        // The parameters StateWriteColumns names, suffixed with the row number; typed calls, not a loop over the map,
+        // so no value is boxed on the hot path.
         for (var r = 0; r < writes.Count; r++)
         {
             var (id, state) = (writes[r].DetectorId, writes[r].State!);
@@ -89,33 +90,34 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
     public async Task InsertEventsAsync(IReadOnlyList<FleetEvent> events, CancellationToken ct)
     {
         await using var command = Command(IngestSql.InsertEvents);
-        command.Parameters.Add(PostgresDialect.Column("d", NpgsqlDbType.Text, events.Select(e => e.DetectorId).ToArray()));
-        command.Parameters.Add(PostgresDialect.Column("t", NpgsqlDbType.Text, events.Select(e => e.Type).ToArray()));
-        command.Parameters.Add(PostgresDialect.Column("a", NpgsqlDbType.TimestampTz, events.Select(e => e.At.UtcDateTime).ToArray()));
-        command.Parameters.Add(PostgresDialect.Column("x", NpgsqlDbType.Text, events.Select(e => e.Data?.ToJsonString()).ToArray()));
+        command.Parameters.Add(dialect.Column("d", SqlType.Text, events.Select(e => e.DetectorId).ToArray()));
+        command.Parameters.Add(dialect.Column("t", SqlType.Text, events.Select(e => e.Type).ToArray()));
+        command.Parameters.Add(dialect.Column("a", SqlType.Timestamp, events.Select(e => e.At.UtcDateTime).ToArray()));
+        command.Parameters.Add(dialect.Column("x", SqlType.Text, events.Select(e => e.Data?.ToJsonString()).ToArray()));
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static void AddStateColumns(DbParameterCollection p, IReadOnlyList<IngestWrite> writes)
+    // One array per parameter StateWriteColumns binds, for its unnest.
+    private void AddStateColumns(DbParameterCollection p, IReadOnlyList<IngestWrite> writes)
     {
         T[] Column<T>(Func<StateMessage, T> value) => [.. writes.Select(w => value(w.State!))];
         static DateTime? Utc(DateTimeOffset? at) => at?.UtcDateTime;
-        p.Add(PostgresDialect.Column("i", NpgsqlDbType.Text, writes.Select(w => w.DetectorId).ToArray()));
-        p.Add(PostgresDialect.Column("e", NpgsqlDbType.Bigint, Column(s => s.Epoch)));
-        p.Add(PostgresDialect.Column("s", NpgsqlDbType.Bigint, Column(s => s.Seq)));
-        p.Add(PostgresDialect.Column("sa", NpgsqlDbType.TimestampTz, Column(s => Utc(s.SentAt))));
-        p.Add(PostgresDialect.Column("hb", NpgsqlDbType.Integer, Column(s => s.HeartbeatSeconds)));
-        p.Add(PostgresDialect.Column("pk", NpgsqlDbType.Text, Column(s => s.Provider?.Kind)));
-        p.Add(PostgresDialect.Column("pv", NpgsqlDbType.Text, Column(s => s.Provider?.Version)));
-        p.Add(PostgresDialect.Column("ps", NpgsqlDbType.Text, Column(s => s.Provider?.State)));
-        p.Add(PostgresDialect.Column("pr", NpgsqlDbType.Integer, Column(s => s.Provider?.Restarts)));
-        p.Add(PostgresDialect.Column("pe", NpgsqlDbType.Text, Column(s => s.Provider?.Error)));
-        p.Add(PostgresDialect.Column("av", NpgsqlDbType.Text, Column(s => s.Agent?.Version)));
-        p.Add(PostgresDialect.Column("ah", NpgsqlDbType.Text, Column(s => s.Agent?.Hostname)));
-        p.Add(PostgresDialect.Column("ao", NpgsqlDbType.Text, Column(s => s.Agent?.Os)));
-        p.Add(PostgresDialect.Column("aa", NpgsqlDbType.Text, Column(s => s.Agent?.Arch)));
-        p.Add(PostgresDialect.Column("ast", NpgsqlDbType.TimestampTz, Column(s => Utc(s.Agent?.StartedAt))));
-        p.Add(PostgresDialect.Column("th", NpgsqlDbType.Text, Column(s => TunnelFingerprint.Of(s.Tunnels))));
+        p.Add(dialect.Column("i", SqlType.Text, writes.Select(w => w.DetectorId).ToArray()));
+        p.Add(dialect.Column("e", SqlType.LongNumber, Column(s => s.Epoch)));
+        p.Add(dialect.Column("s", SqlType.LongNumber, Column(s => s.Seq)));
+        p.Add(dialect.Column("sa", SqlType.Timestamp, Column(s => Utc(s.SentAt))));
+        p.Add(dialect.Column("hb", SqlType.Number, Column(s => s.HeartbeatSeconds)));
+        p.Add(dialect.Column("pk", SqlType.Text, Column(s => s.Provider?.Kind)));
+        p.Add(dialect.Column("pv", SqlType.Text, Column(s => s.Provider?.Version)));
+        p.Add(dialect.Column("ps", SqlType.Text, Column(s => s.Provider?.State)));
+        p.Add(dialect.Column("pr", SqlType.Number, Column(s => s.Provider?.Restarts)));
+        p.Add(dialect.Column("pe", SqlType.Text, Column(s => s.Provider?.Error)));
+        p.Add(dialect.Column("av", SqlType.Text, Column(s => s.Agent?.Version)));
+        p.Add(dialect.Column("ah", SqlType.Text, Column(s => s.Agent?.Hostname)));
+        p.Add(dialect.Column("ao", SqlType.Text, Column(s => s.Agent?.Os)));
+        p.Add(dialect.Column("aa", SqlType.Text, Column(s => s.Agent?.Arch)));
+        p.Add(dialect.Column("ast", SqlType.Timestamp, Column(s => Utc(s.Agent?.StartedAt))));
+        p.Add(dialect.Column("th", SqlType.Text, Column(s => TunnelFingerprint.Of(s.Tunnels))));
     }
 
     private DbCommand Command(string text)
@@ -137,12 +139,12 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows[reader.GetString(0)] = new StoredDetector(
-                reader.IsDBNull(1) ? null : reader.GetInt64(1),
-                reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5));
+            rows[reader.GetString(StoredColumns.Id)] = new StoredDetector(
+                reader.IsDBNull(StoredColumns.Epoch) ? null : reader.GetInt64(StoredColumns.Epoch),
+                reader.GetString(StoredColumns.Status),
+                reader.IsDBNull(StoredColumns.StatusEpoch) ? null : reader.GetInt64(StoredColumns.StatusEpoch),
+                reader.IsDBNull(StoredColumns.ProviderError) ? null : reader.GetString(StoredColumns.ProviderError),
+                reader.IsDBNull(StoredColumns.TunnelsHash) ? null : reader.GetString(StoredColumns.TunnelsHash));
         }
 
         return rows;

@@ -8,6 +8,11 @@ public static class IngestExtensions
             .BindConfiguration(IngestOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.Faults.KillAfterCommits >= 0, "Ingest:Faults:KillAfterCommits must be 0 (off) or a positive number of commits.")
+            // The writer takes only what is already queued, so a batch never holds more than the queue: a larger
+            // BatchSize would silently do nothing.
+            .Validate(
+                o => o.BatchSize <= o.QueueCapacity,
+                "Ingest:BatchSize must not exceed Ingest:QueueCapacity (a batch only takes what is queued): lower Ingest:BatchSize or raise Ingest:QueueCapacity.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IngestQueue>();
         builder.Services.AddSingleton<IngestMetrics>();

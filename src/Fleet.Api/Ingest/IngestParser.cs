@@ -13,21 +13,25 @@ internal static class IngestParser
         var topic = message.Topic;
         if (!FleetTopics.TryParseDetectorTopic(topic, out var detectorId, out var kind))
         {
-            return new(topic, null, null, null, new Rejection(RejectionReason.UnknownTopic, "topic is not fleet/v1/detectors/{id}/status|state"), delivery);
+            return new IngestItem.Rejected(topic, new Rejection(RejectionReason.UnknownTopic, "topic is not fleet/v1/detectors/{id}/status|state"), delivery);
         }
 
         if (message.Payload.IsEmpty)
         {
-            return new(topic, detectorId, null, null, null, delivery);
+            return new IngestItem.RetainedClear(topic, detectorId, delivery);
         }
 
         if (kind == DetectorTopicKind.State)
         {
             var state = PayloadParser.ParseState(message.Payload, detectorId, policy);
-            return new(topic, detectorId, state.Value, null, state.Error, delivery);
+            return state.Error is { } stateError
+                ? new IngestItem.Rejected(topic, stateError, delivery)
+                : new IngestItem.State(topic, detectorId, state.Value!, delivery);
         }
 
         var status = PayloadParser.ParseStatus(message.Payload);
-        return new(topic, detectorId, null, status.Value, status.Error, delivery);
+        return status.Error is { } statusError
+            ? new IngestItem.Rejected(topic, statusError, delivery)
+            : new IngestItem.Status(topic, detectorId, status.Value!, delivery);
     }
 }

@@ -1,5 +1,5 @@
-using System.Data.Common;
 using System.Diagnostics;
+using Fleet.Api.Data;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Retry;
 using Microsoft.Extensions.Options;
@@ -52,22 +52,22 @@ internal sealed partial class IngestService(
 
     internal async Task HandleBatchAsync(IReadOnlyList<IngestItem> items, CancellationToken ct)
     {
-        var toWrite = new List<IngestItem>(items.Count);
+        var toWrite = new List<IngestItem.Write>(items.Count);
         foreach (var item in items)
         {
-            if (item.Rejection is { } rejection)
+            switch (item)
             {
-                metrics.Rejected(rejection.ReasonName);
-                rejections.Report(item.Topic, rejection);
-            }
-            else if (item.IsRetainedClear)
-            {
-                metrics.Ignored();
-                LogRetainedClear(item.Topic);
-            }
-            else
-            {
-                toWrite.Add(item);
+                case IngestItem.Rejected { Rejection: var rejection }:
+                    metrics.Rejected(rejection.ReasonName);
+                    rejections.Report(item.Topic, rejection);
+                    break;
+                case IngestItem.RetainedClear:
+                    metrics.Ignored();
+                    LogRetainedClear(item.Topic);
+                    break;
+                case IngestItem.Write write:
+                    toWrite.Add(write);
+                    break;
             }
         }
 
@@ -91,7 +91,7 @@ internal sealed partial class IngestService(
             {
                 if (Count(toWrite[i], outcomes[i]))
                 {
-                    var id = toWrite[i].DetectorId!;
+                    var id = toWrite[i].DetectorId;
                     if (!changes.TryGetValue(id, out var list))
                     {
                         changes[id] = list = [];
@@ -114,14 +114,14 @@ internal sealed partial class IngestService(
     }
 
     /// <summary>Counts one written message; true when it applied (changed the detector).</summary>
-    private bool Count(IngestItem item, IngestOutcome? outcome)
+    private bool Count(IngestItem.Write item, IngestOutcome? outcome)
     {
         if (outcome is null)
         {
             return false;
         }
 
-        var kind = item.State is not null ? "state" : "status";
+        var kind = item is IngestItem.State ? "state" : "status";
         NoteTakeovers(item);
         if (item.Delivery is not null)
         {
@@ -145,9 +145,9 @@ internal sealed partial class IngestService(
     /// (metric and warning) when the count goes up, whether or not its state was applied: the clone with the lower
     /// epoch is the one whose states are stale.
     /// </summary>
-    private void NoteTakeovers(IngestItem item)
+    private void NoteTakeovers(IngestItem.Write item)
     {
-        if (item.State is not { } state || item.DetectorId is not { } id)
+        if (item is not IngestItem.State { Message: var state, DetectorId: var id })
         {
             return;
         }
@@ -170,9 +170,9 @@ internal sealed partial class IngestService(
     }
 
     /// <summary>The outcome per item, committed; null for a message the database refused (dropped).</summary>
-    private async Task<IReadOnlyList<IngestOutcome?>> WriteAsync(List<IngestItem> items, CancellationToken ct)
+    private async Task<IReadOnlyList<IngestOutcome?>> WriteAsync(List<IngestItem.Write> items, CancellationToken ct)
     {
-        IReadOnlyList<IngestWrite> writes = [.. items.Select(i => new IngestWrite(i.DetectorId!, i.State, i.Status))];
+        IReadOnlyList<IngestWrite> writes = [.. items.Select(i => i.ToWrite())];
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -205,7 +205,7 @@ internal sealed partial class IngestService(
                 LogStoreRefused(items[0].Topic, ex.GetBaseException().Message);
                 return [null];
             }
-            catch (Exception ex) when (!ct.IsCancellationRequested && IsTransient(ex))
+            catch (Exception ex) when (!ct.IsCancellationRequested && IsRetried(ex))
             {
                 metrics.Retried();
                 var delay = Backoff.Delay(attempt, options.Value.RetryMinDelay, options.Value.RetryMaxDelay);
@@ -231,18 +231,18 @@ internal sealed partial class IngestService(
         }
     }
 
-    // Anything from the database or the network is worth retrying: a message must not be lost because the
-    // database restarted. A bug would retry forever and show up in the log and the retry counter.
-    private static bool IsTransient(Exception ex) =>
-        ex is DbException or TimeoutException or IOException or InvalidOperationException
-        || ex.InnerException is not null && IsTransient(ex.InnerException);
+    private static bool IsPoison(Exception ex) => DatabaseFailures.Classify(ex) == DatabaseFailure.Poison;
 
-    private static bool IsPoison(Exception ex) => ex.GetBaseException() switch
-    {
-        Npgsql.PostgresException pg => pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState.StartsWith("23", StringComparison.Ordinal),
-        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode is 19 or 20,
-        _ => false,
-    };
+    // DatabaseFailures decides (poison was caught above). Transient failures are retried; so are faults (a bug): a
+    // message must not be lost because of one, and a bug retries visibly in the log and the retry counter. EF and
+    // the drivers also raise timeouts, I/O and state errors (a connection dropped mid-transaction) outside any
+    // DbException: those are the connection too.
+    private static bool IsRetried(Exception ex) =>
+        DatabaseFailures.Classify(ex) is DatabaseFailure.Transient or DatabaseFailure.Fault || IsConnectionError(ex);
+
+    private static bool IsConnectionError(Exception ex) =>
+        ex is TimeoutException or IOException or InvalidOperationException
+        || ex.InnerException is not null && IsConnectionError(ex.InnerException);
 
     private async Task AcknowledgeAsync(IngestItem item, CancellationToken ct)
     {

@@ -6,13 +6,13 @@ namespace Fleet.Api.Ingest;
 /// <summary>
 /// The version guards, inside the statements that write: a message is applied only if it is newer than what is
 /// stored at the moment of the write, so concurrent API instances and redeliveries can never move a detector
-/// backwards. The rules mirror Fleet.Domain.Ordering.OrderingRules. Each statement takes many rows (one batch
+/// backwards. The specification is Fleet.Domain.Ordering.OrderingRules (DecideState, DecideStatus, Rank): these
+/// guards are its SQL copy, and tests/Fleet.Api.Tests/Data/OrderingRulesConformanceTests checks on both providers
+/// that they decide as it does. Each statement takes many rows (one batch
 /// round, at most one row per detector) and returns the rows it changed, as they are after the change.
 /// </summary>
 internal static class IngestSql
 {
-    public const string StoredColumns = "id, epoch, status, status_epoch, provider_error, tunnels_hash";
-
     // Built once per dialect and row count, not per message: ingest is the hot path.
     private static readonly ConcurrentDictionary<(string Greatest, int Rows), string> States = new();
     private static readonly ConcurrentDictionary<(string Greatest, int Rows), string> Statuses = new();
@@ -23,14 +23,14 @@ internal static class IngestSql
     private const string StartsConnection =
         "(d.status_epoch IS NULL OR d.status_epoch < excluded.epoch OR excluded.epoch < d.epoch)";
 
-    private const string Returning = $"RETURNING {StoredColumns}";
+    private static readonly string Returning = $"RETURNING {StoredColumns.Select}";
 
     /// <summary>Reads the stored rows of a batch, locked where the provider can, in id order so writers queue up without deadlocks.</summary>
     /// <remarks>With <paramref name="rows"/> 0 the ids come as one array parameter @ids.</remarks>
     public static string ReadStored(string forUpdate, int rows) =>
         Reads.GetOrAdd((forUpdate, rows), k => k.Rows == 0
-            ? $"SELECT {StoredColumns} FROM detectors WHERE id = ANY(@ids) ORDER BY id{k.ForUpdate}"
-            : $"SELECT {StoredColumns} FROM detectors WHERE id IN ({string.Join(", ", Enumerable.Range(0, k.Rows).Select(r => $"@i{r}"))}) ORDER BY id{k.ForUpdate}");
+            ? $"SELECT {StoredColumns.Select} FROM detectors WHERE id = ANY(@ids) ORDER BY id{k.ForUpdate}"
+            : $"SELECT {StoredColumns.Select} FROM detectors WHERE id IN ({string.Join(", ", Enumerable.Range(0, k.Rows).Select(r => $"@i{r}"))}) ORDER BY id{k.ForUpdate}");
 
     /// <remarks>With <paramref name="rows"/> 0 each column comes as one array parameter (PostgreSQL's unnest).</remarks>
     public static string UpsertStates(string greatest, int rows) =>
@@ -47,21 +47,11 @@ internal static class IngestSql
     private static string LastHeard(string greatest) =>
         $"{greatest}(COALESCE(d.state_at, d.created_at), COALESCE(d.last_seen_at, d.created_at), COALESCE(d.status_since, d.created_at))";
 
-    private static string StateRow(int r) =>
-        $"(@i{r}, @e{r}, @s{r}, @now, @sa{r}, @hb{r}, @pk{r}, @pv{r}, @ps{r}, @pr{r}, @pe{r}, @av{r}, @ah{r}, @ao{r}, @aa{r}, @ast{r}, 'online', @e{r}, @now, @now, @now, @th{r})";
-
     /// <summary>History rows in bulk (PostgreSQL), ids in array order so the history keeps the receive order.</summary>
     public const string InsertEvents = """
         INSERT INTO events (detector_id, type, at, data)
         SELECT d, t, a, x FROM unnest(@d::text[], @t::text[], @a::timestamptz[], @x::text[]) WITH ORDINALITY AS v(d, t, a, x, n)
         ORDER BY n
-        """;
-
-    private const string StateColumns = """
-        SELECT i, e, s, @now, sa, hb, pk, pv, ps, pr, pe, av, ah, ao, aa, ast, 'online', e, @now, @now, @now, th
-        FROM unnest(@i::text[], @e::bigint[], @s::bigint[], @sa::timestamptz[], @hb::integer[], @pk::text[], @pv::text[],
-            @ps::text[], @pr::integer[], @pe::text[], @av::text[], @ah::text[], @ao::text[], @aa::text[], @ast::timestamptz[],
-            @th::text[]) AS v(i, e, s, sa, hb, pk, pv, ps, pr, pe, av, ah, ao, aa, ast, th)
         """;
 
     private static string StatusRow(int r) => $"(@i{r}, @st{r}, @e{r}, @now, @seen{r}, @now)";
@@ -78,20 +68,10 @@ internal static class IngestSql
     }
 
     private static string UpsertState(string greatest, int rows) => $"""
-        INSERT INTO detectors AS d (id, epoch, seq, state_at, sent_at, heartbeat_seconds,
-            provider_kind, provider_version, provider_state, provider_restarts, provider_error,
-            agent_version, agent_hostname, agent_os, agent_arch, agent_started_at,
-            status, status_epoch, status_since, last_seen_at, created_at, tunnels_hash)
-        {(rows == 0 ? StateColumns : "VALUES\n" + Rows(rows, StateRow))}
+        INSERT INTO detectors AS d ({StateWriteColumns.Names})
+        {(rows == 0 ? StateWriteColumns.Unnest : "VALUES\n" + Rows(rows, StateWriteColumns.Row))}
         ON CONFLICT (id) DO UPDATE SET
-            epoch = excluded.epoch, seq = excluded.seq, state_at = excluded.state_at, sent_at = excluded.sent_at,
-            heartbeat_seconds = excluded.heartbeat_seconds,
-            provider_kind = excluded.provider_kind, provider_version = excluded.provider_version,
-            provider_state = excluded.provider_state, provider_restarts = excluded.provider_restarts,
-            provider_error = excluded.provider_error,
-            agent_version = excluded.agent_version, agent_hostname = excluded.agent_hostname,
-            agent_os = excluded.agent_os, agent_arch = excluded.agent_arch, agent_started_at = excluded.agent_started_at,
-            last_seen_at = excluded.last_seen_at, tunnels_hash = excluded.tunnels_hash,
+            {StateWriteColumns.Overwritten},
             status_since = CASE WHEN {StartsConnection} AND d.status <> 'online' THEN excluded.status_since ELSE d.status_since END,
             status = CASE WHEN {StartsConnection} THEN 'online' ELSE d.status END,
             status_epoch = CASE WHEN {StartsConnection} THEN excluded.epoch ELSE d.status_epoch END

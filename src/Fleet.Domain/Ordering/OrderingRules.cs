@@ -3,8 +3,10 @@ using Fleet.Domain.Messages;
 namespace Fleet.Domain.Ordering;
 
 /// <summary>
-/// The ordering rules of the contract as pure functions. The database writers express the same rules inside
-/// their SQL statements; these functions are the reference the property tests hold both to.
+/// The ordering rules of the contract as pure functions: this is the specification. The rule that runs is a copy in
+/// SQL, the guards of the API's upserts (Fleet.Api/Ingest/IngestSql.cs), so concurrent writers decide at the moment
+/// of the write; Fleet.Api.Tests/Data/OrderingRulesConformanceTests holds that SQL to these functions on PostgreSQL
+/// and SQLite. Change the rule here first, then the SQL, and let that test say they agree.
 /// </summary>
 public static class OrderingRules
 {

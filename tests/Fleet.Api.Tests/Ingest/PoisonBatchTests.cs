@@ -36,12 +36,12 @@ public sealed class PoisonBatchTests(ITestOutputHelper output) : IAsyncLifetime
         var b = Messages.NewId("pb");
         var poison = "p" + new string('x', 70);
         static IngestItem State(string id, long seq) =>
-            new(FleetTopics.State(id), id, Messages.State(id, 1, seq, $"https://{id[..8]}-{seq}.ngrok-free.app"), null, null, null);
+            new IngestItem.State(FleetTopics.State(id), id, Messages.State(id, 1, seq, $"https://{id[..8]}-{seq}.ngrok-free.app"), null);
         var rejectedBefore = _api.Metrics.RejectedTotal;
         var appliedBefore = _api.Metrics.AppliedTotal;
 
         await ingest.HandleBatchAsync(
-            [State(a, 0), State(b, 0), State(poison, 0), State(a, 1), new(FleetTopics.Status(b), b, null, Messages.Status(Presence.Offline, 1), null, null)],
+            [State(a, 0), State(b, 0), State(poison, 0), State(a, 1), new IngestItem.Status(FleetTopics.Status(b), b, Messages.Status(Presence.Offline, 1), null)],
             CancellationToken.None);
 
         var storedA = await _api.FindDetectorAsync(a);

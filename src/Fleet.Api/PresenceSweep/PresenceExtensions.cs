@@ -1,3 +1,5 @@
+// The feature is the sweep (folder and namespace PresenceSweep): a namespace Fleet.Api.Presence would hide the
+// contract's Presence enum (Fleet.Domain.Messages) from every file in a Fleet.Api.* namespace.
 namespace Fleet.Api.PresenceSweep;
 
 public static class PresenceExtensions

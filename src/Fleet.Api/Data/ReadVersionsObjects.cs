@@ -5,7 +5,7 @@ namespace Fleet.Api.Data;
 /// stamps the detector's <c>version</c> from one counter, in the database, so several API instances agree on it
 /// and a conditional GET never needs the page itself (see Detectors/DetectorETags).
 /// </summary>
-public static class ReadVersionsSql
+public static class ReadVersionsObjects
 {
     /// <summary>PostgreSQL: the sequence versions are drawn from.</summary>
     public const string Sequence = "detector_versions";

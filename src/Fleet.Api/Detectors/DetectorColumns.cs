@@ -1,0 +1,49 @@
+using Fleet.Api.Data;
+
+namespace Fleet.Api.Detectors;
+
+/// <summary>
+/// The columns of a detector row with its tunnel, as the read statements select them (<see cref="DetectorReadSql"/>)
+/// and as <see cref="DetectorReader"/> reads them: one map for both. <see cref="Select"/> is built from the ordinals
+/// below and refuses to build if one is out of place, so the SQL and the reader cannot drift apart.
+/// </summary>
+internal static class DetectorColumns
+{
+    public const int Id = 0;
+    public const int Name = 1;
+    public const int Tags = 2;
+    public const int Notes = 3;
+    public const int Location = 4;
+    public const int Status = 5;
+    public const int StatusSince = 6;
+    public const int LastSeenAt = 7;
+    public const int Epoch = 8;
+    public const int Seq = 9;
+    public const int ProviderKind = 10;
+    public const int ProviderVersion = 11;
+    public const int ProviderState = 12;
+    public const int ProviderRestarts = 13;
+    public const int ProviderError = 14;
+    public const int AgentVersion = 15;
+    public const int AgentHostname = 16;
+    public const int AgentOs = 17;
+    public const int AgentArch = 18;
+    public const int AgentStartedAt = 19;
+    public const int Version = 20;
+    public const int TunnelName = 21;
+    public const int TunnelUrl = 22;
+    public const int TunnelProto = 23;
+    public const int TunnelUpstream = 24;
+    public const int TunnelSince = 25;
+
+    /// <summary>The select list: the detector <c>d</c>, then its tunnel <c>t</c> (NULLs when it has none).</summary>
+    public static string Select { get; } = ColumnList.Of(
+        (Id, "d.id"), (Name, "d.name"), (Tags, "d.tags"), (Notes, "d.notes"), (Location, "d.location"),
+        (Status, "d.status"), (StatusSince, "d.status_since"), (LastSeenAt, "d.last_seen_at"), (Epoch, "d.epoch"), (Seq, "d.seq"),
+        (ProviderKind, "d.provider_kind"), (ProviderVersion, "d.provider_version"), (ProviderState, "d.provider_state"),
+        (ProviderRestarts, "d.provider_restarts"), (ProviderError, "d.provider_error"),
+        (AgentVersion, "d.agent_version"), (AgentHostname, "d.agent_hostname"), (AgentOs, "d.agent_os"), (AgentArch, "d.agent_arch"),
+        (AgentStartedAt, "d.agent_started_at"), (Version, "d.version"),
+        (TunnelName, "t.name AS tunnel_name"), (TunnelUrl, "t.url AS tunnel_url"), (TunnelProto, "t.proto AS tunnel_proto"),
+        (TunnelUpstream, "t.upstream AS tunnel_upstream"), (TunnelSince, "t.since AS tunnel_since"));
+}

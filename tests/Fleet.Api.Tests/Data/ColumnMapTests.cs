@@ -1,0 +1,28 @@
+using Fleet.Api.Data;
+using Fleet.Api.Detectors;
+using Fleet.Api.Ingest;
+
+namespace Fleet.Api.Tests.Data;
+
+/// <summary>The select lists are built from the same ordinals their readers use, and a misplaced column refuses to build.</summary>
+public sealed class ColumnMapTests
+{
+    [Fact]
+    public void SelectLists_ListEachColumnAtTheOrdinalItIsReadAt()
+    {
+        var detector = DetectorColumns.Select.Split(", ");
+        Assert.Equal("d.id", detector[DetectorColumns.Id]);
+        Assert.Equal("d.provider_restarts", detector[DetectorColumns.ProviderRestarts]);
+        Assert.Equal("d.version", detector[DetectorColumns.Version]);
+        Assert.Equal("t.name AS tunnel_name", detector[DetectorColumns.TunnelName]);
+        Assert.Equal(DetectorColumns.TunnelSince + 1, detector.Length);
+
+        var stored = StoredColumns.Select.Split(", ");
+        Assert.Equal("tunnels_hash", stored[StoredColumns.TunnelsHash]);
+        Assert.Equal(StoredColumns.TunnelsHash + 1, stored.Length);
+    }
+
+    [Fact]
+    public void ColumnList_ColumnOutOfPlace_Throws() =>
+        Assert.Throws<InvalidOperationException>(() => ColumnList.Of((0, "id"), (2, "status"), (1, "epoch")));
+}
