@@ -1,6 +1,6 @@
 using System.Net;
 
-using Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Network;
 
 namespace Fleet.Benchmarks.Infrastructure;
 
