@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 
-using Fleet.Api.Tests.Metrics;
 using Fleet.Testing.Network;
 using Fleet.Testing.Processes;
 
