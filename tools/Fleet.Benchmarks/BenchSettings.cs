@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Fleet.Testing;
+
 namespace Fleet.Benchmarks;
 
 /// <summary>What one benchmark run does; <c>--quick</c> shrinks durations for a smoke run of a minute or two.</summary>
@@ -121,16 +123,6 @@ internal sealed record BenchSettings
         return unknown.Count == 0 ? chosen : throw new ArgumentException($"Unknown scenario(s): {string.Join(", ", unknown)}");
     }
 
-    private static string FindRepo()
-    {
-        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Fleet.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        return Environment.CurrentDirectory;
-    }
+    /// <summary>The repository above the current directory (the tool is run from a checkout), else the current directory.</summary>
+    private static string FindRepo() => RepositoryPaths.FindAbove(Environment.CurrentDirectory) ?? Environment.CurrentDirectory;
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-using Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Processes;
 using Fleet.Benchmarks.Infrastructure;
 using Fleet.Benchmarks.Reporting;
 using Fleet.Benchmarks.Scenarios;

@@ -10,7 +10,7 @@ public sealed class ExampleConfigurationTests
     [Fact]
     public void ExampleConfiguration_BindsAndValidates()
     {
-        var path = System.IO.Path.Combine(RepositoryRoot.Path, "infra", "agent", "agent.example.json");
+        var path = System.IO.Path.Combine(RepositoryPaths.Root, "infra", "agent", "agent.example.json");
         var configuration = new ConfigurationBuilder().AddJsonFile(path).Build();
         var options = new AgentOptions();
         configuration.GetSection(AgentOptions.Section).Bind(options);

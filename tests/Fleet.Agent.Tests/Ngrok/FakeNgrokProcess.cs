@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Fleet.Agent.Ngrok;
-using Fleet.Api.Tests.Infrastructure;
-using Fleet.Api.Tests.Support;
 
 namespace Fleet.Agent.Tests.Ngrok;
 
@@ -30,7 +28,7 @@ internal sealed class FakeNgrokProcess : IAsyncDisposable
     }
 
     public static string BinaryPath =>
-        Path.Combine(RepositoryRoot.Path, "tests", "Fleet.FakeNgrok", "bin", RepositoryRoot.Configuration, "net10.0", "ngrok");
+        Path.Combine(RepositoryPaths.Root, "tests", "Fleet.FakeNgrok", "bin", RepositoryPaths.Configuration, "net10.0", "ngrok");
 
     public NgrokApiClient Api { get; }
 

@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
 using Fleet.Agent.Ngrok;
-using Fleet.Api.Tests.Infrastructure;
-using Fleet.Api.Tests.Support;
 
 namespace Fleet.Agent.Tests.Ngrok;
 

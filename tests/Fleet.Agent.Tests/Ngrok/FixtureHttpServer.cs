@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text;
-using Fleet.Api.Tests.Infrastructure;
-using Fleet.Api.Tests.Support;
 
 namespace Fleet.Agent.Tests.Ngrok;
 

@@ -41,8 +41,8 @@ public sealed class ProcessSupervisorOutputTests
         Assert.Contains("bad token ***", log, StringComparison.Ordinal);
 
         // The command line (which carries the secret as $1 here) is masked in the journal too.
-        Assert.Contains(harness.Logger.Messages, m => m.Contains("started with pid", StringComparison.Ordinal) && m.Contains("***", StringComparison.Ordinal));
-        Assert.DoesNotContain(harness.Logger.Messages, m => m.Contains(Secret, StringComparison.Ordinal));
+        Assert.Contains(harness.Logger.Lines, m => m.Contains("started with pid", StringComparison.Ordinal) && m.Contains("***", StringComparison.Ordinal));
+        Assert.DoesNotContain(harness.Logger.Lines, m => m.Contains(Secret, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class ProcessSupervisorOutputTests
             await harness.Probe.NextRestartAsync();
 
             Assert.Equal(4, harness.Supervisor.LastExitCode);
-            Assert.Contains(harness.Logger.Messages, m => m.Contains("still open", StringComparison.Ordinal));
+            Assert.Contains(harness.Logger.Lines, m => m.Contains("still open", StringComparison.Ordinal));
         }
         finally
         {
@@ -83,6 +83,6 @@ public sealed class ProcessSupervisorOutputTests
         Assert.Contains(" one\n", log, StringComparison.Ordinal);
         Assert.Contains(" two\n", log, StringComparison.Ordinal);
         Assert.Equal(1, harness.Supervisor.Restarts);
-        Assert.Contains(harness.Logger.Messages, m => m.Contains("a LineReceived handler threw", StringComparison.Ordinal));
+        Assert.Contains(harness.Logger.Lines, m => m.Contains("a LineReceived handler threw", StringComparison.Ordinal));
     }
 }

@@ -20,7 +20,7 @@ public sealed class ProcessSupervisorRestartTests
         Assert.InRange(delay, SupervisorHarness.MinBackoff, 2 * SupervisorHarness.MinBackoff);
         Assert.Equal([SupervisedState.Starting, SupervisedState.Running, SupervisedState.Crashed], harness.Probe.History);
         Assert.Contains("exited with code 3", harness.ReadLog(), StringComparison.Ordinal);
-        Assert.Contains(harness.Logger.Messages, m => m.Contains("exited with code 3", StringComparison.Ordinal));
+        Assert.Contains(harness.Logger.Lines, m => m.Contains("exited with code 3", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class ProcessSupervisorRestartTests
         (_, failures, restarts) = await harness.Probe.NextRestartAsync();
         Assert.Equal((2, 1), (failures, restarts));
         Assert.Contains("could not start /nonexistent/fleet-test/ngrok start --all", harness.ReadLog(), StringComparison.Ordinal);
-        Assert.Contains(harness.Logger.Messages, m => m.StartsWith("Error: test-process could not be started", StringComparison.Ordinal));
+        Assert.Contains(harness.Logger.Lines, m => m.StartsWith("Error ProcessSupervisor: test-process could not be started", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         Clock = clock ?? new FakeTimeProvider();
         LogPath = _dir.Combine("logs", "process.log");
         Log = new RotatingLogFile(LogPath, secrets: secrets);
-        Supervisor = new ProcessSupervisor("test-process", spec, Log, minBackoff ?? MinBackoff, maxBackoff ?? MaxBackoff, Clock, Logger)
+        Supervisor = new ProcessSupervisor("test-process", spec, Log, minBackoff ?? MinBackoff, maxBackoff ?? MaxBackoff, Clock, Logger.CreateLogger(nameof(ProcessSupervisor)))
         {
             OutputDrainTimeout = outputDrainTimeout ?? TimeSpan.FromSeconds(2),
         };
@@ -38,7 +38,8 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 
     public FakeTimeProvider FakeClock => (FakeTimeProvider)Clock;
 
-    public ListLogger Logger { get; } = new();
+    /// <summary>What the supervisor logs, for assertions on messages and on secrets left out.</summary>
+    public CapturingLoggerProvider Logger { get; } = new();
 
     public string LogPath { get; }
 

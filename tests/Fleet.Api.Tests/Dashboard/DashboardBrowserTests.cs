@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Fleet.Api.Dashboard;
-using Fleet.Api.Tests.Infrastructure;
-using Fleet.Api.Tests.Startup;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
@@ -20,10 +18,8 @@ public sealed class DashboardBrowserTests
     [Fact]
     public async Task Dashboard_SignedInAsReader_ShowsDetectorLinks_AndUpdatesLive()
     {
-        await using var api = ApiProcess.Start("Development");
-        await api.WaitForOutputAsync("Fleet API is running.");
-        Assert.False(api.HasExited, api.Output);
-        var credentials = HeadlessChromium.DevelopmentCredentials(api);
+        await using var api = await ApiProcess.StartDevelopmentAsync();
+        var credentials = api.DevelopmentCredentials();
         var detectorPassword = credentials.GetProperty("DetectorPassword").GetString()!;
         await PublishAsync(api, detectorPassword, State(seq: 0, web: "https://ab12cd34.ngrok-free.app"));
 

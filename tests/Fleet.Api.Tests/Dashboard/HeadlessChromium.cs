@@ -1,13 +1,8 @@
-using System.Text.Json;
-using Fleet.Api.Tests.Startup;
 using Microsoft.Playwright;
 
 namespace Fleet.Api.Tests.Dashboard;
 
-/// <summary>
-/// Debian's chromium, driven by Playwright without any browser download, for the browser tests; and the development
-/// credentials an API process in Development wrote, which those tests sign in with.
-/// </summary>
+/// <summary>Debian's chromium, driven by Playwright without any browser download, for the browser tests.</summary>
 internal static class HeadlessChromium
 {
     public const string Path = "/usr/bin/chromium";
@@ -24,7 +19,4 @@ internal static class HeadlessChromium
         Assert.True(File.Exists(Path), $"The browser test needs {Path}: apt-get install -y chromium");
         return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Path, Headless = true, Args = Args });
     }
-
-    public static JsonElement DevelopmentCredentials(ApiProcess api) => JsonSerializer.Deserialize<JsonElement>(
-        File.ReadAllText(System.IO.Path.Combine(api.ContentRoot, "data", "development-credentials.json")));
 }

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Fleet.Api.OpenApi;
 using Fleet.Api.Startup;
-using Fleet.Api.Tests.Infrastructure;
-using Fleet.Api.Tests.Startup;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
@@ -21,10 +19,8 @@ public sealed class SwaggerUiBrowserTests
     [Fact]
     public async Task SwaggerUi_UnderItsCsp_RendersAndAuthorizes_WithoutPersistingTheKey()
     {
-        await using var api = ApiProcess.Start("Development");
-        await api.WaitForOutputAsync("Fleet API is running.");
-        Assert.False(api.HasExited, api.Output);
-        var readerKey = HeadlessChromium.DevelopmentCredentials(api).GetProperty("ReaderKey").GetString()!;
+        await using var api = await ApiProcess.StartDevelopmentAsync();
+        var readerKey = api.DevelopmentCredentials().GetProperty("ReaderKey").GetString()!;
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = $"http://127.0.0.1:{api.HttpPort}" });
@@ -61,10 +57,8 @@ public sealed class SwaggerUiBrowserTests
     [Fact]
     public async Task Dashboard_LookAlikeHost_IsShownInPunycodeWithAWarning()
     {
-        await using var api = ApiProcess.Start("Development");
-        await api.WaitForOutputAsync("Fleet API is running.");
-        Assert.False(api.HasExited, api.Output);
-        var credentials = HeadlessChromium.DevelopmentCredentials(api);
+        await using var api = await ApiProcess.StartDevelopmentAsync();
+        var credentials = api.DevelopmentCredentials();
         var id = DevelopmentDetector;
         await using (var detector = await MqttTestClient.ConnectAsync("127.0.0.1", api.MqttPort, id, credentials.GetProperty("DetectorPassword").GetString()!))
         {

@@ -1,5 +1,4 @@
 using Fleet.Api.Data;
-using Fleet.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Fleet.Api.Tests.Data;

@@ -1,6 +1,5 @@
 using Fleet.Api.Data;
 using Fleet.Api.Ingest;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using Fleet.Api.Tests.Faults.Support;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Npgsql;
 using Xunit.Abstractions;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Fleet.Api.Auth;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 
@@ -19,9 +18,7 @@ public sealed class FleetDeployment : IAsyncLifetime
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync("e2e");
         Mosquitto = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
-        Api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(Mosquitto)));
-        _ = Api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(Api.MqttConnected), "the API connected to Mosquitto");
+        Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(Mosquitto)));
     }
 
     public async Task DisposeAsync()

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Fleet.Api.Auth;
 using Fleet.Api.Tests.Events;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -27,13 +26,11 @@ public sealed class SecretScanTests : IAsyncLifetime
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync("secrets");
         _mosquitto = await MosquittoBroker.StartAsync();
-        _api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(_mosquitto))
+        _api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(_mosquitto))
         {
             LoggerProvider = _logs,
             Extra = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace" },
         });
-        _ = _api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(_api.MqttConnected), "the API connected to Mosquitto");
     }
 
     public async Task DisposeAsync()

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Fleet.Api.Events;
 using Fleet.Api.Tests.Dashboard;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;

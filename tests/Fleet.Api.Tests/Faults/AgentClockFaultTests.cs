@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Fleet.Api.Tests.EndToEnd;
 using Fleet.Api.Tests.Faults.Support;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
 using Xunit.Abstractions;

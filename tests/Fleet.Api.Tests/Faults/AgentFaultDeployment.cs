@@ -4,7 +4,6 @@ using System.Text.Json;
 using Fleet.Api.Auth;
 using Fleet.Api.Ingest;
 using Fleet.Api.Tests.EndToEnd;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,13 +27,11 @@ public sealed class AgentFaultDeployment : IAsyncLifetime
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync("faultagent");
         Mosquitto = await MosquittoBroker.StartAsync();
-        Api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(Mosquitto))
+        Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(Mosquitto))
         {
             Clock = Clock,
             Extra = new Dictionary<string, string?> { ["Presence:SweepInterval"] = "00:00:01" },
         });
-        _ = Api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(Api.MqttConnected), "the API connected to Mosquitto");
     }
 
     public async Task DisposeAsync()

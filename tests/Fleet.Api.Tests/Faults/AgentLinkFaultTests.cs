@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Fleet.Api.Tests.Faults.Support;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Domain.Messages;
 using Xunit.Abstractions;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Domain.Messages;
 using Xunit.Abstractions;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Fleet.Api.Tests.Faults.Support;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Simulator;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;

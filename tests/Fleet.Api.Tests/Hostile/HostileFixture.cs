@@ -1,5 +1,4 @@
 using Fleet.Api.Auth;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
@@ -32,7 +31,7 @@ public sealed class HostileFixture : IAsyncLifetime
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync("hostile");
         Mosquitto = await MosquittoBroker.StartAsync();
-        Api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(Mosquitto))
+        Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(Mosquitto))
         {
             Extra = new Dictionary<string, string?>
             {
@@ -47,8 +46,6 @@ public sealed class HostileFixture : IAsyncLifetime
                 ["Ingest:AllowedHostSuffixes:6"] = "ip6-localhost",
             },
         });
-        _ = Api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(Api.MqttConnected), "the API connected to Mosquitto");
         _password = SecretHash.NewSecret();
         await Mosquitto.AddUserAsync(DetectorId, _password);
         await Mosquitto.AddUserAsync(OtherId, SecretHash.NewSecret());

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Fleet.Api.Data;
-using Fleet.Api.Tests.Infrastructure;
-using Fleet.Api.Tests.Startup;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Topics;
 using Microsoft.EntityFrameworkCore;
@@ -18,11 +16,8 @@ public sealed class FaultPointTests(ITestOutputHelper output)
     [Fact]
     public async Task KillAfterCommits_One_KillsTheProcessAfterTheFirstCommit_WithTheStateStored()
     {
-        await using var api = ApiProcess.Start("Development", "--Ingest:Faults:KillAfterCommits=1");
-        await api.WaitForOutputAsync("Fleet API is running.");
-        Assert.False(api.HasExited, api.Output);
-        var credentials = JsonSerializer.Deserialize<JsonElement>(
-            await File.ReadAllTextAsync(Path.Combine(api.ContentRoot, "data", "development-credentials.json")));
+        await using var api = await ApiProcess.StartDevelopmentAsync("--Ingest:Faults:KillAfterCommits=1");
+        var credentials = api.DevelopmentCredentials();
         const string id = "pi-042";
 
         try
@@ -43,7 +38,7 @@ public sealed class FaultPointTests(ITestOutputHelper output)
         output.WriteLine($"injected: Ingest:Faults:KillAfterCommits=1 and one state (epoch 7, seq 3); observed: exit code {api.ExitCode}, stored {stored?.Epoch}/{stored?.Seq}");
 
         Assert.Equal(137, api.ExitCode);
-        Assert.Contains("Fault injection", api.Output, StringComparison.Ordinal);
+        Assert.Contains("Fault injection", api.Log, StringComparison.Ordinal);
         Assert.Equal((7L, 3L), (stored?.Epoch, stored?.Seq));
     }
 }

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Fleet.Api.Data;
 using Fleet.Api.Ingest;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Metrics;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;

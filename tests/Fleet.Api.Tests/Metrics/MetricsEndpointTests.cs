@@ -1,5 +1,4 @@
 using System.Net;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
@@ -15,12 +14,10 @@ public sealed class MetricsApiFixture : IAsyncLifetime
     {
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync("metrics");
-        Api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded())
+        Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded())
         {
             Extra = new Dictionary<string, string?> { ["Metrics:DetectorRefreshInterval"] = "00:00:00.200" },
         });
-        _ = Api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(Api.MqttConnected), "the API connected to its broker");
     }
 
     public async Task DisposeAsync() => await Api.DisposeAsync();

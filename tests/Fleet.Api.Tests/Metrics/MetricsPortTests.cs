@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Fleet.Api.Tests.Infrastructure;
-using Fleet.Api.Tests.Startup;
 using Fleet.Api.Tests.Support;
 
 namespace Fleet.Api.Tests.Metrics;
@@ -16,11 +14,8 @@ public sealed class MetricsPortTests
     public async Task MetricsPort_ServesMetricsAnonymously_OnlyThere_MainPortStillNeedsAReader()
     {
         var metricsPort = FreePort.Next();
-        await using var api = ApiProcess.Start("Development", $"--Metrics:Port={metricsPort}");
-        await api.WaitForOutputAsync("Fleet API is running.");
-        Assert.False(api.HasExited, api.Output);
-        var credentials = JsonSerializer.Deserialize<JsonElement>(
-            await File.ReadAllTextAsync(Path.Combine(api.ContentRoot, "data", "development-credentials.json")));
+        await using var api = await ApiProcess.StartDevelopmentAsync($"--Metrics:Port={metricsPort}");
+        var credentials = api.DevelopmentCredentials();
         var readerKey = credentials.GetProperty("ReaderKey").GetString()!;
 
         using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };

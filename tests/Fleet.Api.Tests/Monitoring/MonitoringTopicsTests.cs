@@ -2,7 +2,6 @@ using System.Text.Json;
 using Fleet.Api.Auth;
 using Fleet.Api.Ingest;
 using Fleet.Api.Monitoring;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
@@ -137,10 +136,7 @@ public sealed class MonitoringTopicsTests : IAsyncLifetime
     private async Task<FleetApiFactory> StartApiAsync(bool second = false)
     {
         var broker = second ? BrokerSettings.ForSecondApiOnMosquitto(_mosquitto) : BrokerSettings.ForMosquitto(_mosquitto);
-        var api = new FleetApiFactory(new FleetApiSettings(_connectionString, broker));
-        _ = api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(api.MqttConnected), "the API connected to Mosquitto");
-        return api;
+        return await FleetApiFactory.StartAsync(new FleetApiSettings(_connectionString, broker));
     }
 
     private async Task<MqttTestClient> ConnectDetectorAsync(string id)

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Fleet.Api.Auth;
 using Fleet.Api.Provisioning;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Npgsql;
 using Xunit.Abstractions;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Fleet.Api.Auth;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Topics;
 using Microsoft.EntityFrameworkCore;
@@ -19,9 +18,7 @@ public sealed class ProvisioningOnEmbeddedBrokerTests : IAsyncLifetime
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync("provisioning");
         _broker = BrokerSettings.ForEmbedded();
-        _api = new FleetApiFactory(new FleetApiSettings(connectionString, _broker));
-        _ = _api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(_api.MqttConnected), "the API connected to its broker");
+        _api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, _broker));
     }
 
     public async Task DisposeAsync() => await _api.DisposeAsync();

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Fleet.Api.Provisioning;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Topics;
 
@@ -23,7 +22,7 @@ public sealed class ProvisioningOnMosquittoTests : IAsyncLifetime
         var connectionString = await postgres.CreateDatabaseAsync("provisioning_mosquitto");
         _mosquitto = await MosquittoBroker.StartAsync();
         _passwordFile = await _mosquitto.SharePasswordFileAsync();
-        _api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(_mosquitto))
+        _api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(_mosquitto))
         {
             Extra = new Dictionary<string, string?>
             {
@@ -33,8 +32,6 @@ public sealed class ProvisioningOnMosquittoTests : IAsyncLifetime
                 ["Provisioning:UseTls"] = "true",
             },
         });
-        _ = _api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(_api.MqttConnected), "the API connected to Mosquitto");
     }
 
     public async Task DisposeAsync()

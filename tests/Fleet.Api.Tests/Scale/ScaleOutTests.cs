@@ -1,6 +1,5 @@
 using Fleet.Api.Auth;
 using Fleet.Api.Tests.Faults.Support;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Topics;
 using MQTTnet;

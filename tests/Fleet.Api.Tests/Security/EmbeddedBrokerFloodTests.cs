@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Fleet.Api.Tests.Startup;
 
 namespace Fleet.Api.Tests.Security;
 
@@ -20,14 +19,11 @@ public sealed class EmbeddedBrokerFloodTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var ct = timeout.Token;
-        await using var api = ApiProcess.Start(
-            "Development",
+        await using var api = await ApiProcess.StartDevelopmentAsync(
             "--Mqtt:Embedded:MaxConnections=200",
             "--Mqtt:Embedded:MaxConnectionsPerAddress=100000",
             "--Mqtt:Embedded:ConnectTimeout=00:05:00");
-        await api.WaitForOutputAsync("Fleet API is running.");
-        Assert.False(api.HasExited, api.Output);
-        await LowerDescriptorLimitAsync(api.Id, ct);
+        await LowerDescriptorLimitAsync(api.ProcessId!.Value, ct);
 
         var connections = new List<Socket>();
         try

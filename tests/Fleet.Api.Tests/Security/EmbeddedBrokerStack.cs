@@ -1,5 +1,4 @@
 using Fleet.Api.Auth;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -42,9 +41,7 @@ internal sealed class EmbeddedBrokerStack : IAsyncDisposable
         }
 
         var logs = new CapturingLoggerProvider();
-        var api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded()) { Extra = extra, LoggerProvider = logs });
-        _ = api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(api.MqttConnected), "the API connected to its embedded broker");
+        var api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded()) { Extra = extra, LoggerProvider = logs });
         return new EmbeddedBrokerStack(api, logs, monitorPassword);
     }
 

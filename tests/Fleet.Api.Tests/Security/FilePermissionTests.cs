@@ -15,9 +15,7 @@ public sealed class FilePermissionTests
     [Fact]
     public async Task ZeroConfigStart_CreatesDataFolder0700_AndDatabaseAndCertificate0600()
     {
-        await using var api = Startup.ApiProcess.Start("Development");
-        await api.WaitForOutputAsync("Fleet API is running.");
-        Assert.False(api.HasExited, api.Output);
+        await using var api = await ApiProcess.StartDevelopmentAsync();
 
         var data = Path.Combine(api.ContentRoot, "data");
         Assert.Equal(OwnerDirectory, File.GetUnixFileMode(data));

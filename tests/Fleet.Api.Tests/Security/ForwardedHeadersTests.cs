@@ -1,6 +1,5 @@
 using System.Net;
 using Fleet.Api.Tests.Faults.Support;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 
 namespace Fleet.Api.Tests.Security;

@@ -16,7 +16,7 @@ public sealed class KeyLoggingTests
     [Fact]
     public async Task KeyMaterial_AtTraceForEveryCategory_NeverAppearsInLogs()
     {
-        var logs = new CapturedLogs();
+        var logs = new CapturingLoggerProvider();
         var wrongKey = "wrong-" + Guid.NewGuid().ToString("N");
         var wrongSessionKey = "wrong-session-" + Guid.NewGuid().ToString("N");
         await using var factory = await SecurityApi.CreateAsync(new Dictionary<string, string?>
@@ -29,7 +29,7 @@ public sealed class KeyLoggingTests
         });
         await using var api = factory.WithWebHostBuilder(b => b.ConfigureLogging(l => l
             .AddProvider(logs)
-            .AddFilter<CapturedLogs>(null, LogLevel.Trace)));
+            .AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace)));
         using var anonymous = SecurityApi.Client(api);
         using var reader = SecurityApi.Client(api, TestKeys.Reader);
         using var admin = SecurityApi.Client(api, TestKeys.Admin);
@@ -51,7 +51,7 @@ public sealed class KeyLoggingTests
         (await bearer.GetAsync("/detectors/pi-1")).Dispose();
         (await wrong.GetAsync("/detectors")).Dispose(); // over the failed-authentication limit: 429
 
-        var entries = logs.Entries.ToList();
+        var entries = logs.Lines.ToList();
         Assert.NotEmpty(entries);
         Assert.Contains(entries, e => e.Contains("ApiKey", StringComparison.Ordinal));
         var masterKeys = MasterKeys(api.Services);

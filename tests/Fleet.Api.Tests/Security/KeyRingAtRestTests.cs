@@ -4,7 +4,6 @@ using System.Xml.Linq;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.Tests.Dashboard;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;

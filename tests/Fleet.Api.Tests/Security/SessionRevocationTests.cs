@@ -3,7 +3,6 @@ using Fleet.Api.Auth;
 using Fleet.Api.Events;
 using Fleet.Api.Tests.Dashboard;
 using Fleet.Api.Tests.Events;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

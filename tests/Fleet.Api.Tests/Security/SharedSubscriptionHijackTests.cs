@@ -1,5 +1,4 @@
 using Fleet.Api.Auth;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Topics;
 using MQTTnet;
@@ -25,12 +24,10 @@ public sealed class SharedSubscriptionHijackTests : IAsyncLifetime
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("hijack");
         _mosquitto = await MosquittoBroker.StartAsync();
-        _api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(_mosquitto))
+        _api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(_mosquitto))
         {
             Extra = new Dictionary<string, string?> { ["Mqtt:SharedGroup"] = ApiGroup },
         });
-        _ = _api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(_api.MqttConnected), "the API joined its shared group");
     }
 
     public async Task DisposeAsync()

@@ -1,4 +1,3 @@
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 
 namespace Fleet.Api.Tests.Simulator;
@@ -34,8 +33,7 @@ internal sealed class SimulatedFleetStack : IAsyncDisposable
         var stack = new SimulatedFleetStack(broker, api, connectionString, directory);
         try
         {
-            _ = api.Server;
-            await Eventually.TrueAsync(() => Task.FromResult(api.MqttConnected), "the API is connected to Mosquitto");
+            await api.WaitConnectedAsync();
             return stack;
         }
         catch

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using Fleet.Api.Tests.Faults.Support;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Xunit.Abstractions;

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
@@ -17,13 +16,10 @@ public sealed class EmbeddedDefaultTests
     [Fact]
     public async Task Development_StartsWithEmbeddedBrokerAndSqlite_AcceptsExampleStateAndServesIt()
     {
-        await using var api = ApiProcess.Start("Development");
-        await api.WaitForOutputAsync("Fleet API is running.");
-        Assert.False(api.HasExited, api.Output);
-        Assert.Contains("DEVELOPMENT CREDENTIALS", api.Output, StringComparison.Ordinal);
+        await using var api = await ApiProcess.StartDevelopmentAsync();
+        Assert.Contains("DEVELOPMENT CREDENTIALS", api.Log, StringComparison.Ordinal);
 
-        var credentials = JsonSerializer.Deserialize<JsonElement>(
-            await File.ReadAllTextAsync(Path.Combine(api.ContentRoot, "data", "development-credentials.json")));
+        var credentials = api.DevelopmentCredentials();
         var example = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "docs", "examples", "state.json"));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{api.HttpPort}") };
 
@@ -47,7 +43,7 @@ public sealed class EmbeddedDefaultTests
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}{Environment.NewLine}API output:{Environment.NewLine}{api.Output}", ex);
+            throw new TimeoutException($"{ex.Message}{Environment.NewLine}API output:{Environment.NewLine}{api.Log}", ex);
         }
 
         var view = Assert.Single(detectors!);
@@ -59,11 +55,11 @@ public sealed class EmbeddedDefaultTests
     [Fact]
     public async Task Production_WithoutApiKeys_RefusesToStart()
     {
-        await using var api = ApiProcess.Start("Production");
+        await using var api = await ApiProcess.StartAsync("Production");
 
         await api.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.NotEqual(0, api.ExitCode);
-        Assert.Contains("No API keys are configured", api.Output, StringComparison.Ordinal);
+        Assert.Contains("No API keys are configured", api.Log, StringComparison.Ordinal);
     }
 }

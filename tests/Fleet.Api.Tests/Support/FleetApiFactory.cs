@@ -17,6 +17,29 @@ public sealed class FleetApiFactory(FleetApiSettings settings) : WebApplicationF
 {
     public FleetApiSettings Settings => settings;
 
+    /// <summary>Starts the API in-process and waits until its MQTT client is connected (and so subscribed) to its broker.</summary>
+    public static async Task<FleetApiFactory> StartAsync(FleetApiSettings settings)
+    {
+        var api = new FleetApiFactory(settings);
+        try
+        {
+            await api.WaitConnectedAsync();
+            return api;
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the server if it is not running yet and waits until the API's MQTT client is connected.</summary>
+    public async Task WaitConnectedAsync()
+    {
+        _ = Server;
+        await Eventually.TrueAsync(() => Task.FromResult(MqttConnected), "the API connected to its broker");
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

@@ -22,16 +22,16 @@ public sealed record BrokerSettings(bool Embedded, string Host, int Port, string
     /// <summary>The API's broker identity; Mosquitto ties the client id to it (use_username_as_clientid).</summary>
     public string Username { get; init; } = "api";
 
-    public static BrokerSettings ForEmbedded() => new(true, "127.0.0.1", Infrastructure.FreePort.Next());
+    public static BrokerSettings ForEmbedded() => new(true, "127.0.0.1", Fleet.Testing.Network.FreePort.Next());
 
-    public static BrokerSettings ForMosquitto(Infrastructure.MosquittoBroker broker) =>
+    public static BrokerSettings ForMosquitto(Fleet.Testing.Mosquitto.MosquittoBroker broker) =>
         new(false, broker.Host, broker.Port, broker.ApiPassword);
 
     /// <summary>A second API instance on the same Mosquitto needs an identity of its own (`api-2`).</summary>
-    public static BrokerSettings ForSecondApiOnMosquitto(Infrastructure.MosquittoBroker broker) =>
+    public static BrokerSettings ForSecondApiOnMosquitto(Fleet.Testing.Mosquitto.MosquittoBroker broker) =>
         new(false, broker.Host, broker.Port, broker.Api2Password) { Username = "api-2", ClientId = "api-2" };
 
     /// <summary>A third API instance (`api-3`).</summary>
-    public static BrokerSettings ForThirdApiOnMosquitto(Infrastructure.MosquittoBroker broker) =>
+    public static BrokerSettings ForThirdApiOnMosquitto(Fleet.Testing.Mosquitto.MosquittoBroker broker) =>
         new(false, broker.Host, broker.Port, broker.Api3Password) { Username = "api-3", ClientId = "api-3" };
 }

@@ -1,5 +1,3 @@
-using Fleet.Api.Tests.Infrastructure;
-
 namespace Fleet.Api.Tests.Support;
 
 /// <summary>One API on its own PostgreSQL database (embedded broker) shared by the REST tests of a class.</summary>
@@ -11,9 +9,7 @@ public sealed class RestApiFixture : IAsyncLifetime
     {
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync("rest");
-        Api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded()));
-        _ = Api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(Api.MqttConnected), "the API connected to its broker");
+        Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded()));
     }
 
     public async Task DisposeAsync() => await Api.DisposeAsync();

@@ -5,8 +5,9 @@ namespace Fleet.Api.Tests.Support;
 
 /// <summary>
 /// The configuration every test instance of the API runs with, in-process (<see cref="FleetApiFactory"/>) or as a
-/// process (Faults/Support/ApiProcess): one list, so the two cannot drift apart. Secrets are apart from the rest
-/// because a process gets them through its environment, not the command line that `ps` shows.
+/// process (the kit's ApiProcess, through <see cref="TestApiProcess"/>): one list, so the two cannot drift apart.
+/// Secrets are apart from the rest because a process gets them through its environment, not the command line that
+/// `ps` shows.
 /// </summary>
 internal static class TestApiConfiguration
 {

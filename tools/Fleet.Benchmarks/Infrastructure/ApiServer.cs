@@ -1,6 +1,7 @@
 using System.Net;
 
-using Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Metrics;
+using Fleet.Testing.Network;
 
 namespace Fleet.Benchmarks.Infrastructure;
 
@@ -92,17 +93,16 @@ internal sealed class ApiServer : IAsyncDisposable
     /// <summary>The ingest counters: messages committed (applied or stale) of one kind ("state" or "status").</summary>
     public async Task<double> CommittedAsync(string kind)
     {
-        var text = await Client.GetStringAsync("/metrics");
-        return Prometheus.Sum(text, "fleet_ingest_applied_total", $"kind=\"{kind}\"")
-            + Prometheus.Sum(text, "fleet_ingest_stale_total", $"kind=\"{kind}\"");
+        var samples = PrometheusText.Parse(await Client.GetStringAsync("/metrics"));
+        return samples.Sum("fleet_ingest_applied_total", ("kind", kind)) + samples.Sum("fleet_ingest_stale_total", ("kind", kind));
     }
 
     /// <summary>Every message the ingest has finished with: committed (applied or stale), rejected or ignored.</summary>
     public async Task<double> ProcessedAsync()
     {
-        var text = await Client.GetStringAsync("/metrics");
-        return Prometheus.Sum(text, "fleet_ingest_applied_total") + Prometheus.Sum(text, "fleet_ingest_stale_total")
-            + Prometheus.Sum(text, "fleet_ingest_rejected_total") + Prometheus.Sum(text, "fleet_ingest_ignored_total");
+        var samples = PrometheusText.Parse(await Client.GetStringAsync("/metrics"));
+        return samples.Sum("fleet_ingest_applied_total") + samples.Sum("fleet_ingest_stale_total")
+            + samples.Sum("fleet_ingest_rejected_total") + samples.Sum("fleet_ingest_ignored_total");
     }
 
     /// <summary>

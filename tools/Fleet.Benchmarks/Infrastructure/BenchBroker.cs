@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
 
-using Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Network;
+using Fleet.Testing.Processes;
 
 namespace Fleet.Benchmarks.Infrastructure;
 

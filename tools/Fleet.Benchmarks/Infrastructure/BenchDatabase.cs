@@ -1,4 +1,4 @@
-using Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Postgres;
 
 using Npgsql;
 

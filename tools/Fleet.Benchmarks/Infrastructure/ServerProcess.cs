@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-using Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Processes;
 
 namespace Fleet.Benchmarks.Infrastructure;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-using Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Processes;
 
 namespace Fleet.Benchmarks.Infrastructure;
 

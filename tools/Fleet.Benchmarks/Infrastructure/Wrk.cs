@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-using Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Processes;
 
 namespace Fleet.Benchmarks.Infrastructure;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-using Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Processes;
 
 namespace Fleet.Benchmarks.Reporting;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-using Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Processes;
 using Fleet.Benchmarks.Reporting;
 
 namespace Fleet.Benchmarks.Scenarios;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-using Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Network;
 using Fleet.Benchmarks.Infrastructure;
 using Fleet.Benchmarks.Reporting;
 

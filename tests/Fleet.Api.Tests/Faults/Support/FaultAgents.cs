@@ -1,6 +1,5 @@
 using Fleet.Api.Auth;
 using Fleet.Api.Tests.EndToEnd;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Api.Tests.Support;
 
 namespace Fleet.Api.Tests.Faults.Support;

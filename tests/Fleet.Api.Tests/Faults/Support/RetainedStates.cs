@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Fleet.Api.Tests.Infrastructure;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
 

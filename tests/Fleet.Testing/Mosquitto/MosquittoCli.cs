@@ -1,6 +1,8 @@
 using System.Globalization;
 
-namespace Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Processes;
+
+namespace Fleet.Testing.Mosquitto;
 
 /// <summary>
 /// Runs the real mosquitto_pub / mosquitto_sub clients (MQTT 5), so tests can check the API against a

@@ -3,13 +3,16 @@ using System.Globalization;
 
 using Npgsql;
 
-namespace Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Network;
+using Fleet.Testing.Processes;
+
+namespace Fleet.Testing.Postgres;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster made with the server binaries on this machine (initdb + pg_ctl), for
 /// machines without a Docker engine. Durability is switched off: the cluster dies with the test run.
 /// </summary>
-internal sealed class LocalPostgresCluster : IAsyncDisposable
+public sealed class LocalPostgresCluster : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Fleet.Api.Tests.Infrastructure;
+namespace Fleet.Testing.Network;
 
 /// <summary>
 /// A TCP relay on 127.0.0.1 in front of a real server (PostgreSQL, mosquitto) that a test can break in the ways a

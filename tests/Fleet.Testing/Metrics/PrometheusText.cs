@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Fleet.Api.Tests.Metrics;
+namespace Fleet.Testing.Metrics;
 
 /// <summary>One sample of a Prometheus text exposition: <c>name{label="value",…} value</c>.</summary>
-internal sealed record PrometheusSample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
+public sealed record PrometheusSample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
 
-/// <summary>A minimal reader of the Prometheus text format, enough to find samples by name and labels.</summary>
-internal static partial class PrometheusText
+/// <summary>A minimal reader of the Prometheus text format, enough to find samples by name and labels (tests and benchmarks).</summary>
+public static partial class PrometheusText
 {
     public static IReadOnlyList<PrometheusSample> Parse(string text)
     {

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace Fleet.Api.Tests.Infrastructure;
+namespace Fleet.Testing.Processes;
 
 /// <summary>Runs a short-lived command with a bounded timeout and returns its exit code and output.</summary>
-internal static class ChildProcess
+public static class ChildProcess
 {
     // Exit is what we wait for: a grandchild (pg_ctl's postmaster) may inherit and hold the pipes open,
     // so after exit the output pumps only get this long to drain what is left.

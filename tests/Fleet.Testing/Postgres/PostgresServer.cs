@@ -4,7 +4,7 @@ using Npgsql;
 
 using Testcontainers.PostgreSql;
 
-namespace Fleet.Api.Tests.Infrastructure;
+namespace Fleet.Testing.Postgres;
 
 /// <summary>
 /// The one PostgreSQL server all integration tests in the assembly share; each test class gets its own

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Fleet.Api.Tests.Faults.Support;
+namespace Fleet.Testing.Processes;
 
 /// <summary>
 /// The largest peak resident set (VmHWM) of a process and its successors (an API restarted several times), sampled

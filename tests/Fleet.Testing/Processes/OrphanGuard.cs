@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Fleet.Api.Tests.Infrastructure;
+namespace Fleet.Testing.Processes;
 
 /// <summary>
 /// Stops a server and deletes its directory once the test process is gone, whatever way it went.
@@ -10,7 +10,7 @@ namespace Fleet.Api.Tests.Infrastructure;
 /// process tree) polls for the host, then runs the cleanup. It exits on its own as soon as the
 /// directory is gone, i.e. when the server was disposed normally.
 /// </summary>
-internal static class OrphanGuard
+public static class OrphanGuard
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 

@@ -1,4 +1,4 @@
-namespace Fleet.Api.Tests.Support;
+namespace Fleet.Testing;
 
 /// <summary>Polls a condition until it holds; the timeout only bounds a failing test, it is not a speed assertion.</summary>
 public static class Eventually

@@ -1,4 +1,4 @@
-namespace Fleet.Api.Tests.Infrastructure;
+namespace Fleet.Testing.Mosquitto;
 
 /// <summary>The broker settings a test may change; everything else is the shipped configuration.</summary>
 public sealed record MosquittoBrokerOptions

@@ -3,7 +3,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Network;
+using Fleet.Testing.Processes;
+
+namespace Fleet.Testing.Mosquitto;
 
 /// <summary>
 /// A real mosquitto process on 127.0.0.1 with Fleet's password file and ACL, so tests see the broker
@@ -36,7 +39,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     }
 
     /// <summary>The ACL the project ships (infra/mosquitto/acl): the tests prove the file operators deploy.</summary>
-    public static string AclFileContent => File.ReadAllText(Path.Combine(Support.RepositoryPaths.Root, "infra", "mosquitto", "acl"));
+    public static string AclFileContent => File.ReadAllText(Path.Combine(RepositoryPaths.Root, "infra", "mosquitto", "acl"));
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);

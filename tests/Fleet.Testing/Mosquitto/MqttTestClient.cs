@@ -4,7 +4,7 @@ using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
-namespace Fleet.Api.Tests.Infrastructure;
+namespace Fleet.Testing.Mosquitto;
 
 /// <summary>
 /// An MQTT 5 client for tests: connect with credentials, publish at QoS 1, subscribe, and await a

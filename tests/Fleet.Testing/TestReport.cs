@@ -1,4 +1,4 @@
-namespace Fleet.Api.Tests.Infrastructure;
+namespace Fleet.Testing;
 
 /// <summary>
 /// Lines for the end of the test run (which PostgreSQL mode was used, …). VSTest hides test output at its default

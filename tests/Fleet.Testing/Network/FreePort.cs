@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Fleet.Api.Tests.Infrastructure;
+namespace Fleet.Testing.Network;
 
 /// <summary>Free TCP ports on the loopback interface.</summary>
 public static class FreePort

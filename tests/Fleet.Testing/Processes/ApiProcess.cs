@@ -2,49 +2,58 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Fleet.Api.Auth;
-using Fleet.Api.Tests.Infrastructure;
-using Fleet.Api.Tests.Metrics;
-using Fleet.Api.Tests.Support;
 
-namespace Fleet.Api.Tests.Faults.Support;
+using Fleet.Testing.Network;
+
+namespace Fleet.Testing.Processes;
 
 /// <summary>
-/// The API's built fleet-api.dll as a real process, configured with the same keys as <see cref="FleetApiFactory"/>
-/// (command-line configuration), so a fault test can SIGKILL it, SIGTERM it and start it again on the same port with
-/// the same MQTT identity (and so the same broker session). Its output is kept for failure messages.
+/// The API's built fleet-api.dll (<see cref="RepositoryPaths.ApiAssembly"/>) as a real process in a temporary content
+/// root of its own, so a test can read what it writes there, SIGKILL it, SIGTERM it and start it again on the same
+/// port with the same configuration (and so the same MQTT identity and broker session). Its output is kept for
+/// assertions and failure messages.
 /// </summary>
-internal sealed class ApiProcess : IAsyncDisposable
+public sealed class ApiProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
+    private readonly ApiProcessOptions _options;
     private readonly Dictionary<string, string?> _values;
-    private readonly string _directory;
     private readonly StringBuilder _log = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private Process? _process;
     private readonly PeakRss _peakRss = new();
+    private Process? _process;
     private int _disposed;
 
-    private ApiProcess(string name, FleetApiSettings settings, string directory, int port)
+    private ApiProcess(ApiProcessOptions options, string directory, int port)
     {
-        Name = name;
-        Settings = settings;
-        _directory = directory;
-        Port = port;
+        _options = options;
+        ContentRoot = directory;
+        HttpPort = port;
         BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-        _values = ApiProcessConfiguration.Values(settings, directory);
+
+        // Inert for the API: it only puts the temp folder on the command line, for the orphan guard to recognise the process.
+        _values = new Dictionary<string, string?> { ["FaultTest:Directory"] = directory };
+        foreach (var (key, value) in options.Settings)
+        {
+            _values[key] = value;
+        }
     }
 
     /// <summary>A label for log lines ("api-1", "api-2").</summary>
-    public string Name { get; }
+    public string Name => _options.Name;
 
-    public FleetApiSettings Settings { get; }
+    /// <summary>The working directory: the API's content root, where Development keeps its data/ folder.</summary>
+    public string ContentRoot { get; }
 
-    public int Port { get; }
+    public int HttpPort { get; }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The embedded broker's port (Mqtt:Embedded:Port) as configured; 0 when none was given.</summary>
+    public int MqttPort =>
+        _values.TryGetValue("Mqtt:Embedded:Port", out var port) && port is not null ? int.Parse(port, CultureInfo.InvariantCulture) : 0;
 
     /// <summary>The current process's id; null while it is not running.</summary>
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
@@ -59,7 +68,7 @@ internal sealed class ApiProcess : IAsyncDisposable
     /// <summary>The largest peak resident set (VmHWM) seen over every run so far, in MB.</summary>
     public double PeakRssMb => _peakRss.Megabytes;
 
-    /// <summary>Everything every run printed, each line prefixed with the run number.</summary>
+    /// <summary>Everything every run printed, each line prefixed with the name and the run number.</summary>
     public string Log
     {
         get
@@ -71,16 +80,16 @@ internal sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the API and waits until it answers HTTP (not until it is ready: the database may be down).</summary>
-    public static async Task<ApiProcess> StartAsync(FleetApiSettings settings, string name = "api", CancellationToken ct = default)
+    /// <summary>Starts the API; with <see cref="ApiProcessOptions.WaitUntilLive"/>, waits until it answers HTTP (not until it is ready: the database may be down).</summary>
+    public static async Task<ApiProcess> StartAsync(ApiProcessOptions options, CancellationToken ct = default)
     {
         if (!File.Exists(RepositoryPaths.ApiAssembly))
         {
             throw new InvalidOperationException($"{RepositoryPaths.ApiAssembly} is missing: build src/Fleet.Api (the test project builds it).");
         }
 
-        var directory = Directory.CreateTempSubdirectory("fleet-api-fault-").FullName;
-        var api = new ApiProcess(name, settings, directory, FreePort.Next());
+        var directory = Directory.CreateTempSubdirectory("fleet-api-process-").FullName;
+        var api = new ApiProcess(options, directory, FreePort.Next());
         try
         {
             // If the test host dies, kill the API it leaves behind: only a process whose command line names this folder.
@@ -96,10 +105,6 @@ internal sealed class ApiProcess : IAsyncDisposable
             throw;
         }
     }
-
-    public HttpClient CreateReader() => CreateWithKey(TestKeys.Reader);
-
-    public HttpClient CreateAdmin() => CreateWithKey(TestKeys.Admin);
 
     public HttpClient CreateWithKey(string key)
     {
@@ -129,6 +134,13 @@ internal sealed class ApiProcess : IAsyncDisposable
             throw new TimeoutException($"{ex.Message}{Environment.NewLine}{Name} log tail:{Environment.NewLine}{LogTail(40)}", ex);
         }
     }
+
+    /// <summary>Waits until the output holds <paramref name="text"/> or the process has exited (the caller checks which).</summary>
+    public Task WaitForOutputAsync(string text) =>
+        Eventually.TrueAsync(
+            () => Task.FromResult(Log.Contains(text, StringComparison.Ordinal) || HasExited),
+            $"{Name} prints '{text}'",
+            StartTimeout);
 
     /// <summary>SIGKILL: no clean MQTT disconnect, so the broker keeps the session and publishes the API's will.</summary>
     public Task KillAsync(CancellationToken ct = default) => StopAsync(graceful: false, ct);
@@ -172,13 +184,6 @@ internal sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The API's Prometheus metrics (reader key), parsed.</summary>
-    public async Task<IReadOnlyList<PrometheusSample>> MetricsAsync(CancellationToken ct = default)
-    {
-        using var http = CreateReader();
-        return PrometheusText.Parse(await http.GetStringAsync("/metrics", ct));
-    }
-
     public string LogTail(int lines)
     {
         var all = Log.Split('\n');
@@ -196,7 +201,7 @@ internal sealed class ApiProcess : IAsyncDisposable
         await _peakRss.DisposeAsync();
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            Directory.Delete(ContentRoot, recursive: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -211,7 +216,7 @@ internal sealed class ApiProcess : IAsyncDisposable
         {
             var start = new ProcessStartInfo("dotnet")
             {
-                WorkingDirectory = _directory,
+                WorkingDirectory = ContentRoot,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
@@ -227,18 +232,18 @@ internal sealed class ApiProcess : IAsyncDisposable
                 }
             }
 
-            foreach (var (key, value) in ApiProcessConfiguration.SecretSettings(Settings))
+            foreach (var (key, value) in _options.Secrets)
             {
                 // Secrets go through the environment, not the command line that `ps` shows to every user.
                 start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
             }
 
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-            start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = _options.Environment;
+            start.Environment["DOTNET_ENVIRONMENT"] = _options.Environment;
 
             // A home directory of its own, new for every start: like a container (re)started, or another machine,
             // nothing the API keeps there (ASP.NET Core's default key ring) survives or is shared.
-            var home = Directory.CreateDirectory(Path.Combine(_directory, $"home-{Starts + 1}")).FullName;
+            var home = Directory.CreateDirectory(Path.Combine(ContentRoot, $"home-{Starts + 1}")).FullName;
             start.Environment["HOME"] = home;
 
             // Plain single-line console output: the log is read by people when a fault test fails.
@@ -250,12 +255,16 @@ internal sealed class ApiProcess : IAsyncDisposable
             var run = ++Starts;
             var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Name}");
             _process = process;
-            await File.WriteAllTextAsync(Path.Combine(_directory, "api.pid"), process.Id.ToString(CultureInfo.InvariantCulture), ct);
+            await File.WriteAllTextAsync(Path.Combine(ContentRoot, "api.pid"), process.Id.ToString(CultureInfo.InvariantCulture), ct);
             process.OutputDataReceived += (_, e) => Append(run, e.Data);
             process.ErrorDataReceived += (_, e) => Append(run, e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             _peakRss.Track(process);
+            if (!_options.WaitUntilLive)
+            {
+                return;
+            }
 
             using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
             var stopwatch = Stopwatch.StartNew();

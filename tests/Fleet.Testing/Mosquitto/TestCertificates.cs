@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Fleet.Api.Tests.Infrastructure;
+namespace Fleet.Testing.Mosquitto;
 
 /// <summary>
 /// A throwaway CA and a server certificate it signed for the DNS name <c>localhost</c> only (no IP address), as PEM

@@ -1,4 +1,6 @@
-namespace Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Processes;
+
+namespace Fleet.Testing.Mosquitto;
 
 /// <summary>
 /// The shipped Mosquitto plugin (infra/mosquitto/plugin/fleet_shared_subscriptions.c), compiled once per test run
@@ -11,7 +13,7 @@ internal static class MosquittoPlugin
 
     private static readonly Lazy<Task<string>> Built = new(() => Task.Run(BuildAsync), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public static string Source => Path.Combine(Support.RepositoryPaths.Root, "infra", "mosquitto", "plugin", "fleet_shared_subscriptions.c");
+    public static string Source => Path.Combine(RepositoryPaths.Root, "infra", "mosquitto", "plugin", "fleet_shared_subscriptions.c");
 
     /// <summary>The path of the built plugin (readable by the broker's user).</summary>
     public static Task<string> PathAsync() => Built.Value;

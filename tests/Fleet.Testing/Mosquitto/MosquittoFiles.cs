@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text;
 
-namespace Fleet.Api.Tests.Infrastructure;
+using Fleet.Testing.Processes;
+
+namespace Fleet.Testing.Mosquitto;
 
 /// <summary>The test broker's directory: mosquitto.conf, the password file, the ACL and the log.</summary>
-internal sealed class MosquittoFiles(string directory, string passwdTool)
+public sealed class MosquittoFiles(string directory, string passwdTool)
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(15);
 
