@@ -1,6 +1,5 @@
 using Fleet.Api.Data;
 using Fleet.Api.Errors;
-using Fleet.Api.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
