@@ -133,7 +133,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
                 "-c listen_addresses=127.0.0.1",
                 $"-c port={port.ToString(CultureInfo.InvariantCulture)}",
                 $"-k '{socketDirectory}'",
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300");
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500");
             try
             {
                 // -l sends the postmaster's output to a file, so it does not hold pg_ctl's pipes open.

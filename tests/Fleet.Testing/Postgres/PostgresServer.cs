@@ -54,7 +54,16 @@ public sealed class PostgresServer : IAsyncDisposable
             await create.ExecuteNonQueryAsync(ct);
         }
 
-        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, IncludeErrorDetail = true }.ConnectionString;
+        // Every test class has its own database, hence its own connection pools (in the test process and in each API
+        // process): pooled connections left idle for Npgsql's default five minutes add up over a run to more than the
+        // server allows ("53300: too many clients"). A short idle lifetime gives them back while the run goes on.
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString)
+        {
+            Database = name,
+            IncludeErrorDetail = true,
+            ConnectionIdleLifetime = 10,
+            ConnectionPruningInterval = 5,
+        }.ConnectionString;
     }
 
     /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing its sessions first.</summary>
