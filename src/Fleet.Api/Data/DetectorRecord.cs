@@ -56,6 +56,25 @@ public sealed class DetectorRecord
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>
+    /// The reachability summary of the tunnels' checks and probes (reachable, degraded, unreachable, unknown), kept by
+    /// whoever writes a check or a probe result, so that lists can filter on it; the views show it as unknown while
+    /// the detector is not online (Fleet.Domain reachability rules).
+    /// </summary>
+    public string Reachability { get; set; } = "unknown";
+
+    /// <summary>When <see cref="Reachability"/> took its current value (API clock).</summary>
+    public DateTimeOffset? ReachabilitySince { get; set; }
+
+    /// <summary>
+    /// The agent installation's incarnation id (state and status messages), new whenever its state directory is new (a
+    /// re-flashed card): a new one starts a new ordering life even at an equal or lower epoch. The one it replaced is
+    /// kept so that late messages of the old life are recognised as such.
+    /// </summary>
+    public string? Instance { get; set; }
+
+    public string? PreviousInstance { get; set; }
+
+    /// <summary>
     /// A fingerprint of the stored tunnels (see Ingest/TunnelFingerprint): a state whose tunnels have the same one is
     /// a heartbeat for the tunnels table and leaves it alone. Compared inside the writing transaction, never with
     /// a cache, because several API instances share the database.

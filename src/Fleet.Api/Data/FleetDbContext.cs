@@ -36,6 +36,10 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
             detector.Property(d => d.Status).HasMaxLength(16);
             detector.Property(d => d.TunnelsHash).HasMaxLength(32);
             detector.HasIndex(d => d.Status);
+            detector.Property(d => d.Reachability).HasMaxLength(16).HasDefaultValue("unknown");
+            detector.HasIndex(d => d.Reachability);
+            detector.Property(d => d.Instance).HasMaxLength(64);
+            detector.Property(d => d.PreviousInstance).HasMaxLength(64);
             // Written only by the database's triggers: EF never sends it and reads it back after a save.
             detector.Property(d => d.Version).HasDefaultValue(0L).ValueGeneratedOnAddOrUpdate();
             detector.Property(d => d.Version).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
@@ -48,6 +52,10 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
             tunnel.HasKey(t => new { t.DetectorId, t.Name });
             tunnel.Property(t => t.Name).HasMaxLength(64);
             tunnel.Property(t => t.Url).HasMaxLength(2048);
+            tunnel.Property(t => t.CheckOutcome).HasMaxLength(32);
+            tunnel.Property(t => t.CheckCode).HasMaxLength(64);
+            tunnel.Property(t => t.ProbeOutcome).HasMaxLength(32);
+            tunnel.Property(t => t.ProbeCode).HasMaxLength(64);
         });
 
         modelBuilder.Entity<EventRecord>(evt =>

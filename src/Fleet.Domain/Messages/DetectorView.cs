@@ -25,6 +25,12 @@ public sealed record DetectorView
 
     public IReadOnlyList<TunnelView> Tunnels { get; init; } = [];
 
+    /// <summary>
+    /// Whether the tunnels answer right now, from the agent's checks and the API's probe. Always set by this API;
+    /// null only when reading a view written by an older API.
+    /// </summary>
+    public ReachabilityView? Reachability { get; init; }
+
     public ProviderReport? Provider { get; init; }
 
     public AgentReport? Agent { get; init; }

@@ -13,6 +13,11 @@ public static class EventTypes
     public const string EpochReset = "epoch-reset";
     public const string Decommissioned = "decommissioned";
 
+    /// <summary>The reachability summary changed; <c>data</c> carries <c>from</c>, <c>to</c> and the failing tunnels.</summary>
+    public const string Reachable = "reachable";
+    public const string Degraded = "degraded";
+    public const string Unreachable = "unreachable";
+
     public static IReadOnlyList<string> All { get; } =
-        [Registered, Online, Offline, Lost, UrlChanged, TunnelAdded, TunnelRemoved, ProviderError, EpochReset, Decommissioned];
+        [Registered, Online, Offline, Lost, UrlChanged, TunnelAdded, TunnelRemoved, ProviderError, EpochReset, Decommissioned, Reachable, Degraded, Unreachable];
 }

@@ -15,4 +15,8 @@ public sealed record TunnelReport
 
     [JsonConverter(typeof(UtcTimestampConverter))]
     public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>The agent's newest check of this tunnel (additive: absent from older agents).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TunnelCheck? Check { get; init; }
 }

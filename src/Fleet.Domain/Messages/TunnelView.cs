@@ -22,4 +22,10 @@ public sealed record TunnelView
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Warnings { get; init; }
+
+    /// <summary>The agent's check from the Pi that set the current outcome; null when the agent reports none.</summary>
+    public TunnelCheck? Check { get; init; }
+
+    /// <summary>The API probe's result that set the current outcome; null when the probe is off or has not run.</summary>
+    public TunnelCheck? Probe { get; init; }
 }

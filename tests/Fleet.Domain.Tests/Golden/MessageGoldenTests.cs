@@ -126,7 +126,21 @@ public sealed class MessageGoldenTests
             Status = Presence.Online,
             StatusSince = since,
             LastSeenAt = At.AddSeconds(1),
-            Tunnels = [new TunnelView { Name = "web", Url = "https://ab12cd34.ngrok-free.app", Proto = "https", Upstream = "http://localhost:80", Since = since }],
+            Tunnels =
+            [
+                new TunnelView
+                {
+                    Name = "web", Url = "https://ab12cd34.ngrok-free.app", Proto = "https", Upstream = "http://localhost:80", Since = since,
+                    Check = new TunnelCheck { Outcome = CheckOutcomes.UpstreamDown, Code = "ERR_NGROK_8012", HttpStatus = 502, LatencyMs = 84, CheckedAt = At.AddSeconds(-2) },
+                    Probe = new TunnelCheck { Outcome = CheckOutcomes.UpstreamDown, Code = "ERR_NGROK_8012", HttpStatus = 502, LatencyMs = 131, CheckedAt = At },
+                },
+            ],
+            Reachability = new ReachabilityView
+            {
+                State = ReachabilityStates.Unreachable,
+                CheckedAt = At.AddSeconds(1),
+                Failing = [new FailingTunnel("web", CheckOutcomes.UpstreamDown, "ERR_NGROK_8012", "agent")],
+            },
             Provider = new ProviderReport { Kind = "ngrok", Version = "3.19.0", State = "running" },
             Agent = new AgentReport { Version = "1.0.0", Hostname = "pi-042", Os = "Debian GNU/Linux 12", Arch = "arm64" },
             Epoch = 12,

@@ -87,6 +87,11 @@ namespace Fleet.Api.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("heartbeat_seconds");
 
+                    b.Property<string>("Instance")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("instance");
+
                     b.Property<DateTimeOffset?>("LastSeenAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen_at");
@@ -103,6 +108,11 @@ namespace Fleet.Api.Data.Migrations.Postgres
                     b.Property<string>("Notes")
                         .HasColumnType("text")
                         .HasColumnName("notes");
+
+                    b.Property<string>("PreviousInstance")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("previous_instance");
 
                     b.Property<string>("ProviderError")
                         .HasColumnType("text")
@@ -123,6 +133,18 @@ namespace Fleet.Api.Data.Migrations.Postgres
                     b.Property<string>("ProviderVersion")
                         .HasColumnType("text")
                         .HasColumnName("provider_version");
+
+                    b.Property<string>("Reachability")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("unknown")
+                        .HasColumnName("reachability");
+
+                    b.Property<DateTimeOffset?>("ReachabilitySince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reachability_since");
 
                     b.Property<DateTimeOffset?>("SentAt")
                         .HasColumnType("timestamp with time zone")
@@ -169,6 +191,8 @@ namespace Fleet.Api.Data.Migrations.Postgres
                         .HasColumnName("version");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Reachability");
 
                     b.HasIndex("Status");
 
@@ -259,6 +283,50 @@ namespace Fleet.Api.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("CheckAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("check_at");
+
+                    b.Property<string>("CheckCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("check_code");
+
+                    b.Property<int?>("CheckHttpStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("check_http_status");
+
+                    b.Property<int?>("CheckLatencyMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("check_latency_ms");
+
+                    b.Property<string>("CheckOutcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("check_outcome");
+
+                    b.Property<DateTimeOffset?>("ProbeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("probe_at");
+
+                    b.Property<string>("ProbeCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("probe_code");
+
+                    b.Property<int?>("ProbeHttpStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("probe_http_status");
+
+                    b.Property<int?>("ProbeLatencyMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("probe_latency_ms");
+
+                    b.Property<string>("ProbeOutcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("probe_outcome");
 
                     b.Property<string>("Proto")
                         .HasColumnType("text")

@@ -80,6 +80,11 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("heartbeat_seconds");
 
+                    b.Property<string>("Instance")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance");
+
                     b.Property<long?>("LastSeenAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_seen_at");
@@ -96,6 +101,11 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                     b.Property<string>("Notes")
                         .HasColumnType("TEXT")
                         .HasColumnName("notes");
+
+                    b.Property<string>("PreviousInstance")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_instance");
 
                     b.Property<string>("ProviderError")
                         .HasColumnType("TEXT")
@@ -116,6 +126,18 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                     b.Property<string>("ProviderVersion")
                         .HasColumnType("TEXT")
                         .HasColumnName("provider_version");
+
+                    b.Property<string>("Reachability")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("unknown")
+                        .HasColumnName("reachability");
+
+                    b.Property<long?>("ReachabilitySince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reachability_since");
 
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER")
@@ -162,6 +184,8 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                         .HasColumnName("version");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Reachability");
 
                     b.HasIndex("Status");
 
@@ -249,6 +273,50 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
+
+                    b.Property<long?>("CheckAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("check_at");
+
+                    b.Property<string>("CheckCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("check_code");
+
+                    b.Property<int?>("CheckHttpStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("check_http_status");
+
+                    b.Property<int?>("CheckLatencyMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("check_latency_ms");
+
+                    b.Property<string>("CheckOutcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("check_outcome");
+
+                    b.Property<long?>("ProbeAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("probe_at");
+
+                    b.Property<string>("ProbeCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("probe_code");
+
+                    b.Property<int?>("ProbeHttpStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("probe_http_status");
+
+                    b.Property<int?>("ProbeLatencyMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("probe_latency_ms");
+
+                    b.Property<string>("ProbeOutcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("probe_outcome");
 
                     b.Property<string>("Proto")
                         .HasColumnType("TEXT")
