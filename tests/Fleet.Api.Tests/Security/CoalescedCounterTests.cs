@@ -47,25 +47,32 @@ public sealed class CoalescedCounterTests
     }
 
     [Fact]
-    public async Task Occurrences_FromManyThreads_AreEachCountedOnce()
+    public void Occurrences_FromManyThreads_AreEachCountedOnce()
     {
+        const int Threads = 4;
+        const int PerThread = 200_000;
         var clock = new FakeTimeProvider();
         var warning = new ThrottledWarning(clock, TimeSpan.FromMinutes(1));
         var reported = 0;
 
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        // Released together so the threads really contend for the count.
+        using var start = new Barrier(Threads);
+        var threads = Enumerable.Range(0, Threads).Select(_ => new Thread(() =>
         {
-            for (var i = 0; i < 10_000; i++)
+            start.SignalAndWait();
+            for (var i = 0; i < PerThread; i++)
             {
                 if (warning.TryReport(out var count))
                 {
                     Interlocked.Add(ref reported, count);
                 }
             }
-        })));
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
         clock.Advance(TimeSpan.FromMinutes(1));
         Assert.True(warning.TryReport(out var rest));
 
-        Assert.Equal(40_001, reported + rest);
+        Assert.Equal((Threads * PerThread) + 1, reported + rest);
     }
 }
