@@ -1,4 +1,5 @@
 using Fleet.Api.Data;
+using Fleet.Api.Logging;
 using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ internal sealed partial class ChangeFlusher(
     IOptions<IngestOptions> options,
     ILogger<ChangeFlusher> logger) : BackgroundService
 {
-    private readonly Dictionary<string, (DateTimeOffset LastLogged, long Unlogged)> _logged = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ThrottledWarning> _warnings = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -103,7 +104,7 @@ internal sealed partial class ChangeFlusher(
 
         foreach (var (id, events) in written)
         {
-            Report(id, due.First(d => d.DetectorId == id).Held, now);
+            Report(id, due.First(d => d.DetectorId == id).Held);
 
             // An empty list still refreshes the registry view (within Monitoring:HeartbeatRefresh): it may show an
             // intermediate URL from the burst.
@@ -114,23 +115,26 @@ internal sealed partial class ChangeFlusher(
     }
 
     // At most one line per detector and Ingest:RejectionLogInterval, with every change held back since the last one.
-    private void Report(string detectorId, HeldChanges held, DateTimeOffset now)
+    private void Report(string detectorId, HeldChanges held)
     {
-        var (lastLogged, unlogged) = _logged.GetValueOrDefault(detectorId, (DateTimeOffset.MinValue, 0));
-        unlogged += held.Count;
-        if (now - lastLogged < options.Value.RejectionLogInterval)
+        var interval = options.Value.RejectionLogInterval;
+        if (!_warnings.TryGetValue(detectorId, out var warning))
         {
-            _logged[detectorId] = (lastLogged, unlogged);
+            warning = new ThrottledWarning(clock, interval);
+            _warnings[detectorId] = warning;
+        }
+
+        if (!warning.TryReport(out var coalesced, held.Count))
+        {
             return;
         }
 
-        _logged[detectorId] = (now, 0);
-        LogCoalesced(detectorId, unlogged, options.Value.ChangesPerDetectorPerMinute, options.Value.ChangeBurst);
+        LogCoalesced(detectorId, coalesced, options.Value.ChangesPerDetectorPerMinute, options.Value.ChangeBurst);
 
         // Forget detectors not heard of for a while, so the table follows the ones misbehaving now.
-        foreach (var stale in _logged.Where(e => now - e.Value.LastLogged > options.Value.RejectionLogInterval * 10).Select(e => e.Key).ToList())
+        foreach (var stale in _warnings.Where(e => e.Value.IsIdleFor(interval * 10)).Select(e => e.Key).ToList())
         {
-            _logged.Remove(stale);
+            _warnings.Remove(stale);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Fleet.Api.Logging;
 using Fleet.Domain.Validation;
 using Microsoft.Extensions.Options;
 
@@ -10,37 +11,18 @@ namespace Fleet.Api.Ingest;
 /// </summary>
 internal sealed partial class RejectionLog(ILogger<RejectionLog> logger, TimeProvider clock, IOptions<IngestOptions> options)
 {
-    private readonly ConcurrentDictionary<RejectionReason, (DateTimeOffset LastLogged, int Suppressed)> _state = new();
+    private readonly ConcurrentDictionary<RejectionReason, ThrottledWarning> _warnings = new();
 
     public void Report(string topic, Rejection rejection)
     {
-        var now = clock.GetUtcNow();
-        var interval = options.Value.RejectionLogInterval;
-        var shouldLog = false;
-        var suppressed = 0;
-        _state.AddOrUpdate(
+        var warning = _warnings.GetOrAdd(
             rejection.Reason,
-            _ =>
-            {
-                shouldLog = true;
-                return (now, 0);
-            },
-            (_, previous) =>
-            {
-                if (now - previous.LastLogged >= interval)
-                {
-                    shouldLog = true;
-                    suppressed = previous.Suppressed;
-                    return (now, 0);
-                }
-
-                shouldLog = false;
-                return (previous.LastLogged, previous.Suppressed + 1);
-            });
-
-        if (shouldLog)
+            static (_, state) => new ThrottledWarning(state.clock, state.interval),
+            (clock, interval: options.Value.RejectionLogInterval));
+        if (warning.TryReport(out var count))
         {
-            LogRejected(topic, rejection.ReasonName, rejection.Detail, suppressed);
+            // The count includes this one, which is logged.
+            LogRejected(topic, rejection.ReasonName, rejection.Detail, count - 1);
         }
     }
 

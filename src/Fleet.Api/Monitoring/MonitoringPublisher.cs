@@ -4,6 +4,7 @@ using Fleet.Api.Data;
 using Fleet.Api.Detectors;
 using Fleet.Api.Events;
 using Fleet.Api.Ingest;
+using Fleet.Api.Logging;
 using Fleet.Api.Mqtt;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
@@ -41,8 +42,7 @@ internal sealed partial class MonitoringPublisher(
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _viewQueuedAt = new(StringComparer.Ordinal);
 
     private long _coalesced;
-    private DateTimeOffset _lastFailureLogged = DateTimeOffset.MinValue;
-    private int _suppressedFailures;
+    private readonly ThrottledWarning _failureWarning = new(clock, FailureLogInterval);
 
     /// <summary>Publishes that failed (broker unreachable, refused, timed out) since the start.</summary>
     public long FailedTotal { get; private set; }
@@ -156,16 +156,11 @@ internal sealed partial class MonitoringPublisher(
     private void ReportFailure(string detectorId, Exception ex)
     {
         FailedTotal++;
-        var now = clock.GetUtcNow();
-        if (now - _lastFailureLogged < FailureLogInterval)
+        if (_failureWarning.TryReport(out var count))
         {
-            _suppressedFailures++;
-            return;
+            // The count includes this one, which is logged.
+            LogPublishFailed(detectorId, ex.GetType().Name, ex.Message, count - 1);
         }
-
-        LogPublishFailed(detectorId, ex.GetType().Name, ex.Message, _suppressedFailures);
-        _lastFailureLogged = now;
-        _suppressedFailures = 0;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the change of {DetectorId} to the monitoring topics failed: {Error}: {Message} ({Suppressed} more failures were not logged)")]

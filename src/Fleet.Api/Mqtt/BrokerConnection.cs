@@ -19,6 +19,12 @@ internal sealed class BrokerConnection : IMqttChannel
     private readonly MqttFrameGuard _guard = new();
     private readonly CancellationTokenSource _aborted = new();
     private readonly ITimer _deadline;
+
+    // The token reads wait on: the caller's token linked with _aborted, made again only when the caller's token
+    // changes. A byte stream is read by one reader at a time, and MQTTnet passes one token for the CONNECT and one
+    // for the receive loop after it, so a connection links at most twice instead of once per read.
+    private CancellationTokenSource? _readLink;
+    private CancellationToken _readCaller;
     private volatile BrokerIdentity? _identity;
     private int _closed;
 
@@ -67,8 +73,7 @@ internal sealed class BrokerConnection : IMqttChannel
 
     public async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborted.Token);
-        var read = await _socket.ReceiveAsync(buffer.AsMemory(offset, count), SocketFlags.None, linked.Token);
+        var read = await _socket.ReceiveAsync(buffer.AsMemory(offset, count), SocketFlags.None, ReadToken(cancellationToken));
         var limit = IsLoggedIn ? _options.MaxPacketSize : _options.MaxUnauthenticatedPacketSize;
         if (read > 0 && !_guard.Accept(buffer.AsSpan(offset, read), limit))
         {
@@ -118,6 +123,7 @@ internal sealed class BrokerConnection : IMqttChannel
     public void Dispose()
     {
         Close();
+        _readLink?.Dispose();
         _aborted.Dispose();
     }
 
@@ -126,6 +132,25 @@ internal sealed class BrokerConnection : IMqttChannel
     {
         var address = (endPoint as IPEndPoint)?.Address ?? IPAddress.None;
         return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    }
+
+    /// <summary>A token that ends a read when the caller cancels or the connection is aborted.</summary>
+    private CancellationToken ReadToken(CancellationToken caller)
+    {
+        if (!caller.CanBeCanceled)
+        {
+            return _aborted.Token;
+        }
+
+        if (_readLink is null || caller != _readCaller)
+        {
+            // The previous read has completed (one reader at a time), so nothing waits on the old link any more.
+            _readLink?.Dispose();
+            _readLink = CancellationTokenSource.CreateLinkedTokenSource(caller, _aborted.Token);
+            _readCaller = caller;
+        }
+
+        return _readLink.Token;
     }
 
     private void CloseIfNotLoggedIn()

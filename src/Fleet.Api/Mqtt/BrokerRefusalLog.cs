@@ -1,4 +1,5 @@
 using System.Net;
+using Fleet.Api.Logging;
 
 namespace Fleet.Api.Mqtt;
 
@@ -9,15 +10,15 @@ namespace Fleet.Api.Mqtt;
 /// </summary>
 internal sealed partial class BrokerRefusalLog(ILogger logger, TimeProvider clock, TimeSpan interval)
 {
-    private readonly CoalescedCounter _logins = new(clock, interval);
-    private readonly CoalescedCounter _connections = new(clock, interval);
-    private readonly CoalescedCounter _acceptFailures = new(clock, interval);
-    private readonly CoalescedCounter _connectionFailures = new(clock, interval);
-    private readonly CoalescedCounter _publishes = new(clock, interval);
+    private readonly ThrottledWarning _logins = new(clock, interval);
+    private readonly ThrottledWarning _connections = new(clock, interval);
+    private readonly ThrottledWarning _acceptFailures = new(clock, interval);
+    private readonly ThrottledWarning _connectionFailures = new(clock, interval);
+    private readonly ThrottledWarning _publishes = new(clock, interval);
 
     public void LoginRefused(EndPoint? endpoint, string reason)
     {
-        if (_logins.Count(out var count))
+        if (_logins.TryReport(out var count))
         {
             LogLoginsRefused(count, interval, reason, endpoint?.ToString() ?? "?");
         }
@@ -25,7 +26,7 @@ internal sealed partial class BrokerRefusalLog(ILogger logger, TimeProvider cloc
 
     public void ConnectionRefused(EndPoint? endpoint, string reason)
     {
-        if (_connections.Count(out var count))
+        if (_connections.TryReport(out var count))
         {
             LogConnectionsRefused(count, interval, reason, endpoint?.ToString() ?? "?");
         }
@@ -33,7 +34,7 @@ internal sealed partial class BrokerRefusalLog(ILogger logger, TimeProvider cloc
 
     public void AcceptFailed(string error)
     {
-        if (_acceptFailures.Count(out var count))
+        if (_acceptFailures.TryReport(out var count))
         {
             LogAcceptFailed(count, interval, error);
         }
@@ -41,7 +42,7 @@ internal sealed partial class BrokerRefusalLog(ILogger logger, TimeProvider cloc
 
     public void ConnectionFailed(EndPoint endpoint, string error)
     {
-        if (_connectionFailures.Count(out var count))
+        if (_connectionFailures.TryReport(out var count))
         {
             LogConnectionFailed(count, interval, error, endpoint.ToString() ?? "?");
         }
@@ -50,7 +51,7 @@ internal sealed partial class BrokerRefusalLog(ILogger logger, TimeProvider cloc
     /// <summary>A publish the topic rules refused: a logged-in client can repeat it as fast as it likes.</summary>
     public void PublishRefused(string username, string topic)
     {
-        if (_publishes.Count(out var count))
+        if (_publishes.TryReport(out var count))
         {
             LogPublishesRefused(count, interval, username, topic);
         }

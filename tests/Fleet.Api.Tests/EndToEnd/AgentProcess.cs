@@ -47,13 +47,7 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     public void Start(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = WorkDirectory,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = WorkDirectory };
         start.ArgumentList.Add(RepositoryPaths.AgentAssembly);
         foreach (var argument in arguments.DefaultIfEmpty("run"))
         {
@@ -67,11 +61,7 @@ internal sealed class AgentProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        _process = Process.Start(start) ?? throw new InvalidOperationException("could not start the agent");
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = ChildProcess.StartWithOutput(start, Append);
     }
 
     /// <summary>Runs a short command (status, check) to completion and returns its exit code and output.</summary>
@@ -110,14 +100,11 @@ internal sealed class AgentProcess : IAsyncDisposable
         _process?.Dispose();
     }
 
-    private void Append(string? line)
+    private void Append(string line)
     {
-        if (line is not null)
+        lock (_output)
         {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
+            _output.AppendLine(line);
         }
     }
 }

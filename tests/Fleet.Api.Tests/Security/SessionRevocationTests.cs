@@ -86,14 +86,8 @@ public sealed class SessionRevocationTests
     {
         await using var api = await SecurityApi.StartAsync();
         using var http = SecurityApi.Client(api);
-        var (_, cookie) = await SessionCookies.SignInAsync(http, TestKeys.Reader);
-        Assert.NotNull(cookie);
-        using var stream = await OpenStreamAsync(http, SessionCookies.Request(HttpMethod.Get, "/events", cookie));
 
-        using var signOut = await http.SendAsync(SessionCookies.Request(HttpMethod.Delete, "/auth/session", cookie));
-
-        Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
-        await AssertEndsAsync(stream);
+        await AssertSignOutEndsStreamAsync(signingOut: http, streaming: http);
     }
 
     [Fact]
@@ -105,14 +99,8 @@ public sealed class SessionRevocationTests
         await using var two = new FleetApiFactory(new FleetApiSettings(database, BrokerSettings.ForEmbedded()) { Extra = extra });
         using var toOne = SecurityApi.Client(one);
         using var toTwo = SecurityApi.Client(two);
-        var (_, cookie) = await SessionCookies.SignInAsync(toOne, TestKeys.Reader);
-        Assert.NotNull(cookie);
-        using var stream = await OpenStreamAsync(toTwo, SessionCookies.Request(HttpMethod.Get, "/events", cookie));
 
-        using var signOut = await toOne.SendAsync(SessionCookies.Request(HttpMethod.Delete, "/auth/session", cookie));
-
-        Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
-        await AssertEndsAsync(stream);
+        await AssertSignOutEndsStreamAsync(signingOut: toOne, streaming: toTwo);
     }
 
     internal static HttpRequestMessage KeyRequest(string path, string key)
@@ -130,6 +118,22 @@ public sealed class SessionRevocationTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             return response;
         }
+    }
+
+    /// <summary>
+    /// Signs in through <paramref name="signingOut"/>, opens the event stream with that cookie through
+    /// <paramref name="streaming"/> (the same instance or another), signs out: the stream ends.
+    /// </summary>
+    private static async Task AssertSignOutEndsStreamAsync(HttpClient signingOut, HttpClient streaming)
+    {
+        var (_, cookie) = await SessionCookies.SignInAsync(signingOut, TestKeys.Reader);
+        Assert.NotNull(cookie);
+        using var stream = await OpenStreamAsync(streaming, SessionCookies.Request(HttpMethod.Get, "/events", cookie));
+
+        using var signOut = await signingOut.SendAsync(SessionCookies.Request(HttpMethod.Delete, "/auth/session", cookie));
+
+        Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
+        await AssertEndsAsync(stream);
     }
 
     /// <summary>The stream ends (no events are published in these tests, so the first thing read is its end).</summary>

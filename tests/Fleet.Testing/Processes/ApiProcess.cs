@@ -214,13 +214,7 @@ public sealed class ApiProcess : IAsyncDisposable
         await _gate.WaitAsync(ct);
         try
         {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = ContentRoot,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
+            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = ContentRoot };
             start.ArgumentList.Add(RepositoryPaths.ApiAssembly);
             start.ArgumentList.Add("--urls");
             start.ArgumentList.Add(BaseAddress.ToString().TrimEnd('/'));
@@ -253,13 +247,9 @@ public sealed class ApiProcess : IAsyncDisposable
             start.Environment["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true";
 
             var run = ++Starts;
-            var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Name}");
+            var process = ChildProcess.StartWithOutput(start, line => Append(run, line));
             _process = process;
             await File.WriteAllTextAsync(Path.Combine(ContentRoot, "api.pid"), process.Id.ToString(CultureInfo.InvariantCulture), ct);
-            process.OutputDataReceived += (_, e) => Append(run, e.Data);
-            process.ErrorDataReceived += (_, e) => Append(run, e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
             _peakRss.Track(process);
             if (!_options.WaitUntilLive)
             {
@@ -317,13 +307,8 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    private void Append(int run, string? line)
+    private void Append(int run, string line)
     {
-        if (line is null)
-        {
-            return;
-        }
-
         lock (_log)
         {
             _log.Append('[').Append(Name).Append('#').Append(run).Append("] ").AppendLine(line);

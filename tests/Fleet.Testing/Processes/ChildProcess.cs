@@ -4,7 +4,11 @@ using System.Text;
 
 namespace Fleet.Testing.Processes;
 
-/// <summary>Runs a short-lived command with a bounded timeout and returns its exit code and output.</summary>
+/// <summary>
+/// Child processes for tests and tools: runs a short-lived command with a bounded timeout and returns its exit code
+/// and output (<see cref="RunAsync"/>), starts a long-running one with its output read line by line
+/// (<see cref="StartWithOutput"/>), signals and stops them.
+/// </summary>
 public static class ChildProcess
 {
     // Exit is what we wait for: a grandchild (pg_ctl's postmaster) may inherit and hold the pipes open,
@@ -59,6 +63,25 @@ public static class ChildProcess
 
         await DrainAsync(pumps);
         return (process.ExitCode, Snapshot(output), Snapshot(error));
+    }
+
+    /// <summary>
+    /// Starts a long-running child with its stdout and stderr redirected and each line of both, as it arrives, given to
+    /// <paramref name="onLine"/> (from a thread-pool thread; the caller makes it thread-safe). Redirected output must be
+    /// read or the child blocks once the pipe is full, so every long-running child goes through here.
+    /// </summary>
+    public static Process StartWithOutput(ProcessStartInfo start, Action<string> onLine)
+    {
+        start.UseShellExecute = false;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        Process process = Process.Start(start)
+            ?? throw new InvalidOperationException($"Could not start {Describe(start.FileName, start.ArgumentList)}");
+        process.OutputDataReceived += (_, e) => Forward(e.Data, onLine);
+        process.ErrorDataReceived += (_, e) => Forward(e.Data, onLine);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     /// <summary>A command line for messages; arguments that look like secrets are not hidden, tests only.</summary>
@@ -151,6 +174,15 @@ public static class ChildProcess
         lock (buffer)
         {
             return buffer.ToString().Trim();
+        }
+    }
+
+    // A null line is the end of the stream, not a line.
+    private static void Forward(string? line, Action<string> onLine)
+    {
+        if (line is not null)
+        {
+            onLine(line);
         }
     }
 

@@ -27,9 +27,6 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo(fileName)
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             RedirectStandardInput = true,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
@@ -44,13 +41,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
-        var server = new ServerProcess(process, log, logPath);
-        process.OutputDataReceived += (_, e) => server.Write(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Write(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return server;
+        var process = ChildProcess.StartWithOutput(start, line => Write(log, line));
+        return new ServerProcess(process, log, logPath);
     }
 
     public string LogTail(int lines = 15)
@@ -84,18 +76,13 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private void Write(string? line)
+    private static void Write(StreamWriter log, string line)
     {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
+        lock (log)
         {
             try
             {
-                _log.WriteLine(line);
+                log.WriteLine(line);
             }
             catch (ObjectDisposedException)
             {
