@@ -105,8 +105,8 @@ public abstract class ReachabilityViewTests : IAsyncLifetime
     public async Task ListDetectors_ReachabilityFilter_MatchesWhatTheViewsShow_WithTotalsAndOtherFilters()
     {
         var prefix = Messages.NewId("rf");
-        string reachable = $"{prefix}-a", degraded = $"{prefix}-b", unreachable = $"{prefix}-c", lost = $"{prefix}-d", unchecked = $"{prefix}-e";
-        foreach (var id in new[] { reachable, degraded, unreachable, lost, unchecked })
+        string reachable = $"{prefix}-a", degraded = $"{prefix}-b", unreachable = $"{prefix}-c", lost = $"{prefix}-d", nothingChecked = $"{prefix}-e";
+        foreach (var id in new[] { reachable, degraded, unreachable, lost, nothingChecked })
         {
             await Api.WriteStateAsync(Messages.State(id, 1, 0));
         }
@@ -128,9 +128,9 @@ public abstract class ReachabilityViewTests : IAsyncLifetime
 
         Assert.Equal((reachable, "1", ReachabilityStates.Reachable), Flat(await List("reachability=reachable")));
         Assert.Equal(($"{degraded},{unreachable}", "2"), Ids(await List("reachability=degraded&reachability=unreachable")));
-        Assert.Equal(($"{lost},{unchecked}", "2", ReachabilityStates.Unknown), Flat(await List("reachability=unknown")));
+        Assert.Equal(($"{lost},{nothingChecked}", "2", ReachabilityStates.Unknown), Flat(await List("reachability=unknown")));
         Assert.Equal(($"{reachable},{lost}", "2"), Ids(await List("reachability=reachable&reachability=unknown&status=online&status=lost")));
-        Assert.Equal((unchecked, "1"), Ids(await List("reachability=unknown&status=online")));
+        Assert.Equal((nothingChecked, "1"), Ids(await List("reachability=unknown&status=online")));
         Assert.Equal((lost, "2"), Ids(await List("reachability=unknown&limit=1")));
         Assert.Equal(("", "0"), Ids(await List("reachability=unreachable&status=lost")));
     }
