@@ -60,8 +60,9 @@ public sealed class DashboardReachabilityBrowserTests
         await Assertions.Expect(row.Locator(".reach.unreachable")).ToHaveTextAsync("\u26a0 unreachable");
         await Assertions.Expect(row.Locator(".reason")).ToHaveTextAsync(
         [
-            "the service behind the tunnel does not answer (ERR_NGROK_8012), seen by the agent",
+            // Tunnels by name: ssh, then web.
             "the provider has no live endpoint for this URL, seen by the API's probe",
+            "the service behind the tunnel does not answer (ERR_NGROK_8012), seen by the agent",
         ]);
         await Assertions.Expect(row.Locator(".tunnel").Filter(new LocatorFilterOptions { HasText = "ngrok-free.app" }).Locator(".reason"))
             .ToHaveTextAsync("the service behind the tunnel does not answer (ERR_NGROK_8012), seen by the agent");
