@@ -13,6 +13,7 @@ using Fleet.Api.Mqtt;
 using Fleet.Api.OpenApi;
 using Fleet.Api.PresenceSweep;
 using Fleet.Api.Provisioning;
+using Fleet.Api.Reachability;
 using Fleet.Api.Startup;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -47,6 +48,7 @@ app.MapFleetOpenApi();
 app.MapDetectorEndpoints();
 app.MapHistoryEndpoints();
 app.MapLinkEndpoints();
+app.MapReachabilityWords();
 app.MapFleetMetrics();
 app.MapSessionEndpoints();
 app.MapEventEndpoints();

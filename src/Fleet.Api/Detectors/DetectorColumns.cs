@@ -30,11 +30,24 @@ internal static class DetectorColumns
     public const int AgentArch = 18;
     public const int AgentStartedAt = 19;
     public const int Version = 20;
-    public const int TunnelName = 21;
-    public const int TunnelUrl = 22;
-    public const int TunnelProto = 23;
-    public const int TunnelUpstream = 24;
-    public const int TunnelSince = 25;
+    public const int StateAt = 21;
+    public const int Reachability = 22;
+    public const int ReachabilitySince = 23;
+    public const int TunnelName = 24;
+    public const int TunnelUrl = 25;
+    public const int TunnelProto = 26;
+    public const int TunnelUpstream = 27;
+    public const int TunnelSince = 28;
+    public const int CheckOutcome = 29;
+    public const int CheckCode = 30;
+    public const int CheckHttpStatus = 31;
+    public const int CheckLatencyMs = 32;
+    public const int CheckAt = 33;
+    public const int ProbeOutcome = 34;
+    public const int ProbeCode = 35;
+    public const int ProbeHttpStatus = 36;
+    public const int ProbeLatencyMs = 37;
+    public const int ProbeAt = 38;
 
     /// <summary>The select list: the detector <c>d</c>, then its tunnel <c>t</c> (NULLs when it has none).</summary>
     public static string Select { get; } = ColumnList.Of(
@@ -44,6 +57,11 @@ internal static class DetectorColumns
         (ProviderRestarts, "d.provider_restarts"), (ProviderError, "d.provider_error"),
         (AgentVersion, "d.agent_version"), (AgentHostname, "d.agent_hostname"), (AgentOs, "d.agent_os"), (AgentArch, "d.agent_arch"),
         (AgentStartedAt, "d.agent_started_at"), (Version, "d.version"),
+        (StateAt, "d.state_at"), (Reachability, "d.reachability"), (ReachabilitySince, "d.reachability_since"),
         (TunnelName, "t.name AS tunnel_name"), (TunnelUrl, "t.url AS tunnel_url"), (TunnelProto, "t.proto AS tunnel_proto"),
-        (TunnelUpstream, "t.upstream AS tunnel_upstream"), (TunnelSince, "t.since AS tunnel_since"));
+        (TunnelUpstream, "t.upstream AS tunnel_upstream"), (TunnelSince, "t.since AS tunnel_since"),
+        (CheckOutcome, "t.check_outcome"), (CheckCode, "t.check_code"), (CheckHttpStatus, "t.check_http_status"),
+        (CheckLatencyMs, "t.check_latency_ms"), (CheckAt, "t.check_at"),
+        (ProbeOutcome, "t.probe_outcome"), (ProbeCode, "t.probe_code"), (ProbeHttpStatus, "t.probe_http_status"),
+        (ProbeLatencyMs, "t.probe_latency_ms"), (ProbeAt, "t.probe_at"));
 }

@@ -27,7 +27,7 @@ namespace Fleet.Api.Detectors;
 internal static class DetectorETags
 {
     // Changes when the representation changes shape, so clients do not keep a cached page of an older API.
-    private const string Representation = "1";
+    private const string Representation = "2";
 
     public static EntityTagHeaderValue ForDetector(long version) =>
         new($"\"{Representation}.{version.ToString(CultureInfo.InvariantCulture)}\"");
@@ -37,6 +37,7 @@ internal static class DetectorETags
         var key = string.Join('\n',
             Representation,
             string.Join(',', query.Statuses),
+            string.Join(',', query.Reachabilities),
             string.Join(',', query.Tags),
             query.Text ?? string.Empty,
             query.Limit.ToString(CultureInfo.InvariantCulture),

@@ -31,7 +31,9 @@ public static class DetectorEndpoints
         group.MapGet("/", ListAsync)
             .WithName("ListDetectors")
             .WithSummary("Where every detector can be reached right now")
-            .WithDescription("Filters combine with AND; `status` may repeat (any of them), `tag` may repeat (all must match). " +
+            .WithDescription("Filters combine with AND; `status` and `reachability` may repeat (any of them), `tag` may repeat (all must match). " +
+                "`reachability` is the summary as the views show it: `reachable`, `degraded` and `unreachable` only match online detectors, " +
+                "`unknown` matches those not online and those nothing has checked yet. " +
                 "The next page is in the `Link: <…>; rel=\"next\"` header, the total number of matches in `X-Total-Count`.");
 
         group.MapGet("/{id}", GetAsync)
@@ -90,13 +92,14 @@ public static class DetectorEndpoints
         DetectorTotals totals,
         IOptions<DatabaseOptions> options,
         [FromQuery] string[]? status,
+        [FromQuery] string[]? reachability,
         [FromQuery] string[]? tag,
         [FromQuery] string? q,
         [FromQuery] int? limit,
         [FromQuery] string? after,
         CancellationToken ct)
     {
-        var (query, errors) = DetectorQuery.Validate(status, tag, q, limit, after);
+        var (query, errors) = DetectorQuery.Validate(status, reachability, tag, q, limit, after);
         if (query is null)
         {
             return TypedResults.ValidationProblem(errors);

@@ -4,13 +4,14 @@ using Fleet.Domain.Messages;
 namespace Fleet.Api.Detectors;
 
 /// <summary>The validated query of <c>GET /detectors</c>.</summary>
-internal sealed record DetectorQuery(IReadOnlyList<string> Statuses, IReadOnlyList<string> Tags, string? Text, int Limit, string? After)
+internal sealed record DetectorQuery(
+    IReadOnlyList<string> Statuses, IReadOnlyList<string> Reachabilities, IReadOnlyList<string> Tags, string? Text, int Limit, string? After)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
     public static (DetectorQuery? Query, Dictionary<string, string[]> Errors) Validate(
-        string[]? status, string[]? tag, string? q, int? limit, string? after)
+        string[]? status, string[]? reachability, string[]? tag, string? q, int? limit, string? after)
     {
         var errors = new Dictionary<string, string[]>();
         var statuses = new List<string>();
@@ -23,6 +24,19 @@ internal sealed record DetectorQuery(IReadOnlyList<string> Statuses, IReadOnlyLi
             else
             {
                 errors["status"] = [$"Unknown status '{Printable(value)}'. Expected one of online, offline, lost, unknown."];
+            }
+        }
+
+        var reachabilities = new List<string>();
+        foreach (var value in reachability ?? [])
+        {
+            if (ReachabilityStates.All.Contains(value))
+            {
+                reachabilities.Add(value);
+            }
+            else
+            {
+                errors["reachability"] = [$"Unknown reachability '{Printable(value)}'. Expected one of {string.Join(", ", ReachabilityStates.All)}."];
             }
         }
 
@@ -57,7 +71,7 @@ internal sealed record DetectorQuery(IReadOnlyList<string> Statuses, IReadOnlyLi
 
         return errors.Count > 0
             ? (null, errors)
-            : (new DetectorQuery(statuses, tags, string.IsNullOrWhiteSpace(q) ? null : q.Trim().ToLowerInvariant(), limit ?? DefaultLimit, afterId), errors);
+            : (new DetectorQuery(statuses, reachabilities, tags, string.IsNullOrWhiteSpace(q) ? null : q.Trim().ToLowerInvariant(), limit ?? DefaultLimit, afterId), errors);
     }
 
     private static string Printable(string value) =>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Fleet.Api.Data;
+using Fleet.Domain.Messages;
 
 namespace Fleet.Api.Detectors;
 
@@ -14,6 +15,9 @@ internal static class DetectorReadSql
 {
     /// <summary>Where a page's detector columns start in its rows: after the mark and the total.</summary>
     public const int PageOffset = 2;
+
+    // The stored states a view shows as they are (constants of the contract, not input: safe as SQL literals).
+    private static readonly string Shown = string.Join(", ", ReachabilityStates.All.Where(s => s != ReachabilityStates.Unknown).Select(s => $"'{s}'"));
 
     /// <summary>The list's mark alone: see <see cref="ReadMarkAsync"/>.</summary>
     public static string Mark(ISqlDialect dialect) => $"SELECT m.f FROM ({dialect.ListMarkSource}) m;";
@@ -79,6 +83,11 @@ internal static class DetectorReadSql
             conditions.Add($"d.status IN ({string.Join(", ", names)})");
         }
 
+        if (query.Reachabilities.Count > 0)
+        {
+            conditions.Add(ReachabilityFilter(query.Reachabilities, command, dialect));
+        }
+
         for (var i = 0; i < query.Tags.Count; i++)
         {
             var name = Add(command, dialect, "tag", i, query.Tags[i]);
@@ -92,6 +101,38 @@ internal static class DetectorReadSql
         }
 
         return string.Join(" AND ", conditions);
+    }
+
+    /// <summary>
+    /// Any of the asked states, as the views show them (Fleet.Domain.Reachability.ReachabilityForView): the stored
+    /// summary counts only while the detector is online; otherwise, or when the stored value is not a known failing or
+    /// answering state, the view says unknown.
+    /// </summary>
+    private static string ReachabilityFilter(IReadOnlyList<string> states, DbCommand command, ISqlDialect dialect)
+    {
+        var known = new List<string>();
+        var anyOf = new List<string>();
+        for (var i = 0; i < states.Count; i++)
+        {
+            if (states[i] == ReachabilityStates.Unknown)
+            {
+                continue;
+            }
+
+            known.Add(Add(command, dialect, "r", i, states[i]));
+        }
+
+        if (known.Count > 0)
+        {
+            anyOf.Add($"(d.status = 'online' AND d.reachability IN ({string.Join(", ", known)}))");
+        }
+
+        if (states.Contains(ReachabilityStates.Unknown))
+        {
+            anyOf.Add($"(d.status <> 'online' OR d.reachability NOT IN ({Shown}))");
+        }
+
+        return $"({string.Join(" OR ", anyOf)})";
     }
 
     private static string Add(DbCommand command, ISqlDialect dialect, string prefix, int index, string value)

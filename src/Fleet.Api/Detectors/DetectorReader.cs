@@ -132,6 +132,16 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
                 Proto = Text(reader, offset + C.TunnelProto),
                 Upstream = Text(reader, offset + C.TunnelUpstream),
                 Since = dialect.ReadTimestamp(reader, offset + C.TunnelSince) ?? default,
+                CheckOutcome = Text(reader, offset + C.CheckOutcome),
+                CheckCode = Text(reader, offset + C.CheckCode),
+                CheckHttpStatus = Int(reader, offset + C.CheckHttpStatus),
+                CheckLatencyMs = Int(reader, offset + C.CheckLatencyMs),
+                CheckAt = dialect.ReadTimestamp(reader, offset + C.CheckAt),
+                ProbeOutcome = Text(reader, offset + C.ProbeOutcome),
+                ProbeCode = Text(reader, offset + C.ProbeCode),
+                ProbeHttpStatus = Int(reader, offset + C.ProbeHttpStatus),
+                ProbeLatencyMs = Int(reader, offset + C.ProbeLatencyMs),
+                ProbeAt = dialect.ReadTimestamp(reader, offset + C.ProbeAt),
             });
         }
     }
@@ -151,7 +161,7 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
         ProviderKind = Text(reader, o + C.ProviderKind),
         ProviderVersion = Text(reader, o + C.ProviderVersion),
         ProviderState = Text(reader, o + C.ProviderState),
-        ProviderRestarts = reader.IsDBNull(o + C.ProviderRestarts) ? null : reader.GetInt32(o + C.ProviderRestarts),
+        ProviderRestarts = Int(reader, o + C.ProviderRestarts),
         ProviderError = Text(reader, o + C.ProviderError),
         AgentVersion = Text(reader, o + C.AgentVersion),
         AgentHostname = Text(reader, o + C.AgentHostname),
@@ -159,9 +169,14 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
         AgentArch = Text(reader, o + C.AgentArch),
         AgentStartedAt = dialect.ReadTimestamp(reader, o + C.AgentStartedAt),
         Version = reader.GetInt64(o + C.Version),
+        StateAt = dialect.ReadTimestamp(reader, o + C.StateAt),
+        Reachability = Text(reader, o + C.Reachability) ?? ReachabilityStates.Unknown,
+        ReachabilitySince = dialect.ReadTimestamp(reader, o + C.ReachabilitySince),
     };
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static int? Int(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
 
     private static long? Long(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 }

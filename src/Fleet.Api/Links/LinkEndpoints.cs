@@ -4,6 +4,7 @@ using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.Ingest;
 using Fleet.Domain.Identity;
+using Fleet.Domain.Messages;
 using Fleet.Domain.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -38,7 +39,9 @@ public static partial class LinkEndpoints
             .WithName("OpenDetector")
             .WithSummary("Permanent link: redirect to the detector's current https (else http) URL")
             .WithDescription("302 to the current URL (`Cache-Control: no-store`). 503 with `Retry-After` (the detector's " +
-                "heartbeat) and `lastSeenAt`/`detectorStatus` extensions when the detector is not online or has no usable web URL.");
+                "heartbeat) and `lastSeenAt`/`detectorStatus` extensions when the detector is not online or has no usable web URL, " +
+                "and when the chosen tunnel is known not to answer (its newest agent check or probe failed): then the detail names " +
+                "the tunnel, the outcome in words and the provider's code, and `failing` lists them. `go=1` redirects anyway.");
 
         group.MapGet("/{id}/{tunnel}", OpenTunnelAsync)
             .Produces(StatusCodes.Status302Found)
@@ -49,21 +52,23 @@ public static partial class LinkEndpoints
             .WithName("OpenDetectorTunnel")
             .WithSummary("Permanent link to one named tunnel: a redirect, or host, port and ssh command for tcp/ssh")
             .WithDescription("For an http(s) tunnel a 302 like `/d/{id}`. For a tcp or ssh tunnel 200 with host, port and a " +
-                "ready `ssh` command (`user` query, default `pi`), or just the command as text/plain when Accept prefers it.");
+                "ready `ssh` command (`user` query, default `pi`), or just the command as text/plain when Accept prefers it. " +
+                "503 when the tunnel is known not to answer, as for `/d/{id}`; `go=1` answers anyway.");
 
         return app;
     }
 
     internal static Task<Results<RedirectHttpResult, Ok<TcpLink>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> OpenDefaultAsync(
-        string id, HttpContext http, FleetDbContext db, IOptions<IngestOptions> options, CancellationToken ct) =>
-        OpenAsync(id, null, null, http, db, options.Value, ct);
+        string id, [FromQuery] string? go, HttpContext http, FleetDbContext db, IOptions<IngestOptions> options, CancellationToken ct) =>
+        OpenAsync(id, null, null, go, http, db, options.Value, ct);
 
     internal static Task<Results<RedirectHttpResult, Ok<TcpLink>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> OpenTunnelAsync(
-        string id, string tunnel, [FromQuery] string? user, HttpContext http, FleetDbContext db, IOptions<IngestOptions> options, CancellationToken ct) =>
-        OpenAsync(id, tunnel, user, http, db, options.Value, ct);
+        string id, string tunnel, [FromQuery] string? user, [FromQuery] string? go, HttpContext http, FleetDbContext db,
+        IOptions<IngestOptions> options, CancellationToken ct) =>
+        OpenAsync(id, tunnel, user, go, http, db, options.Value, ct);
 
     private static async Task<Results<RedirectHttpResult, Ok<TcpLink>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> OpenAsync(
-        string id, string? tunnelName, string? user, HttpContext http, FleetDbContext db, IngestOptions options, CancellationToken ct)
+        string id, string? tunnelName, string? user, string? go, HttpContext http, FleetDbContext db, IngestOptions options, CancellationToken ct)
     {
         // Where the detector is changes at any moment: no cache may keep an answer.
         http.Response.Headers.CacheControl = "no-store";
@@ -76,6 +81,12 @@ public static partial class LinkEndpoints
         if (user is not null && !UserRegex().IsMatch(user))
         {
             errors["user"] = [$"user must match {UserRegex()}."];
+        }
+
+        var goAnyway = KnownFailure.ParseGo(go);
+        if (goAnyway is null)
+        {
+            errors["go"] = ["go must be 1 (open the tunnel even when it is known not to answer) or 0."];
         }
 
         if (errors.Count > 0)
@@ -124,6 +135,11 @@ public static partial class LinkEndpoints
             return Unavailable(http, detector, $"Tunnel '{Printable(tunnel.Name)}' of detector '{id}' has no usable URL right now: {Refusal(tunnel, policy)}.");
         }
 
+        if (goAnyway != true && KnownFailure.Describe(detector, tunnel) is { } failure)
+        {
+            return Unavailable(http, detector, "Tunnel not reachable", failure, KnownFailure.Of(tunnel));
+        }
+
         if (uri.Scheme is "https" or "http")
         {
             // ASCII (punycode host, percent-encoded path): a header value must be, and a stored Unicode URL is no 500.
@@ -152,20 +168,28 @@ public static partial class LinkEndpoints
     private static bool HasScheme(TunnelRecord tunnel, string scheme) =>
         tunnel.Url.StartsWith(scheme + "://", StringComparison.OrdinalIgnoreCase);
 
-    private static ProblemHttpResult Unavailable(HttpContext http, DetectorRecord detector, string detail)
+    private static ProblemHttpResult Unavailable(HttpContext http, DetectorRecord detector, string detail) =>
+        Unavailable(http, detector, "Detector not reachable", detail, []);
+
+    private static ProblemHttpResult Unavailable(
+        HttpContext http, DetectorRecord detector, string title, string detail, IReadOnlyList<FailingTunnel> failing)
     {
         var retryAfter = detector.HeartbeatSeconds is { } seconds and > 0 ? seconds : DefaultRetryAfterSeconds;
         http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Detector not reachable",
-            detail: detail,
-            extensions: new Dictionary<string, object?>
-            {
-                // Not "status": RFC 9457 reserves that member for the HTTP status code.
-                ["detectorStatus"] = detector.Status,
-                ["lastSeenAt"] = detector.LastSeenAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
-            });
+        var extensions = new Dictionary<string, object?>
+        {
+            // Not "status": RFC 9457 reserves that member for the HTTP status code.
+            ["detectorStatus"] = detector.Status,
+            ["lastSeenAt"] = detector.LastSeenAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
+        };
+        if (failing.Count > 0)
+        {
+            // A tunnel known not to answer: what failed, as the views list it, and the link that opens it anyway.
+            extensions["failing"] = failing;
+            extensions["goAnyway"] = $"{http.Request.PathBase}{http.Request.Path}?go=1";
+        }
+
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: detail, extensions: extensions);
     }
 
     private static string Printable(string value) =>

@@ -5,7 +5,12 @@ public static class OpenApiExtensions
     /// <summary>The OpenAPI document (with the API-key security scheme) that Swagger UI and client generators read.</summary>
     public static IHostApplicationBuilder AddFleetOpenApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeySecurityTransformer>());
+        builder.Services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<ApiKeySecurityTransformer>();
+            o.AddSchemaTransformer<ReachabilityOpenApiTransformer>();
+            o.AddOperationTransformer<ReachabilityOpenApiTransformer>();
+        });
         return builder;
     }
 

@@ -5,6 +5,9 @@
 const SSH_USER = 'pi';
 const detectors = new Map();
 let source = null;
+// The API's one wording table of check outcomes (GET reachability/words), the same words as /d's 503.
+let words = { outcomes: {}, sources: {} };
+const REACHABILITY_EVENTS = ['reachable', 'degraded', 'unreachable'];
 
 const $ = (id) => document.getElementById(id);
 
@@ -48,9 +51,24 @@ function relativeTime(iso) {
   return `${Math.floor(seconds / 86400)} d ago`;
 }
 
-function tunnelCell(tunnels) {
+// The summary as the view gives it; a view without one (an older API) is unknown.
+function reachabilityOf(view) {
+  const state = view.reachability && view.reachability.state;
+  return ['reachable', 'degraded', 'unreachable', 'unknown'].includes(state) ? state : 'unknown';
+}
+
+// "the service behind the tunnel does not answer (ERR_NGROK_8012), seen by the agent"
+function reason(failing) {
+  const outcome = Object.hasOwn(words.outcomes, failing.outcome) ? words.outcomes[failing.outcome] : `the check failed (${failing.outcome})`;
+  const code = failing.code ? ` (${failing.code})` : '';
+  const source = Object.hasOwn(words.sources, failing.source) ? words.sources[failing.source] : `seen by ${failing.source}`;
+  return `${outcome}${code}, ${source}`;
+}
+
+function tunnelCell(view) {
   const cell = el('td', { class: 'tunnels' });
-  for (const tunnel of tunnels || []) {
+  const failing = reachabilityOf(view) === 'unknown' ? [] : (view.reachability.failing || []);
+  for (const tunnel of view.tunnels || []) {
     const line = el('div', { class: 'tunnel' });
     line.append(el('span', { class: 'tunnel-name' }, tunnel.name));
     const checked = checkUrl(tunnel.url);
@@ -74,6 +92,9 @@ function tunnelCell(tunnels) {
         title: 'The host is an internationalised name (shown in punycode, xn--): it may imitate another name. Check it before you open it or type a password.',
       }, '\u26a0 look-alike name?'));
     }
+    for (const failure of failing.filter((f) => f.tunnel === tunnel.name)) {
+      line.append(el('span', { class: 'reason', role: 'note' }, reason(failure)));
+    }
     cell.append(line);
   }
   return cell;
@@ -88,12 +109,23 @@ function row(view) {
   const status = ['online', 'offline', 'lost', 'unknown'].includes(view.status) ? view.status : 'unknown';
   const statusCell = el('td');
   statusCell.append(el('span', { class: `badge ${status}` }, status));
+  const reachability = reachabilityOf(view);
+  tr.dataset.reachability = reachability;
+  if (reachability === 'degraded' || reachability === 'unreachable') {
+    // Online but not every URL answers: the mark that matters most on this page.
+    statusCell.append(el('span', {
+      class: `reach ${reachability}`,
+      title: reachability === 'unreachable' ? 'Online, but no tunnel answers' : 'Online, but some tunnels do not answer',
+    }, `\u26a0 ${reachability}`));
+  } else if (reachability === 'reachable') {
+    statusCell.append(el('span', { class: 'reach reachable', title: 'Every checked tunnel answers' }, 'reachable'));
+  }
   tr.append(statusCell);
   tr.append(el('td', { class: 'last-seen', 'data-at': view.lastSeenAt || '', title: view.lastSeenAt || '' }, relativeTime(view.lastSeenAt)));
   const tags = el('td');
   for (const tag of view.tags || []) tags.append(el('span', { class: 'tag' }, tag));
   tr.append(tags);
-  tr.append(tunnelCell(view.tunnels));
+  tr.append(tunnelCell(view));
   return tr;
 }
 
@@ -106,8 +138,9 @@ function matches(view, text) {
 function render() {
   const body = $('detectors');
   const text = $('filter').value.trim().toLowerCase();
+  const reach = $('reachability-filter').value;
   const rows = [...detectors.values()].sort((a, b) => a.id.localeCompare(b.id));
-  const shown = rows.filter((view) => matches(view, text));
+  const shown = rows.filter((view) => matches(view, text) && (!reach || reachabilityOf(view) === reach));
   body.replaceChildren(...shown.map(row));
   $('count').textContent = `${shown.length} of ${rows.length}`;
   $('empty').hidden = rows.length > 0;
@@ -140,11 +173,27 @@ function showSignIn(message) {
   $('api-key').focus();
 }
 
+async function loadWords() {
+  const response = await fetch('reachability/words', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (response.ok) {
+    const loaded = await response.json();
+    words = { outcomes: loaded.outcomes || {}, sources: loaded.sources || {} };
+  }
+}
+
+// A reachability change of one detector: read its view again (its `detector` item follows on this stream too,
+// but the event alone is enough to bring the row up to date).
+async function refresh(id) {
+  const response = await fetch(`detectors/${encodeURIComponent(id)}`, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (response.ok) upsert(await response.json(), true);
+}
+
 async function load() {
   const response = await fetch('detectors?limit=1000', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
   if (response.status === 401 || response.status === 403) { showSignIn(); return; }
   if (!response.ok) { setConnection('down', `error ${response.status}`); return; }
   const list = await response.json();
+  await loadWords().catch(() => { /* the page still shows the outcomes by name */ });
   detectors.clear();
   for (const view of list) detectors.set(view.id, view);
   $('sign-in').hidden = true;
@@ -161,6 +210,13 @@ function connect() {
   source.addEventListener('open', () => setConnection('live', 'live'));
   source.addEventListener('detector', (e) => {
     try { upsert(JSON.parse(e.data), true); } catch { /* a malformed item is ignored */ }
+  });
+  source.addEventListener('fleet-event', (e) => {
+    let event;
+    try { event = JSON.parse(e.data); } catch { return; }
+    if (event && REACHABILITY_EVENTS.includes(event.type) && typeof event.detectorId === 'string') {
+      refresh(event.detectorId).catch(() => { /* the next detector item brings it */ });
+    }
   });
   source.addEventListener('error', () => {
     if (source && source.readyState === EventSource.CLOSED) {
@@ -195,6 +251,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('sign-in-form').addEventListener('submit', (e) => { signIn(e).catch((err) => { $('sign-in-error').textContent = String(err); }); });
   $('sign-out').addEventListener('click', () => { signOut().catch(() => showSignIn()); });
   $('filter').addEventListener('input', render);
+  $('reachability-filter').addEventListener('change', render);
   setInterval(() => {
     for (const cell of document.querySelectorAll('td.last-seen')) cell.textContent = relativeTime(cell.dataset.at);
   }, 10000);
