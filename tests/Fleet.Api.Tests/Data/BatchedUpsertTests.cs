@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Fleet.Api.Data;
 using Fleet.Api.Ingest;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;

@@ -1,6 +1,5 @@
 using Fleet.Api.Data;
 using Fleet.Api.Ingest;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Fleet.Api.PresenceSweep;
 using Fleet.Api.Tests.PresenceSweep;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

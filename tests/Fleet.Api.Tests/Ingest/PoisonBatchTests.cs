@@ -1,5 +1,4 @@
 using Fleet.Api.Ingest;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
 using Microsoft.Extensions.DependencyInjection;

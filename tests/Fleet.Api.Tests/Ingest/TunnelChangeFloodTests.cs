@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Fleet.Api.Data;
 using Fleet.Api.Ingest;
 using Fleet.Api.Tests.Metrics;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
 using Microsoft.Data.Sqlite;
