@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Fleet.Api.Data;
 using Fleet.Api.Ingest;
-using Fleet.Api.Tests.Metrics;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
 using Microsoft.Data.Sqlite;
@@ -10,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Fleet.Api.Tests.Ingest;
+namespace Fleet.Api.SystemTests.Ingest;
 
 /// <summary>
 /// Issue 11, finding 8: one detector sent 3,000 URL changes in half a second and each became a history row kept for

@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Text;
 using Fleet.Api.Data;
 using Fleet.Api.Ingest;
+using Fleet.Api.Testing.Data;
 using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
-namespace Fleet.Api.Tests.Data;
+namespace Fleet.Api.SystemTests.Data;
 
 /// <summary>
 /// A batch must end exactly where applying its messages one at a time in the same order ends: same outcome per

@@ -4,7 +4,7 @@ using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Fleet.Api.Tests.Data;
+namespace Fleet.Api.Testing.Data;
 
 /// <summary>The API's ingest writer on a fresh database of either provider, without MQTT or a web host.</summary>
 internal sealed class WriterHarness : IAsyncDisposable
