@@ -26,12 +26,10 @@ public sealed class ReadsDuringDatabaseOutageTests(ITestOutputHelper output) : I
         _proxy = TcpFaultProxy.Start(direct.Host!, direct.Port);
         var proxied = new NpgsqlConnectionStringBuilder(_direct) { Host = _proxy.Host, Port = _proxy.Port, Timeout = 3 };
         // A command timeout longer than the client waits: only the read budget (Database:ReadTimeout) can answer in time.
-        _api = new FleetApiFactory(new FleetApiSettings(proxied.ConnectionString, BrokerSettings.ForEmbedded())
+        _api = await FleetApiFactory.StartAsync(new FleetApiSettings(proxied.ConnectionString, BrokerSettings.ForEmbedded())
         {
             Extra = new Dictionary<string, string?> { ["Database:CommandTimeout"] = "00:02:00" },
         });
-        _ = _api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(_api.MqttConnected), "the API connected to its broker");
     }
 
     public async Task DisposeAsync()

@@ -28,9 +28,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             Pooling = true,
         };
         _mosquitto = await MosquittoBroker.StartAsync();
-        _api = new FleetApiFactory(new FleetApiSettings(proxied.ConnectionString, BrokerSettings.ForMosquitto(_mosquitto)));
-        _ = _api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(_api.MqttConnected), "the API connected to the broker");
+        _api = await FleetApiFactory.StartAsync(new FleetApiSettings(proxied.ConnectionString, BrokerSettings.ForMosquitto(_mosquitto)));
     }
 
     public async Task DisposeAsync()

@@ -151,7 +151,7 @@ public sealed class TunnelChangeFloodTests
                 connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("flood");
             }
 
-            stack.Api = new FleetApiFactory(new FleetApiSettings(connectionString, stack.Broker)
+            stack.Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, stack.Broker)
             {
                 Provider = provider,
                 Clock = clock,
@@ -165,8 +165,6 @@ public sealed class TunnelChangeFloodTests
                     ["Presence:Enabled"] = "false",
                 },
             });
-            _ = stack.Api.Server;
-            await Eventually.TrueAsync(() => Task.FromResult(stack.Api.MqttConnected), "the API connected to its broker");
             return stack;
         }
 
