@@ -1,6 +1,5 @@
 using System.Net;
 using Fleet.Api.Dashboard;
-using Fleet.Api.Tests.Support;
 
 namespace Fleet.Api.Tests.Dashboard;
 

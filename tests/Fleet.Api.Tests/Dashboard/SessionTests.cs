@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Fleet.Api.Tests.Support;
+using Fleet.Api.Testing.Dashboard;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Fleet.Api.Tests.Dashboard;

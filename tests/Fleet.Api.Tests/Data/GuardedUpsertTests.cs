@@ -1,6 +1,6 @@
 using Fleet.Api.Data;
 using Fleet.Api.Ingest;
-using Fleet.Api.Tests.Support;
+using Fleet.Api.Testing.Data;
 using Fleet.Domain.Messages;
 using Microsoft.Extensions.Time.Testing;
 

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Fleet.Api.PresenceSweep;
 using Fleet.Api.Tests.PresenceSweep;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,9 +25,7 @@ public abstract class ConditionalReadTests(ITestOutputHelper output) : IAsyncLif
 
     public async Task InitializeAsync()
     {
-        Api = new FleetApiFactory(await CreateSettingsAsync() with { Clock = _clock });
-        _ = Api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(Api.MqttConnected), "the API connected to its broker");
+        Api = await FleetApiFactory.StartAsync(await CreateSettingsAsync() with { Clock = _clock });
     }
 
     public virtual async Task DisposeAsync() => await Api.DisposeAsync();

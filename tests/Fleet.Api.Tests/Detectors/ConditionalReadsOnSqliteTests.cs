@@ -1,4 +1,3 @@
-using Fleet.Api.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Fleet.Api.Auth;
 using Fleet.Api.Mqtt;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,5 @@
 using System.Net;
 using Fleet.Api.Auth;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Topics;
 
 namespace Fleet.Api.Tests.Detectors;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
 
@@ -33,9 +32,7 @@ public abstract class DecommissionTests : IAsyncLifetime
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync("decommission");
         Broker = await StartBrokerAsync();
-        Api = new FleetApiFactory(new FleetApiSettings(connectionString, Broker) { Extra = ExtraSettings() });
-        _ = Api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(Api.MqttConnected), "the API connected to the broker");
+        Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, Broker) { Extra = ExtraSettings() });
     }
 
     public virtual async Task DisposeAsync() => await Api.DisposeAsync();

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 
 namespace Fleet.Api.Tests.Detectors;

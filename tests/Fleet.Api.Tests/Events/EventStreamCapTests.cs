@@ -1,6 +1,5 @@
 using System.Net;
 using Fleet.Api.Tests.Security;
-using Fleet.Api.Tests.Support;
 
 namespace Fleet.Api.Tests.Events;
 

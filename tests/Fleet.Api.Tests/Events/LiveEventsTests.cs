@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Fleet.Api.Events;
-using Fleet.Api.Tests.Dashboard;
-using Fleet.Api.Tests.Support;
+using Fleet.Api.Testing.Dashboard;
+using Fleet.Api.Testing.Events;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -1,4 +1,3 @@
-using Fleet.Api.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Fleet.Api.Tests.History;

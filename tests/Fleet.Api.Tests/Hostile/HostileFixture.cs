@@ -1,5 +1,4 @@
 using Fleet.Api.Auth;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
 using MQTTnet;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Fleet.Api.Tests.Support;
 
 namespace Fleet.Api.Tests.Hostile;
 

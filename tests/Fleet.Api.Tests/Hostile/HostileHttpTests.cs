@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Fleet.Api.OpenApi;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Microsoft.AspNetCore.Mvc.Testing;
 

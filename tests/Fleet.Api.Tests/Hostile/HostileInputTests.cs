@@ -1,5 +1,4 @@
 using System.Net;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Topics;
 using Microsoft.EntityFrameworkCore;
 

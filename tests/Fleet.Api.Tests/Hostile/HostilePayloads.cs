@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Fleet.Api.Tests.Support;
 
 namespace Fleet.Api.Tests.Hostile;
 

@@ -1,4 +1,3 @@
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Topics;
 
 namespace Fleet.Api.Tests.Hostile;

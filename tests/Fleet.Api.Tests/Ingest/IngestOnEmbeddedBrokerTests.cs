@@ -1,5 +1,4 @@
 using Fleet.Api.Auth;
-using Fleet.Api.Tests.Support;
 
 namespace Fleet.Api.Tests.Ingest;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
 using MQTTnet;
@@ -28,9 +27,7 @@ public abstract class IngestTests : IAsyncLifetime
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync("ingest");
         Broker = await StartBrokerAsync();
-        Api = new FleetApiFactory(new FleetApiSettings(connectionString, Broker) { Extra = ExtraSettings() });
-        _ = Api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(Api.MqttConnected), "the API connected to the broker");
+        Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, Broker) { Extra = ExtraSettings() });
     }
 
     public virtual async Task DisposeAsync() => await Api.DisposeAsync();

@@ -1,5 +1,4 @@
 using Fleet.Api.Ingest;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,9 +19,7 @@ public sealed class PoisonBatchTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("poison");
-        _api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded()));
-        _ = _api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(_api.MqttConnected), "the API is up");
+        _api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded()));
     }
 
     public async Task DisposeAsync() => await _api.DisposeAsync();

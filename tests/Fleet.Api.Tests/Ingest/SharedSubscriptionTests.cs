@@ -1,5 +1,4 @@
 using Fleet.Api.Auth;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Topics;
 
 namespace Fleet.Api.Tests.Ingest;
@@ -19,11 +18,8 @@ public sealed class SharedSubscriptionTests : IAsyncLifetime
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("shared");
         _mosquitto = await MosquittoBroker.StartAsync();
         var shared = new Dictionary<string, string?> { ["Mqtt:SharedGroup"] = "fleet-api" };
-        _first = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(_mosquitto)) { Extra = shared });
-        _second = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForSecondApiOnMosquitto(_mosquitto)) { Extra = shared });
-        _ = _first.Server;
-        _ = _second.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(_first.MqttConnected && _second.MqttConnected), "both instances connected");
+        _first = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(_mosquitto)) { Extra = shared });
+        _second = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForSecondApiOnMosquitto(_mosquitto)) { Extra = shared });
     }
 
     public async Task DisposeAsync()

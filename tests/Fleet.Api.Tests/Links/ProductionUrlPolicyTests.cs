@@ -1,7 +1,6 @@
 using System.Net;
 using Fleet.Api.Ingest;
 using Fleet.Api.Links;
-using Fleet.Api.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using Fleet.Api.Data;
 using Fleet.Api.PresenceSweep;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,9 +18,7 @@ public sealed class PresenceSweeperTests : IAsyncLifetime
     {
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync("presence");
-        _api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded()) { Clock = _clock });
-        _ = _api.Server;
-        await Eventually.TrueAsync(() => Task.FromResult(_api.MqttConnected), "the API connected to its broker");
+        _api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded()) { Clock = _clock });
     }
 
     public async Task DisposeAsync() => await _api.DisposeAsync();

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Fleet.Api.Auth;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Topics;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Fleet.Api.Provisioning;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Topics;
 
 namespace Fleet.Api.Tests.Provisioning;

@@ -1,5 +1,4 @@
 using Fleet.Api.Mqtt;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Topics;
 using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;

@@ -1,4 +1,3 @@
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Topics;
 using MQTTnet;
 using MQTTnet.Protocol;

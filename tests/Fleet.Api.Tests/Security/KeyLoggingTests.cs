@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using Fleet.Api.Tests.Support;
+using Fleet.Api.Testing.Dashboard;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,11 +41,11 @@ public sealed class KeyLoggingTests
         (await reader.PatchAsJsonAsync("/detectors/pi-1", new { name = "x" })).Dispose();
         (await admin.PatchAsJsonAsync("/detectors/pi-1", new { name = "x" })).Dispose();
         (await admin.DeleteAsync("/detectors/pi-1")).Dispose();
-        var (signIn, cookie) = await Dashboard.SessionCookies.SignInAsync(anonymous, TestKeys.Reader);
+        var (signIn, cookie) = await SessionCookies.SignInAsync(anonymous, TestKeys.Reader);
         signIn.Dispose();
         Assert.NotNull(cookie);
-        (await anonymous.SendAsync(Dashboard.SessionCookies.Request(HttpMethod.Get, "/detectors", cookie))).Dispose();
-        (await anonymous.SendAsync(Dashboard.SessionCookies.Request(HttpMethod.Delete, "/auth/session", cookie))).Dispose();
+        (await anonymous.SendAsync(SessionCookies.Request(HttpMethod.Get, "/detectors", cookie))).Dispose();
+        (await anonymous.SendAsync(SessionCookies.Request(HttpMethod.Delete, "/auth/session", cookie))).Dispose();
         (await anonymous.PostAsJsonAsync("/auth/session", new { key = wrongSessionKey })).Dispose();
         (await wrong.GetAsync("/detectors")).Dispose();
         (await bearer.GetAsync("/detectors/pi-1")).Dispose();
@@ -56,7 +56,7 @@ public sealed class KeyLoggingTests
         Assert.Contains(entries, e => e.Contains("ApiKey", StringComparison.Ordinal));
         var masterKeys = MasterKeys(api.Services);
         Assert.NotEmpty(masterKeys);
-        var cookieValue = Dashboard.SessionCookies.Pair(cookie).Split('=', 2)[1];
+        var cookieValue = SessionCookies.Pair(cookie).Split('=', 2)[1];
         foreach (var secret in new[] { TestKeys.Reader, TestKeys.Admin, wrongKey, wrongSessionKey, cookieValue }.Concat(masterKeys))
         {
             Assert.DoesNotContain(entries, e => e.Contains(secret, StringComparison.Ordinal));

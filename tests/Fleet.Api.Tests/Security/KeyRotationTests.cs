@@ -1,6 +1,6 @@
 using System.Net;
 using Fleet.Api.Auth;
-using Fleet.Api.Tests.Support;
+using Fleet.Api.Testing.Dashboard;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -45,12 +45,12 @@ public sealed class KeyRotationTests
         await using var factory = await SecurityApi.CreateAsync();
         await using var api = factory.WithWebHostBuilder(b => b.ConfigureAppConfiguration((_, c) => c.Add(configuration)));
         using var http = SecurityApi.Client(api);
-        var (_, cookie) = await Dashboard.SessionCookies.SignInAsync(http, key);
+        var (_, cookie) = await SessionCookies.SignInAsync(http, key);
         Assert.NotNull(cookie);
-        using var before = await http.SendAsync(Dashboard.SessionCookies.Request(HttpMethod.Get, "/detectors", cookie));
+        using var before = await http.SendAsync(SessionCookies.Request(HttpMethod.Get, "/detectors", cookie));
 
         configuration.Replace(new Dictionary<string, string?>());
-        using var after = await http.SendAsync(Dashboard.SessionCookies.Request(HttpMethod.Get, "/detectors", cookie));
+        using var after = await http.SendAsync(SessionCookies.Request(HttpMethod.Get, "/detectors", cookie));
 
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Fleet.Api.Tests.Support;
+using Fleet.Api.Testing.Dashboard;
 
 namespace Fleet.Api.Tests.Security;
 
@@ -80,13 +80,13 @@ public sealed class RateLimitTests
     {
         await using var api = await SecurityApi.StartAsync(new Dictionary<string, string?> { ["Limits:PerKeyPerMinute"] = "3" });
         using var http = SecurityApi.Client(api);
-        var (_, cookie) = await Dashboard.SessionCookies.SignInAsync(http, TestKeys.Reader);
+        var (_, cookie) = await SessionCookies.SignInAsync(http, TestKeys.Reader);
         Assert.NotNull(cookie);
 
         var statuses = new List<HttpStatusCode>();
         for (var request = 0; request < 4; request++)
         {
-            using var response = await http.SendAsync(Dashboard.SessionCookies.Request(HttpMethod.Get, "/detectors", cookie));
+            using var response = await http.SendAsync(SessionCookies.Request(HttpMethod.Get, "/detectors", cookie));
             statuses.Add(response.StatusCode);
         }
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Fleet.Api.Tests.Support;
 
 namespace Fleet.Api.Tests.Security;
 

@@ -1,4 +1,3 @@
-using Fleet.Api.Tests.Support;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Fleet.Api.Tests.Security;

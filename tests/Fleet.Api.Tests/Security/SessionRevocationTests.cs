@@ -1,9 +1,8 @@
 using System.Net;
 using Fleet.Api.Auth;
 using Fleet.Api.Events;
-using Fleet.Api.Tests.Dashboard;
-using Fleet.Api.Tests.Events;
-using Fleet.Api.Tests.Support;
+using Fleet.Api.Testing.Dashboard;
+using Fleet.Api.Testing.Events;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
