@@ -1,4 +1,3 @@
-using Fleet.Api.Tests.Support;
 
 namespace Fleet.Api.Tests.Detectors;
 

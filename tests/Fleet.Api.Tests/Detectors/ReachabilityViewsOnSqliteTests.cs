@@ -1,4 +1,3 @@
-using Fleet.Api.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace Fleet.Api.Tests.Detectors;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.Api.Tests.Detectors;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Microsoft.AspNetCore.Mvc.Testing;
 

@@ -1,11 +1,9 @@
 using Fleet.Api.Events;
-using Fleet.Api.Tests.Detectors;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
-namespace Fleet.Api.Tests.Dashboard;
+namespace Fleet.Api.SystemTests.Dashboard;
 
 /// <summary>
 /// Reachability on the dashboard in a real browser: an online detector that cannot be reached gets a mark and each

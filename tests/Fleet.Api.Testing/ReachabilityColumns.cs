@@ -1,8 +1,7 @@
 using Fleet.Api.Data;
-using Fleet.Api.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
-namespace Fleet.Api.Tests.Detectors;
+namespace Fleet.Api.Testing;
 
 /// <summary>
 /// Writes the reachability columns directly (as the ingest and the prober do), so read-side tests can set up a
