@@ -19,6 +19,7 @@ internal sealed class ScriptedServer : IAsyncDisposable
     private long _sent;
     private int _connections;
     private int _hangUps;
+    private int _disposed;
 
     private ScriptedServer(Func<Func<byte[], Task>, CancellationToken, Task> script)
     {
@@ -56,8 +57,14 @@ internal sealed class ScriptedServer : IAsyncDisposable
     /// <summary>Accepts connections and never answers.</summary>
     public static ScriptedServer Silent() => new(async (_, ct) => await Task.Delay(Timeout.Infinite, ct));
 
+    /// <summary>Stops listening and closes every connection; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         _listener.Stop();
         try

@@ -21,6 +21,7 @@ internal sealed class FakeNgrokProcess : IAsyncDisposable
     {
         _process = process;
         _directory = directory;
+        ApiAddress = apiBaseAddress.Authority;
         _http = NgrokApiClient.CreateHttpClient(apiBaseAddress, TimeSpan.FromSeconds(5));
         Api = new NgrokApiClient(_http);
         process.OutputDataReceived += (_, e) => Collect(e.Data);
@@ -31,6 +32,9 @@ internal sealed class FakeNgrokProcess : IAsyncDisposable
         Path.Combine(RepositoryPaths.Root, "tests", "Fleet.FakeNgrok", "bin", RepositoryPaths.Configuration, "net10.0", "ngrok");
 
     public NgrokApiClient Api { get; }
+
+    /// <summary>The local API's address:port (web_addr), for an agent that reads it (Ngrok:ApiAddress).</summary>
+    public string ApiAddress { get; }
 
     public string ControlPath => Path.Combine(_directory, "control.json");
 
