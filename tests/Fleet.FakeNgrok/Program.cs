@@ -82,6 +82,9 @@ if (edge is not null)
     }
 }
 
+await using TcpEdge? tcpEdge = TcpEdge.Create(state);
+tcpEdge?.Start();
+
 log.SessionEstablished();
 log.TunnelsStarted(state.Tunnels.Snapshot());
 
