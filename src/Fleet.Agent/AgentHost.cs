@@ -1,3 +1,4 @@
+using Fleet.Agent.Checks;
 using Fleet.Agent.Configuration;
 using Fleet.Agent.Publishing;
 using Fleet.Agent.Tunnels;
@@ -45,6 +46,7 @@ public static class AgentHost
         builder.Services.AddSingleton<MqttLink>();
         builder.Services.AddSingleton(TunnelProviderFactory.Create);
         builder.Services.AddHostedService<AgentPublisher>();
+        builder.Services.AddFleetChecks();
         builder.Services.AddSystemd();
         return builder;
     }

@@ -15,6 +15,9 @@ internal sealed record ControlFile(
     bool Crash,
     int ExitCode)
 {
+    /// <summary>Tunnel names the edge stand-in answers ERR_NGROK_3200 for (control `offline`).</summary>
+    public IReadOnlySet<string> Offline { get; init; } = new HashSet<string>();
+
     public const string EnvironmentVariable = "FAKE_NGROK_CONTROL";
 
     public static ControlFile Default { get; } = new(ApiShape.Both, new Dictionary<string, string>(), null, false, null, false, 1);
@@ -55,7 +58,12 @@ internal sealed record ControlFile(
                 Get(root, "dropSession")?.ValueKind == JsonValueKind.True,
                 Text(Get(root, "error")),
                 Get(root, "crash")?.ValueKind == JsonValueKind.True,
-                Get(root, "exitCode") is { ValueKind: JsonValueKind.Number } code && code.TryGetInt32(out int exitCode) ? exitCode : 1);
+                Get(root, "exitCode") is { ValueKind: JsonValueKind.Number } code && code.TryGetInt32(out int exitCode) ? exitCode : 1)
+            {
+                Offline = Get(root, "offline") is { ValueKind: JsonValueKind.Array } offline
+                    ? offline.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToHashSet()
+                    : new HashSet<string>(),
+            };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {

@@ -45,6 +45,7 @@ internal sealed class ControlLoop(string? path, ControlFile initial, FakeAgentSt
         }
 
         state.Shape = control.Shape;
+        state.Offline = control.Offline;
         log.TunnelsStarted(state.Tunnels.ApplyPins(control.Urls));
 
         if (control.ChangeUrl != _lastChangeUrl)

@@ -67,6 +67,24 @@ if (!config.WebDisabled)
     log.WebServiceStarted(config.WebAddr);
 }
 
+// The stand-in for ngrok's edge (FAKE_NGROK_EDGE): the fake's public URLs answer there, through Checks:Resolve.
+await using WebApplication? edge = EdgeHost.Build(state);
+if (edge is not null)
+{
+    try
+    {
+        await edge.StartAsync();
+    }
+    catch (IOException)
+    {
+        log.BindFailed(Environment.GetEnvironmentVariable(EdgeHost.AddressVariable) ?? "");
+        return 1;
+    }
+}
+
+await using TcpEdge? tcpEdge = TcpEdge.Create(state);
+tcpEdge?.Start();
+
 log.SessionEstablished();
 log.TunnelsStarted(state.Tunnels.Snapshot());
 
@@ -82,6 +100,12 @@ if (!config.WebDisabled)
 {
     using CancellationTokenSource stopTimeout = new(TimeSpan.FromSeconds(2));
     await app.StopAsync(stopTimeout.Token);
+}
+
+if (edge is not null)
+{
+    using CancellationTokenSource stopTimeout = new(TimeSpan.FromSeconds(2));
+    await edge.StopAsync(stopTimeout.Token);
 }
 
 return exitCode;

@@ -38,9 +38,31 @@ internal static class StatusCommand
         foreach (var tunnel in status.Tunnels)
         {
             Console.WriteLine($"tunnel     {tunnel.Name,-12} {tunnel.Url}  -> {tunnel.Upstream}");
+            if (tunnel.Check is { } check)
+            {
+                Console.WriteLine($"  check    {Describe(check)}");
+            }
         }
 
         Console.WriteLine($"updated    {status.UpdatedAt:u}");
         return 0;
+    }
+
+    /// <summary>"upstream-down (ERR_NGROK_8012, HTTP 502) in 84 ms at 2026-11-28 09:59:58Z".</summary>
+    internal static string Describe(Fleet.Domain.Messages.TunnelCheck check)
+    {
+        var details = new List<string>();
+        if (check.Code is { } code)
+        {
+            details.Add(code);
+        }
+
+        if (check.HttpStatus is { } status)
+        {
+            details.Add(FormattableString.Invariant($"HTTP {status}"));
+        }
+
+        var text = check.Outcome + (details.Count > 0 ? $" ({string.Join(", ", details)})" : string.Empty);
+        return FormattableString.Invariant($"{text} in {check.LatencyMs ?? 0} ms at {check.CheckedAt:u}");
     }
 }

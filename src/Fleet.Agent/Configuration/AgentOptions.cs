@@ -39,4 +39,6 @@ public sealed class AgentOptions
     public ReverseSshSettings ReverseSsh { get; set; } = new();
 
     public StaticSettings Static { get; set; } = new();
+
+    public CheckSettings Checks { get; set; } = new();
 }

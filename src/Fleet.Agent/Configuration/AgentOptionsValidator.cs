@@ -27,6 +27,8 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         CheckRange(errors, "Agent:Mqtt:ReconnectMinDelay", options.Mqtt.ReconnectMinDelay, TimeSpan.FromMilliseconds(10), options.Mqtt.ReconnectMaxDelay);
         CheckRange(errors, "Agent:Mqtt:TakeoverMinDelay", options.Mqtt.TakeoverMinDelay, TimeSpan.FromMilliseconds(10), options.Mqtt.TakeoverMaxDelay);
 
+        CheckSettingsValidator.Validate(options.Checks, errors);
+
         var mqtt = options.Mqtt;
         if (string.IsNullOrEmpty(mqtt.Password) && string.IsNullOrEmpty(mqtt.PasswordFile))
         {
@@ -68,7 +70,7 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static void CheckRange(List<string> errors, string key, TimeSpan value, TimeSpan min, TimeSpan max)
+    internal static void CheckRange(List<string> errors, string key, TimeSpan value, TimeSpan min, TimeSpan max)
     {
         if (value < min || value > max)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using Fleet.Agent.Checks;
 using Fleet.Agent.Configuration;
 using Fleet.Agent.Tunnels;
 using Fleet.Domain.Messages;
@@ -17,6 +18,7 @@ namespace Fleet.Agent.Publishing;
 internal sealed partial class AgentPublisher(
     IOptions<AgentOptions> options,
     ITunnelProvider provider,
+    CheckStore checks,
     MqttLink link,
     AgentStatusFile statusFile,
     TimeProvider clock,
@@ -39,6 +41,7 @@ internal sealed partial class AgentPublisher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         provider.Changed += Signal;
+        checks.Changed += Signal;
         link.ResyncRequested += Signal;
         var providerTask = RunProviderAsync(stoppingToken);
         await Task.WhenAll(ConnectionLoopAsync(stoppingToken), PublishLoopAsync(stoppingToken));
@@ -204,7 +207,7 @@ internal sealed partial class AgentPublisher(
                 Seq = _seq,
                 SentAt = clock.GetUtcNow(),
                 HeartbeatSeconds = (int)Options.Heartbeat.TotalSeconds,
-                Tunnels = snapshot.Tunnels,
+                Tunnels = checks.Attach(snapshot.Tunnels),
                 Provider = snapshot.Provider,
                 Agent = AgentInfo.Describe(_startedAt, _takeovers),
             };
@@ -235,7 +238,7 @@ internal sealed partial class AgentPublisher(
                 Epoch = _seqEpoch >= 0 ? _seqEpoch : null,
                 Seq = _seq > 0 ? _seq - 1 : null,
                 LastPublishedAt = _lastPublishedAt,
-                Tunnels = snapshot.Tunnels,
+                Tunnels = checks.Attach(snapshot.Tunnels),
                 Provider = snapshot.Provider,
                 UpdatedAt = clock.GetUtcNow(),
             });

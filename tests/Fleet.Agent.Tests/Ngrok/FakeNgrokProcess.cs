@@ -21,6 +21,7 @@ internal sealed class FakeNgrokProcess : IAsyncDisposable
     {
         _process = process;
         _directory = directory;
+        ApiAddress = apiBaseAddress.Authority;
         _http = NgrokApiClient.CreateHttpClient(apiBaseAddress, TimeSpan.FromSeconds(5));
         Api = new NgrokApiClient(_http);
         process.OutputDataReceived += (_, e) => Collect(e.Data);
@@ -31,6 +32,9 @@ internal sealed class FakeNgrokProcess : IAsyncDisposable
         Path.Combine(RepositoryPaths.Root, "tests", "Fleet.FakeNgrok", "bin", RepositoryPaths.Configuration, "net10.0", "ngrok");
 
     public NgrokApiClient Api { get; }
+
+    /// <summary>The local API's address:port (web_addr), for an agent that reads it (Ngrok:ApiAddress).</summary>
+    public string ApiAddress { get; }
 
     public string ControlPath => Path.Combine(_directory, "control.json");
 
@@ -43,7 +47,8 @@ internal sealed class FakeNgrokProcess : IAsyncDisposable
 
     /// <param name="tunnelsYaml">The `tunnels:` section of a v2 config; web_addr is added.</param>
     /// <param name="control">Initial control file contents, or null for none.</param>
-    public static async Task<FakeNgrokProcess> StartAsync(string tunnelsYaml, string? control = null)
+    /// <param name="environment">Extra environment, e.g. FAKE_NGROK_EDGE for the edge stand-in.</param>
+    public static async Task<FakeNgrokProcess> StartAsync(string tunnelsYaml, string? control = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(BinaryPath))
         {
@@ -52,7 +57,7 @@ internal sealed class FakeNgrokProcess : IAsyncDisposable
 
         for (int attempt = 1; ; attempt++)
         {
-            FakeNgrokProcess fake = Launch(tunnelsYaml, control);
+            FakeNgrokProcess fake = Launch(tunnelsYaml, control, environment);
             try
             {
                 await Eventually.GetAsync(fake.ApiAnswersAsync, up => up || fake.HasExited, "the stand-in's API", StartTimeout);
@@ -119,7 +124,7 @@ internal sealed class FakeNgrokProcess : IAsyncDisposable
         }
     }
 
-    private static FakeNgrokProcess Launch(string tunnelsYaml, string? control)
+    private static FakeNgrokProcess Launch(string tunnelsYaml, string? control, IReadOnlyDictionary<string, string>? environment)
     {
         string directory = Directory.CreateTempSubdirectory("fleet-fake-ngrok-").FullName;
         int port = FreePort.Next();
@@ -139,6 +144,11 @@ internal sealed class FakeNgrokProcess : IAsyncDisposable
             ArgumentList = { "start", "--all", "--config", config, "--log", "stdout", "--log-format", "json" },
             Environment = { ["FAKE_NGROK_CONTROL"] = controlPath },
         };
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         Process process = new() { StartInfo = start };
         FakeNgrokProcess fake = new(process, directory, new Uri($"http://127.0.0.1:{port}/"));
         process.Start();

@@ -55,6 +55,10 @@ internal sealed class AgentProcess : IAsyncDisposable
 
         start.Environment["FLEET_AGENT_CONFIG"] = ConfigFile;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+
+        // The agent checks its public URLs by default; test URLs (example.net, random ngrok-free.app names) must not
+        // send traffic off this machine. A test that wants checks turns them on and points them at loopback.
+        start.Environment["Agent__Checks__Enabled"] = "false";
         foreach (var (key, value) in Environment)
         {
             start.Environment[key] = value;
