@@ -13,6 +13,7 @@ using Fleet.Api.Mqtt;
 using Fleet.Api.OpenApi;
 using Fleet.Api.PresenceSweep;
 using Fleet.Api.Provisioning;
+using Fleet.Api.Reachability;
 using Fleet.Api.Startup;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +27,7 @@ builder.AddFleetDetectors();
 builder.AddFleetAuth();
 builder.AddFleetMqtt();
 builder.AddFleetIngest();
+builder.AddFleetReachability();
 builder.AddFleetMonitoring();
 builder.AddFleetHistory();
 builder.AddFleetPresence();
