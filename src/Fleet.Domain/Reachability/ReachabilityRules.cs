@@ -13,8 +13,9 @@ public static class ReachabilityRules
 
     /// <summary>
     /// A tunnel fails when its newest agent check or its newest probe fails; tunnels nobody checked do not count (a
-    /// `refused` outcome, a probe the API would not make, is no evidence either way). Nothing checked: unknown; no checked tunnel failing:
-    /// reachable; every checked tunnel failing: unreachable; otherwise degraded. Presence is not part of it.
+    /// <c>refused</c> outcome, a probe the API would not make, is no evidence either way). Nothing checked: unknown; no
+    /// checked tunnel failing: reachable; every checked tunnel failing: unreachable; otherwise degraded. Presence is
+    /// not part of it.
     /// </summary>
     public static ReachabilitySummary Summarise(IEnumerable<TunnelEvidence> tunnels)
     {
