@@ -27,6 +27,7 @@ builder.AddFleetDetectors();
 builder.AddFleetAuth();
 builder.AddFleetMqtt();
 builder.AddFleetIngest();
+builder.AddFleetReachability();
 builder.AddFleetMonitoring();
 builder.AddFleetHistory();
 builder.AddFleetPresence();

@@ -144,7 +144,8 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
                 reader.GetString(StoredColumns.Status),
                 reader.IsDBNull(StoredColumns.StatusEpoch) ? null : reader.GetInt64(StoredColumns.StatusEpoch),
                 reader.IsDBNull(StoredColumns.ProviderError) ? null : reader.GetString(StoredColumns.ProviderError),
-                reader.IsDBNull(StoredColumns.TunnelsHash) ? null : reader.GetString(StoredColumns.TunnelsHash));
+                reader.IsDBNull(StoredColumns.TunnelsHash) ? null : reader.GetString(StoredColumns.TunnelsHash),
+                reader.GetString(StoredColumns.Reachability));
         }
 
         return rows;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Fleet.Api.Data;
+using Fleet.Api.Reachability;
 using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -37,7 +38,7 @@ internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeP
         var stored = await sql.ReadStoredAsync([.. writes.Select(w => w.DetectorId).Distinct()], ct);
 
         var events = new List<FleetEvent>?[writes.Count];
-        var tunnelWork = new List<int>();
+        var tunnelWork = new List<(int Index, string Status)>();
         foreach (var round in BatchRounds.Split(writes))
         {
             foreach (var states in Statements(writes, round, w => w.State is not null))
@@ -54,7 +55,7 @@ internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeP
                         // A heartbeat with the tunnels already stored leaves the tunnels table alone.
                         if (before?.TunnelsHash != after.TunnelsHash)
                         {
-                            tunnelWork.Add(i);
+                            tunnelWork.Add((i, after.Status));
                         }
 
                         stored[id] = after;
@@ -79,7 +80,7 @@ internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeP
 
         if (tunnelWork.Count > 0)
         {
-            await ReplaceTunnelsAsync(writes, tunnelWork, events, now, ct);
+            await ReplaceTunnelsAsync(writes, tunnelWork, stored, events, now, ct);
         }
 
         List<FleetEvent> history = [.. events.SelectMany(e => e ?? [])];
@@ -108,26 +109,48 @@ internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeP
     private static IEnumerable<int[]> Statements(IReadOnlyList<IngestWrite> writes, List<int> round, Func<IngestWrite, bool> kind) =>
         round.Where(i => kind(writes[i])).OrderBy(i => writes[i].DetectorId, StringComparer.Ordinal).Chunk(MaxRowsPerStatement);
 
-    // In the order the states applied (per detector, the receive order), each against what the previous one left.
-    private async Task ReplaceTunnelsAsync(IReadOnlyList<IngestWrite> writes, List<int> work, List<FleetEvent>?[] events, DateTimeOffset now, CancellationToken ct)
+    // In the order the states applied (per detector, the receive order), each against what the previous one left;
+    // after each, the reachability summary of the tunnels it left, so a batch records the same summary changes as
+    // its messages one at a time. The rows' summaries were read under the lock (the upserts do not change them).
+    private async Task ReplaceTunnelsAsync(
+        IReadOnlyList<IngestWrite> writes, List<(int Index, string Status)> work, Dictionary<string, StoredDetector> stored, List<FleetEvent>?[] events, DateTimeOffset now, CancellationToken ct)
     {
-        var ids = work.Select(i => writes[i].DetectorId).Distinct().ToList();
+        var ids = work.Select(w => writes[w.Index].DetectorId).Distinct().ToList();
         var rows = await db.Tunnels.Where(t => ids.Contains(t.DetectorId)).ToListAsync(ct);
         var changes = new TunnelChanges(rows);
-        foreach (var i in work)
+        var reachability = ids.ToDictionary(id => id, id => stored[id].Reachability, StringComparer.Ordinal);
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (i, status) in work)
         {
             // Over the detector's change budget the tunnels still move (the row is the truth), but the events go
-            // nowhere: ChangeFlusher describes the net change later, from the snapshot taken here.
-            var id = writes[i].DetectorId;
-            var recorded = budget.TryRecord(id, () => changes.Snapshot(id));
+            // nowhere: ChangeFlusher describes the net change later, from the snapshot taken here. A state that
+            // changes only the agent's checks moves no tunnel and spends no budget.
+            var (id, tunnels) = (writes[i].DetectorId, writes[i].State!.Tunnels);
+            var recorded = !changes.MovesTunnels(id, tunnels) || budget.TryRecord(id, () => changes.Snapshot(id));
             if (!recorded)
             {
                 Coalesced++;
             }
 
-            changes.Apply(id, writes[i].State!.Tunnels, now, recorded ? events[i]! : []);
+            changes.Apply(id, tunnels, now, recorded ? events[i]! : []);
+            var summary = changes.Reachability(id);
+            if (summary.State != reachability[id])
+            {
+                if (ReachabilityRecords.EventOf(id, now, reachability[id], summary, status) is { } changed)
+                {
+                    events[i]!.Add(changed);
+                }
+
+                reachability[id] = summary.State;
+                moved.Add(id);
+            }
         }
 
         changes.WriteTo(db, rows);
+        // Also when it came back within the batch: one at a time, reachability_since would be `now` too.
+        foreach (var id in moved)
+        {
+            ReachabilityRecords.Store(db, id, reachability[id], now);
+        }
     }
 }

@@ -15,7 +15,9 @@ internal static class StoredColumns
     public const int StatusEpoch = 3;
     public const int ProviderError = 4;
     public const int TunnelsHash = 5;
+    public const int Reachability = 6;
 
     public static string Select { get; } = ColumnList.Of(
-        (Id, "id"), (Epoch, "epoch"), (Status, "status"), (StatusEpoch, "status_epoch"), (ProviderError, "provider_error"), (TunnelsHash, "tunnels_hash"));
+        (Id, "id"), (Epoch, "epoch"), (Status, "status"), (StatusEpoch, "status_epoch"), (ProviderError, "provider_error"), (TunnelsHash, "tunnels_hash"),
+        (Reachability, "reachability"));
 }

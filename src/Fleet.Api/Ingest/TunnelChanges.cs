@@ -1,12 +1,15 @@
 using System.Text.Json.Nodes;
 using Fleet.Api.Data;
+using Fleet.Api.Reachability;
 using Fleet.Domain.Messages;
+using Fleet.Domain.Reachability;
 
 namespace Fleet.Api.Ingest;
 
 /// <summary>
 /// Replays the tunnel lists of a batch's applied states over the stored tunnels, in memory: each state gets its
-/// events (added, removed, url-changed), and only the net result is written.
+/// events (added, removed, url-changed), and only the net result is written. Each tunnel's agent check is kept as
+/// reported (its latency and time only when its result changed); a changed URL clears the probe, which was of the old one.
 /// </summary>
 internal sealed class TunnelChanges(IReadOnlyList<TunnelRecord> stored)
 {
@@ -29,11 +32,13 @@ internal sealed class TunnelChanges(IReadOnlyList<TunnelRecord> stored)
             var existing = current.Find(t => t.Name == report.Name);
             if (existing is null)
             {
-                current.Add(new TunnelRecord
+                var added = new TunnelRecord
                 {
                     DetectorId = detectorId, Name = report.Name, Url = report.Url, Proto = report.Proto,
                     Upstream = report.Upstream, StartedAt = report.StartedAt, Since = now,
-                });
+                };
+                ReachabilityRecords.SetCheck(added, report.Check);
+                current.Add(added);
                 events.Add(IngestEvents.New(EventTypes.TunnelAdded, detectorId, now, new JsonObject { ["tunnel"] = report.Name, ["url"] = report.Url }));
                 continue;
             }
@@ -43,6 +48,12 @@ internal sealed class TunnelChanges(IReadOnlyList<TunnelRecord> stored)
                 events.Add(IngestEvents.New(EventTypes.UrlChanged, detectorId, now, new JsonObject { ["tunnel"] = report.Name, ["from"] = existing.Url, ["to"] = report.Url }));
                 existing.Url = report.Url;
                 existing.Since = now;
+                ReachabilityRecords.SetProbe(existing, null, null);
+                ReachabilityRecords.SetCheck(existing, report.Check);
+            }
+            else if (!ReachabilityRecords.SameResult(existing.CheckOutcome, existing.CheckCode, existing.CheckHttpStatus, report.Check))
+            {
+                ReachabilityRecords.SetCheck(existing, report.Check);
             }
 
             existing.Proto = report.Proto;
@@ -50,6 +61,21 @@ internal sealed class TunnelChanges(IReadOnlyList<TunnelRecord> stored)
             existing.StartedAt = report.StartedAt;
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="reported"/> changes more than the agent checks of the detector's tunnels as replayed so
+    /// far: a tunnel added, removed or moved (what the change budget counts and the history describes).
+    /// </summary>
+    public bool MovesTunnels(string detectorId, IReadOnlyList<TunnelReport> reported)
+    {
+        var current = _current.TryGetValue(detectorId, out var list) ? list : [];
+        return current.Count != reported.Count || reported.Any(r => current.Find(t => t.Name == r.Name) is not { } t
+            || t.Url != r.Url || t.Proto != r.Proto || t.Upstream != r.Upstream || t.StartedAt != r.StartedAt);
+    }
+
+    /// <summary>The reachability summary of the detector's tunnels as replayed so far.</summary>
+    public ReachabilitySummary Reachability(string detectorId) =>
+        ReachabilityRecords.Summarise(_current.TryGetValue(detectorId, out var list) ? list : []);
 
     /// <summary>A copy of the detector's tunnels as replayed so far (what a change about to be applied starts from).</summary>
     public IReadOnlyList<TunnelRecord> Snapshot(string detectorId) =>
@@ -72,6 +98,7 @@ internal sealed class TunnelChanges(IReadOnlyList<TunnelRecord> stored)
             row.Upstream = final.Upstream;
             row.StartedAt = final.StartedAt;
             row.Since = final.Since;
+            CopyReachability(final, row);
         }
 
         foreach (var (detectorId, tunnels) in _current)
@@ -86,9 +113,22 @@ internal sealed class TunnelChanges(IReadOnlyList<TunnelRecord> stored)
         Name = t.Name, Url = t.Url, Proto = t.Proto, Upstream = t.Upstream, StartedAt = t.StartedAt,
     };
 
-    private static TunnelRecord Copy(TunnelRecord t) => new()
+    private static TunnelRecord Copy(TunnelRecord t)
     {
-        DetectorId = t.DetectorId, Name = t.Name, Url = t.Url, Proto = t.Proto, Upstream = t.Upstream,
-        StartedAt = t.StartedAt, Since = t.Since,
-    };
+        var copy = new TunnelRecord
+        {
+            DetectorId = t.DetectorId, Name = t.Name, Url = t.Url, Proto = t.Proto, Upstream = t.Upstream,
+            StartedAt = t.StartedAt, Since = t.Since,
+        };
+        CopyReachability(t, copy);
+        return copy;
+    }
+
+    private static void CopyReachability(TunnelRecord from, TunnelRecord to)
+    {
+        (to.CheckOutcome, to.CheckCode, to.CheckHttpStatus, to.CheckLatencyMs, to.CheckAt) =
+            (from.CheckOutcome, from.CheckCode, from.CheckHttpStatus, from.CheckLatencyMs, from.CheckAt);
+        (to.ProbeOutcome, to.ProbeCode, to.ProbeHttpStatus, to.ProbeLatencyMs, to.ProbeAt) =
+            (from.ProbeOutcome, from.ProbeCode, from.ProbeHttpStatus, from.ProbeLatencyMs, from.ProbeAt);
+    }
 }

@@ -13,7 +13,7 @@ public static class EventTypes
     public const string EpochReset = "epoch-reset";
     public const string Decommissioned = "decommissioned";
 
-    /// <summary>The reachability summary changed; <c>data</c> carries <c>from</c>, <c>to</c> and the failing tunnels.</summary>
+    /// <summary>The reachability summary changed; <c>data</c> carries <c>from</c> (the previous state; the type is the new one) and <c>failing</c> (Fleet.Api Reachability/ReachabilityRecords).</summary>
     public const string Reachable = "reachable";
     public const string Degraded = "degraded";
     public const string Unreachable = "unreachable";

@@ -184,6 +184,11 @@ public static class PayloadParser
             {
                 return new(RejectionReason.InvalidFields, $"tunnel '{tunnel.Name}': proto or upstream too long");
             }
+
+            if (tunnel.Check is { } check && CheckRules.Validate(check) is { } checkError)
+            {
+                return new(RejectionReason.InvalidFields, $"tunnel '{tunnel.Name}': {checkError}");
+            }
         }
 
         return null;

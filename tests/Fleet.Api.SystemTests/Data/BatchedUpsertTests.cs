@@ -14,7 +14,7 @@ namespace Fleet.Api.SystemTests.Data;
 /// A batch must end exactly where applying its messages one at a time in the same order ends: same outcome per
 /// message (applied or stale, and the same events), same stored rows, tunnels and history. Random interleaved
 /// histories of several detectors (reconnects, stale wills, duplicates, tunnel adds/removes/URL changes, provider
-/// errors), randomly permuted and cut into random batches, on both providers.
+/// errors, agent checks and the reachability summary they move), randomly permuted and cut into random batches, on both providers.
 /// </summary>
 public sealed class BatchedUpsertTests(ITestOutputHelper output)
 {
@@ -86,10 +86,10 @@ public sealed class BatchedUpsertTests(ITestOutputHelper output)
         var events = await harness.WithDbAsync(db => db.Events.Where(e => e.DetectorId == id).OrderBy(e => e.Id).Select(e => e.Type + e.Data).ToListAsync());
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{row?.Epoch}/{row?.Seq} {row?.Status}@{row?.StatusEpoch} since {row?.StatusSince:O} seen {row?.LastSeenAt:O} state {row?.StateAt:O} ");
-        text.Append(CultureInfo.InvariantCulture, $"error {row?.ProviderError} hash {row?.TunnelsHash}\n");
+        text.Append(CultureInfo.InvariantCulture, $"error {row?.ProviderError} hash {row?.TunnelsHash} reachability {row?.Reachability} since {row?.ReachabilitySince:O}\n");
         foreach (var t in row?.Tunnels.OrderBy(t => t.Name, StringComparer.Ordinal) ?? Enumerable.Empty<TunnelRecord>())
         {
-            text.Append(CultureInfo.InvariantCulture, $"  {t.Name} {t.Url} {t.Proto} since {t.Since:O}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {t.Name} {t.Url} {t.Proto} since {t.Since:O} check {t.CheckOutcome} {t.CheckCode} {t.CheckHttpStatus} {t.CheckLatencyMs}\n");
         }
 
         text.AppendJoin('\n', events);
@@ -135,7 +135,15 @@ public sealed class BatchedUpsertTests(ITestOutputHelper output)
         {
             if (random.Next(0, 3) > 0)
             {
-                tunnels.Add(new TunnelReport { Name = name, Url = $"https://{name}{random.Next(0, 2)}.ngrok-free.app", Proto = "https" });
+                // Agent checks (reachability): none (an older agent), answering, or failing, with a latency that
+                // changes on every check; only a changed result may be written.
+                var check = random.Next(0, 3) switch
+                {
+                    0 => null,
+                    1 => new TunnelCheck { Outcome = CheckOutcomes.Ok, HttpStatus = 200, LatencyMs = random.Next(1, 500) },
+                    _ => new TunnelCheck { Outcome = CheckOutcomes.UpstreamDown, Code = "ERR_NGROK_8012", HttpStatus = 502, LatencyMs = random.Next(1, 500) },
+                };
+                tunnels.Add(new TunnelReport { Name = name, Url = $"https://{name}{random.Next(0, 2)}.ngrok-free.app", Proto = "https", Check = check });
             }
         }
 

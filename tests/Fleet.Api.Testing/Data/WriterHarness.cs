@@ -1,7 +1,10 @@
 using Fleet.Api.Data;
 using Fleet.Api.Ingest;
+using Fleet.Api.Reachability;
 using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.Api.Testing.Data;
@@ -50,19 +53,35 @@ internal sealed class WriterHarness : IAsyncDisposable
         return await apply(writer);
     }
 
-    public async Task<IReadOnlyList<IngestOutcome>> ApplyBatchAsync(IReadOnlyList<IngestWrite> writes, IngestOptions? options = null)
+    /// <summary>Tunnel changes the last batch coalesced (only with a <see cref="ChangeBudget"/> given).</summary>
+    public int LastCoalesced { get; private set; }
+
+    public async Task<IReadOnlyList<IngestOutcome>> ApplyBatchAsync(IReadOnlyList<IngestWrite> writes, IngestOptions? options = null, ChangeBudget? budget = null)
     {
         await using var db = _newContext();
-        var writer = NewWriter(db, options);
-        return await writer.ApplyBatchAsync(writes, CancellationToken.None);
+        var writer = NewWriter(db, options, budget);
+        var outcomes = await writer.ApplyBatchAsync(writes, CancellationToken.None);
+        LastCoalesced = writer.Coalesced;
+        return outcomes;
     }
 
-    // The writer's own semantics, without the per-detector change budget (ChangeBudgetTests cover that through the API).
-    private IngestWriter NewWriter(FleetDbContext db, IngestOptions? options) =>
-        new(db, _dialect, Clock, Options.Create(options ?? new IngestOptions()), new ChangeBudget(Options.Create(new IngestOptions { ChangesPerDetectorPerMinute = 0 }), Clock));
+    // The writer's own semantics, without the per-detector change budget unless one is given (ChangeBudgetTests cover
+    // it through the API).
+    private IngestWriter NewWriter(FleetDbContext db, IngestOptions? options, ChangeBudget? budget = null) =>
+        new(db, _dialect, Clock, Options.Create(options ?? new IngestOptions()), budget ?? new ChangeBudget(Options.Create(new IngestOptions { ChangesPerDetectorPerMinute = 0 }), Clock));
 
     public async Task<IngestOutcome> ApplyStateAsync(StateMessage state) =>
         (await ApplyBatchAsync([IngestWrite.Of(state.DetectorId, state)]))[0];
+
+    /// <summary>The API's probe result writer on this database, handing committed changes to <paramref name="sink"/>.</summary>
+    public ProbeResultWriter NewProbeWriter(IEventSink sink)
+    {
+        var services = new ServiceCollection()
+            .AddScoped(_ => _newContext())
+            .AddSingleton(_dialect)
+            .BuildServiceProvider();
+        return new ProbeResultWriter(services.GetRequiredService<IServiceScopeFactory>(), sink, Clock, NullLogger<ProbeResultWriter>.Instance);
+    }
 
     public async Task<T> WithDbAsync<T>(Func<FleetDbContext, Task<T>> query)
     {
