@@ -16,35 +16,13 @@ public static class ReachabilityForView
     /// <param name="tunnels">The tunnels with their <see cref="TunnelView.Check"/> and <see cref="TunnelView.Probe"/>.</param>
     public static ReachabilityView Of(Presence status, string? storedState, DateTimeOffset? checkedAt, IEnumerable<TunnelView> tunnels)
     {
-        if (status != Presence.Online || storedState is null || storedState == ReachabilityStates.Unknown
-            || !ReachabilityStates.All.Contains(storedState))
-        {
-            return new ReachabilityView { State = ReachabilityStates.Unknown };
-        }
-
-        return new ReachabilityView { State = storedState, CheckedAt = checkedAt, Failing = Failing(tunnels) };
+        var shown = ReachabilityRules.ForView(status, storedState ?? ReachabilityStates.Unknown);
+        return shown == ReachabilityStates.Unknown || !ReachabilityStates.All.Contains(shown)
+            ? new ReachabilityView { State = ReachabilityStates.Unknown }
+            : new ReachabilityView { State = shown, CheckedAt = checkedAt, Failing = Failing(tunnels) };
     }
 
-    /// <summary>
-    /// Each tunnel whose newest agent check or newest probe fails (<see cref="CheckOutcomes.IsFailure"/>), by tunnel
-    /// name, the agent's before the probe's when both fail.
-    /// </summary>
-    public static IReadOnlyList<FailingTunnel> Failing(IEnumerable<TunnelView> tunnels)
-    {
-        var failing = new List<FailingTunnel>();
-        foreach (var tunnel in tunnels.OrderBy(t => t.Name, StringComparer.Ordinal))
-        {
-            if (tunnel.Check is { } check && CheckOutcomes.IsFailure(check.Outcome))
-            {
-                failing.Add(new FailingTunnel(tunnel.Name, check.Outcome, check.Code, CheckSources.Agent));
-            }
-
-            if (tunnel.Probe is { } probe && CheckOutcomes.IsFailure(probe.Outcome))
-            {
-                failing.Add(new FailingTunnel(tunnel.Name, probe.Outcome, probe.Code, CheckSources.Probe));
-            }
-        }
-
-        return failing;
-    }
+    /// <summary>The failing tunnels of <see cref="ReachabilityRules.Summarise"/>, from the views' tunnels.</summary>
+    public static IReadOnlyList<FailingTunnel> Failing(IEnumerable<TunnelView> tunnels) =>
+        ReachabilityRules.Summarise(tunnels.Select(t => new TunnelEvidence(t.Name, t.Check?.Outcome, t.Check?.Code, t.Probe?.Outcome, t.Probe?.Code))).Failing;
 }

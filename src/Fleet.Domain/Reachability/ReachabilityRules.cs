@@ -8,9 +8,6 @@ namespace Fleet.Domain.Reachability;
 /// </summary>
 public static class ReachabilityRules
 {
-    public const string AgentSource = "agent";
-    public const string ProbeSource = "probe";
-
     /// <summary>
     /// A tunnel fails when its newest agent check or its newest probe fails; tunnels nobody checked do not count (a
     /// <c>refused</c> outcome, a probe the API would not make, is no evidence either way). Nothing checked: unknown; no
@@ -36,12 +33,12 @@ public static class ReachabilityRules
             var probeFails = probeSaid && CheckOutcomes.IsFailure(tunnel.ProbeOutcome!);
             if (agentFails)
             {
-                failing.Add(new FailingTunnel(tunnel.Tunnel, tunnel.CheckOutcome!, tunnel.CheckCode, AgentSource));
+                failing.Add(new FailingTunnel(tunnel.Tunnel, tunnel.CheckOutcome!, tunnel.CheckCode, CheckSources.Agent));
             }
 
             if (probeFails)
             {
-                failing.Add(new FailingTunnel(tunnel.Tunnel, tunnel.ProbeOutcome!, tunnel.ProbeCode, ProbeSource));
+                failing.Add(new FailingTunnel(tunnel.Tunnel, tunnel.ProbeOutcome!, tunnel.ProbeCode, CheckSources.Probe));
             }
 
             if (agentFails || probeFails)

@@ -1,5 +1,4 @@
 using Fleet.Api.Tests.Reachability;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 
 namespace Fleet.Api.Tests.Metrics;

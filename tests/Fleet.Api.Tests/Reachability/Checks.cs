@@ -1,4 +1,3 @@
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 
 namespace Fleet.Api.Tests.Reachability;

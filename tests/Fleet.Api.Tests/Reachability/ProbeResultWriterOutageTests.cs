@@ -1,6 +1,5 @@
 using Fleet.Api.Data;
 using Fleet.Api.Reachability;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
+using Fleet.Api.Testing.Data;
 using Fleet.Api.Data;
 using Fleet.Api.Reachability;
 using Fleet.Api.Tests.Data;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Microsoft.Extensions.Time.Testing;
 

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.Api.Auth;
 using Fleet.Api.Reachability;
-using Fleet.Api.Tests.Support;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
 using Microsoft.Extensions.DependencyInjection;
