@@ -15,7 +15,12 @@ internal static class StoredColumns
     public const int StatusEpoch = 3;
     public const int ProviderError = 4;
     public const int TunnelsHash = 5;
+    public const int Seq = 6;
+    public const int StateAt = 7;
+    public const int Instance = 8;
+    public const int PreviousInstance = 9;
 
     public static string Select { get; } = ColumnList.Of(
-        (Id, "id"), (Epoch, "epoch"), (Status, "status"), (StatusEpoch, "status_epoch"), (ProviderError, "provider_error"), (TunnelsHash, "tunnels_hash"));
+        (Id, "id"), (Epoch, "epoch"), (Status, "status"), (StatusEpoch, "status_epoch"), (ProviderError, "provider_error"), (TunnelsHash, "tunnels_hash"),
+        (Seq, "seq"), (StateAt, "state_at"), (Instance, "instance"), (PreviousInstance, "previous_instance"));
 }

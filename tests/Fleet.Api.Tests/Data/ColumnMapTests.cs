@@ -19,7 +19,8 @@ public sealed class ColumnMapTests
 
         var stored = StoredColumns.Select.Split(", ");
         Assert.Equal("tunnels_hash", stored[StoredColumns.TunnelsHash]);
-        Assert.Equal(StoredColumns.TunnelsHash + 1, stored.Length);
+        Assert.Equal("previous_instance", stored[StoredColumns.PreviousInstance]);
+        Assert.Equal(StoredColumns.PreviousInstance + 1, stored.Length);
     }
 
     [Fact]

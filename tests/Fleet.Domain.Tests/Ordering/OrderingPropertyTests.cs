@@ -109,7 +109,7 @@ public sealed class OrderingPropertyTests
                 var storedAt = Now.AddSeconds(-ageSeconds);
                 var newer = epoch > storedEpoch || (epoch == storedEpoch && seq > storedSeq);
                 var expected = newer ? Decision.Apply
-                    : epoch < storedEpoch && Now - storedAt > window ? Decision.ApplyAsEpochReset
+                    : (epoch < storedEpoch || (epoch == storedEpoch && seq < storedSeq)) && Now - storedAt > window ? Decision.ApplyAsEpochReset
                     : Decision.Stale;
 
                 Assert.Equal(expected, OrderingRules.DecideState(new StateVersion(storedEpoch, storedSeq), storedAt, new StateVersion(epoch, seq), Now, window));
