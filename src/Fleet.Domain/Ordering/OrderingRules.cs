@@ -114,6 +114,13 @@ public static class OrderingRules
             && (incoming.Epoch == current.Epoch || statusEpoch != incoming.Epoch);
     }
 
+    /// <summary>
+    /// Whether the stored state belongs to the current life after an applied message (the row keeps <c>storedAt</c>
+    /// then): any applied state does; a new life's presence makes the stored state the ended life's.
+    /// </summary>
+    public static bool StateIsCurrentAfter(bool wasCurrent, bool isState, Incarnation incarnation) =>
+        isState || (wasCurrent && incarnation != Incarnation.New);
+
     /// <summary>Online is the start of a connection; offline and lost both end it, and the first ending wins.</summary>
     public static int Rank(Presence presence) => presence switch
     {
