@@ -58,7 +58,7 @@ internal sealed partial class AgentPublisher(
 
         try
         {
-            var offline = new StatusMessage { State = Presence.Offline, Epoch = link.Epoch, At = clock.GetUtcNow(), Reason = "shutdown" };
+            var offline = new StatusMessage { State = Presence.Offline, Epoch = link.Epoch, Instance = link.Instance, At = clock.GetUtcNow(), Reason = "shutdown" };
             await link.PublishAsync(FleetTopics.Status(DetectorId), MqttLink.Json(offline), cancellationToken);
             await link.DisconnectAsync(cancellationToken);
             LogStopped();
@@ -194,7 +194,7 @@ internal sealed partial class AgentPublisher(
             {
                 _seqEpoch = epoch;
                 _seq = 0;
-                var online = new StatusMessage { State = Presence.Online, Epoch = epoch, At = clock.GetUtcNow() };
+                var online = new StatusMessage { State = Presence.Online, Epoch = epoch, Instance = link.Instance, At = clock.GetUtcNow() };
                 await link.PublishAsync(FleetTopics.Status(DetectorId), MqttLink.Json(online), ct);
             }
 
@@ -205,6 +205,7 @@ internal sealed partial class AgentPublisher(
                 DetectorId = DetectorId,
                 Epoch = epoch,
                 Seq = _seq,
+                Instance = link.Instance,
                 SentAt = clock.GetUtcNow(),
                 HeartbeatSeconds = (int)Options.Heartbeat.TotalSeconds,
                 Tunnels = checks.Attach(snapshot.Tunnels),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Fleet.Agent.Publishing;
@@ -15,12 +16,20 @@ namespace Fleet.Agent.Publishing;
 /// atomic writes it can only come from a failing card or a hand edit, and a guessed epoch that is too low makes the API
 /// ignore the detector until its reset window passes. The caller logs it and calls <see cref="SetAsideCorruptFile"/>,
 /// which keeps the evidence and then behaves like a fresh card.
+/// <para>
+/// Next to it, <c>{stateDirectory}/instance</c> holds this installation's incarnation id (<c>instance=…</c>, 16 random
+/// bytes in base64url), created once with the directory and kept across restarts: a re-flashed card gets a new one, so
+/// the API can tell its first messages (epoch 1, seq 0 again) from late ones of the card's previous life. An unreadable
+/// instance file is replaced by a new id, which costs nothing but the start of a new life.
+/// </para>
 /// </remarks>
 internal sealed class EpochStore
 {
     public const string FileName = "epoch";
+    public const string InstanceFileName = "instance";
     private const string Prefix = "epoch=";
-    private const string TempPattern = "epoch.*.tmp";
+    private const string InstancePrefix = "instance=";
+    private static readonly string[] TempPatterns = ["epoch.*.tmp", "instance.*.tmp"];
 
     // A temporary file this old was left by a crash mid-write, not by a writer still at work.
     private static readonly TimeSpan StaleTempAge = TimeSpan.FromMinutes(1);
@@ -44,11 +53,21 @@ internal sealed class EpochStore
         }
 
         RemoveStaleTempFiles();
+        InstancePath = Path.Combine(StateDirectory, InstanceFileName);
+        lock (Gate)
+        {
+            Instance = ReadInstance() ?? CreateInstance();
+        }
     }
 
     public string StateDirectory { get; }
 
     public string FilePath { get; }
+
+    public string InstancePath { get; }
+
+    /// <summary>This installation's incarnation id, sent as <c>instance</c> in every status and state message.</summary>
+    public string Instance { get; }
 
     /// <returns>The stored epoch, or null when there is none yet.</returns>
     /// <exception cref="InvalidDataException">The file exists but does not hold <c>epoch=N</c>.</exception>
@@ -144,10 +163,34 @@ internal sealed class EpochStore
             && long.TryParse(trimmed.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out epoch);
     }
 
-    private void WriteFile(long epoch)
+    private string? ReadInstance()
+    {
+        try
+        {
+            string text = File.ReadAllText(InstancePath, Encoding.UTF8).Trim();
+            string id = text.StartsWith(InstancePrefix, StringComparison.Ordinal) ? text[InstancePrefix.Length..] : "";
+            return id.Length > 0 && Fleet.Domain.Validation.InstanceIds.Validate(id) is null ? id : null;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private string CreateInstance()
+    {
+        string id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        WriteAtomically(InstanceFileName, $"{InstancePrefix}{id}\n");
+        return id;
+    }
+
+    private void WriteFile(long epoch) =>
+        WriteAtomically(FileName, string.Create(CultureInfo.InvariantCulture, $"{Prefix}{epoch}\n"));
+
+    private void WriteAtomically(string fileName, string text)
     {
         // A unique name, so that two writers (or a leftover from a crash) never share a temporary file.
-        string temp = Path.Combine(StateDirectory, $"{FileName}.{Guid.NewGuid():N}.tmp");
+        string temp = Path.Combine(StateDirectory, $"{fileName}.{Guid.NewGuid():N}.tmp");
         try
         {
             FileStreamOptions options = new() { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
@@ -158,11 +201,11 @@ internal sealed class EpochStore
 
             using (FileStream stream = new(temp, options))
             {
-                stream.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Prefix}{epoch}\n")));
+                stream.Write(Encoding.UTF8.GetBytes(text));
                 stream.Flush(flushToDisk: true);
             }
 
-            File.Move(temp, FilePath, overwrite: true);
+            File.Move(temp, Path.Combine(StateDirectory, fileName), overwrite: true);
         }
         catch
         {
@@ -176,7 +219,7 @@ internal sealed class EpochStore
     private void RemoveStaleTempFiles()
     {
         DateTime staleBefore = DateTime.UtcNow - StaleTempAge;
-        foreach (string temp in Directory.EnumerateFiles(StateDirectory, TempPattern))
+        foreach (string temp in TempPatterns.SelectMany(pattern => Directory.EnumerateFiles(StateDirectory, pattern)))
         {
             if (File.GetLastWriteTimeUtc(temp) < staleBefore)
             {
@@ -193,7 +236,7 @@ internal sealed class EpochStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Harmless leftover: it never matches the epoch file's name.
+            // Harmless leftover: it never matches the epoch or instance file's name.
         }
     }
 

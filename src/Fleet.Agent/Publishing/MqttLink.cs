@@ -48,6 +48,9 @@ internal sealed partial class MqttLink : IAsyncDisposable
     /// <summary>The epoch of the current (or last) connection.</summary>
     public long Epoch { get; private set; }
 
+    /// <summary>This installation's incarnation id (EpochStore), in every status and state it publishes.</summary>
+    public string Instance => _epochs.Instance;
+
     public string Broker => $"{_options.Mqtt.Host}:{_options.Mqtt.Port}";
 
     private string DetectorId => _options.DetectorId;
@@ -77,7 +80,7 @@ internal sealed partial class MqttLink : IAsyncDisposable
         }
 
         Epoch = _epochs.Next();
-        var will = Json(new StatusMessage { State = Presence.Lost, Epoch = Epoch, Reason = "connection-lost" });
+        var will = Json(new StatusMessage { State = Presence.Lost, Epoch = Epoch, Instance = Instance, Reason = "connection-lost" });
         var mqtt = _options.Mqtt;
         var builder = BaseOptions()
             .WithCleanStart(false)

@@ -60,6 +60,7 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
             p.Add(dialect.Text($"aa{r}", state.Agent?.Arch));
             p.Add(dialect.Timestamp($"ast{r}", state.Agent?.StartedAt));
             p.Add(dialect.Text($"th{r}", TunnelFingerprint.Of(state.Tunnels)));
+            p.Add(dialect.Text($"inc{r}", state.Instance));
         }
 
         return await ReadRowsAsync(command, ct);
@@ -78,6 +79,7 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
             p.Add(dialect.Text($"i{r}", writes[r].DetectorId));
             p.Add(dialect.Text($"st{r}", status.State.ToWire()));
             p.Add(dialect.LongNumber($"e{r}", status.Epoch));
+            p.Add(dialect.Text($"inc{r}", status.Instance));
 
             // A will is said by the broker, not by the detector: it is no sign of life.
             p.Add(dialect.Timestamp($"seen{r}", status.State == Presence.Lost ? null : now));
@@ -118,6 +120,7 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
         p.Add(dialect.Column("aa", SqlType.Text, Column(s => s.Agent?.Arch)));
         p.Add(dialect.Column("ast", SqlType.Timestamp, Column(s => Utc(s.Agent?.StartedAt))));
         p.Add(dialect.Column("th", SqlType.Text, Column(s => TunnelFingerprint.Of(s.Tunnels))));
+        p.Add(dialect.Column("inc", SqlType.Text, Column(s => s.Instance)));
     }
 
     private DbCommand Command(string text)
@@ -145,7 +148,11 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
                 reader.IsDBNull(StoredColumns.StatusEpoch) ? null : reader.GetInt64(StoredColumns.StatusEpoch),
                 reader.IsDBNull(StoredColumns.ProviderError) ? null : reader.GetString(StoredColumns.ProviderError),
                 reader.IsDBNull(StoredColumns.TunnelsHash) ? null : reader.GetString(StoredColumns.TunnelsHash),
-                reader.GetString(StoredColumns.Reachability));
+                reader.GetString(StoredColumns.Reachability),
+                reader.IsDBNull(StoredColumns.Seq) ? null : reader.GetInt64(StoredColumns.Seq),
+                !reader.IsDBNull(StoredColumns.StateAt),
+                reader.IsDBNull(StoredColumns.Instance) ? null : reader.GetString(StoredColumns.Instance),
+                reader.IsDBNull(StoredColumns.PreviousInstance) ? null : reader.GetString(StoredColumns.PreviousInstance));
         }
 
         return rows;

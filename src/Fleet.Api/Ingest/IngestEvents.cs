@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Fleet.Domain.Messages;
+using Fleet.Domain.Ordering;
 
 namespace Fleet.Api.Ingest;
 
@@ -14,12 +15,19 @@ internal static class IngestEvents
             events.Add(New(EventTypes.Registered, detectorId, at, null));
         }
 
-        if (before?.Epoch is { } oldEpoch && state.Epoch < oldEpoch)
+        var incoming = new StateVersion(state.Epoch, state.Seq);
+        var incarnation = before?.Lives.Classify(state.Instance) ?? Incarnation.Unknown;
+        if (incarnation == Incarnation.New)
         {
-            events.Add(New(EventTypes.EpochReset, detectorId, at, new JsonObject { ["from"] = oldEpoch, ["to"] = state.Epoch }));
+            events.Add(EpochReset(detectorId, at, before!.Epoch ?? before.StatusEpoch, state.Epoch, newInstance: true));
+        }
+        else if (before is { StateIsCurrent: true, Version: { } stored } && incoming <= stored)
+        {
+            // Applied although not newer: a reset (a lower epoch, or an older agent's equal one, after the window).
+            events.Add(EpochReset(detectorId, at, stored.Epoch, state.Epoch, newInstance: false));
         }
 
-        var startsConnection = before?.StatusEpoch is not { } statusEpoch || statusEpoch < state.Epoch || state.Epoch < before.Epoch;
+        var startsConnection = OrderingRules.StartsConnection(before?.Version, before is { StateIsCurrent: true } ? at : null, before?.StatusEpoch, incoming, incarnation);
         if (before is not null && before.Status != "online" && startsConnection)
         {
             events.Add(New(EventTypes.Online, detectorId, at, new JsonObject { ["epoch"] = state.Epoch }));
@@ -40,6 +48,10 @@ internal static class IngestEvents
         {
             events.Add(New(EventTypes.Registered, detectorId, at, null));
         }
+        else if (before.Lives.Classify(status.Instance) == Incarnation.New)
+        {
+            events.Add(EpochReset(detectorId, at, before.Epoch ?? before.StatusEpoch, status.Epoch, newInstance: true));
+        }
 
         var wire = status.State.ToWire();
         if (before?.Status != wire)
@@ -48,6 +60,18 @@ internal static class IngestEvents
         }
 
         return events;
+    }
+
+    // newInstance: the agent's incarnation id changed (a re-flashed card), rather than the reset window passing.
+    private static FleetEvent EpochReset(string detectorId, DateTimeOffset at, long? from, long to, bool newInstance)
+    {
+        var data = new JsonObject { ["from"] = from, ["to"] = to };
+        if (newInstance)
+        {
+            data["newInstance"] = true;
+        }
+
+        return New(EventTypes.EpochReset, detectorId, at, data);
     }
 
     public static FleetEvent New(string type, string detectorId, DateTimeOffset at, JsonObject? data) =>

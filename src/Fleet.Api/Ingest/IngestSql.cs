@@ -18,10 +18,24 @@ internal static class IngestSql
     private static readonly ConcurrentDictionary<(string Greatest, int Rows), string> Statuses = new();
     private static readonly ConcurrentDictionary<(string ForUpdate, int Rows), string> Reads = new();
 
-    // Presence becomes online with a state of a newer connection (or after an epoch reset), never with a late
-    // state of a connection that already ended.
+    // The incarnation of the incoming row (OrderingRules: Lives.Classify), each never NULL so that NOT works: a new
+    // life (an instance neither stored nor the one before it), a late message of the ended life, the same life.
+    private const string NewLife =
+        "(excluded.instance IS NOT NULL AND d.instance IS NOT NULL AND excluded.instance <> d.instance"
+        + " AND (d.previous_instance IS NULL OR excluded.instance <> d.previous_instance))";
+
+    private const string EndedLife =
+        "(excluded.instance IS NOT NULL AND d.instance IS NOT NULL AND d.previous_instance IS NOT NULL"
+        + " AND excluded.instance <> d.instance AND excluded.instance = d.previous_instance)";
+
+    private const string SameLife = "(excluded.instance IS NOT NULL AND d.instance IS NOT NULL AND excluded.instance = d.instance)";
+
+    // OrderingRules.StartsConnection: presence becomes online with a state of a newer connection, of a new life, or
+    // with a state that replaced another life's (a reset), never with a late state of a connection that already ended.
     private const string StartsConnection =
-        "(d.status_epoch IS NULL OR d.status_epoch < excluded.epoch OR excluded.epoch < d.epoch)";
+        "(d.status_epoch IS NULL OR d.status_epoch < excluded.epoch OR " + NewLife
+        + " OR (d.state_at IS NOT NULL AND d.epoch IS NOT NULL AND (excluded.epoch, excluded.seq) <= (d.epoch, d.seq)"
+        + " AND (excluded.epoch = d.epoch OR d.status_epoch <> excluded.epoch)))";
 
     private static readonly string Returning = $"RETURNING {StoredColumns.Select}";
 
@@ -54,7 +68,7 @@ internal static class IngestSql
         ORDER BY n
         """;
 
-    private static string StatusRow(int r) => $"(@i{r}, @st{r}, @e{r}, @now, @seen{r}, @now)";
+    private static string StatusRow(int r) => $"(@i{r}, @st{r}, @e{r}, @now, @seen{r}, @now, @inc{r})";
 
     private static string Rows(int rows, Func<int, string> row)
     {
@@ -67,6 +81,9 @@ internal static class IngestSql
         return text.ToString();
     }
 
+    // state_at IS NULL: the stored state belongs to a life that ended (its presence came first), any state of the
+    // current life replaces it. The equal-epoch clause is for older agents without an instance (OrderingRules.DecideState
+    // says why it counts from state_at alone).
     private static string UpsertState(string greatest, int rows) => $"""
         INSERT INTO detectors AS d ({StateWriteColumns.Names})
         {(rows == 0 ? StateWriteColumns.Unnest : "VALUES\n" + Rows(rows, StateWriteColumns.Row))}
@@ -74,27 +91,38 @@ internal static class IngestSql
             {StateWriteColumns.Overwritten},
             status_since = CASE WHEN {StartsConnection} AND d.status <> 'online' THEN excluded.status_since ELSE d.status_since END,
             status = CASE WHEN {StartsConnection} THEN 'online' ELSE d.status END,
-            status_epoch = CASE WHEN {StartsConnection} THEN excluded.epoch ELSE d.status_epoch END
-        WHERE d.epoch IS NULL
+            status_epoch = CASE WHEN {StartsConnection} THEN excluded.epoch ELSE d.status_epoch END,
+            previous_instance = CASE WHEN {NewLife} THEN d.instance ELSE d.previous_instance END,
+            instance = CASE WHEN {NewLife} THEN excluded.instance ELSE COALESCE(d.instance, excluded.instance) END
+        WHERE {NewLife} OR (NOT {EndedLife} AND (
+            d.epoch IS NULL
             OR (d.epoch, d.seq) < (excluded.epoch, excluded.seq)
+            OR d.state_at IS NULL
             OR (excluded.epoch < d.epoch AND ({LastHeard(greatest)} < @reset_cutoff OR d.status_epoch = excluded.epoch))
+            OR (NOT {SameLife} AND excluded.epoch = d.epoch AND excluded.seq < d.seq AND d.state_at < @reset_cutoff)))
         {Returning}
         """;
 
-    // The rank of a presence (OrderingRules.Rank) comes from the row itself, so one statement serves every row.
+    // The rank of a presence (OrderingRules.Rank) comes from the row itself, so one statement serves every row. A new
+    // life's presence forgets that the stored state is current (state_at NULL) and starts a new presence period; only a
+    // presence that creates the row takes its instance otherwise (Lives.After).
     private static string UpsertStatus(string greatest, int rows) => $"""
-        INSERT INTO detectors AS d (id, status, status_epoch, status_since, last_seen_at, created_at)
+        INSERT INTO detectors AS d (id, status, status_epoch, status_since, last_seen_at, created_at, instance)
         VALUES
         {Rows(rows, StatusRow)}
         ON CONFLICT (id) DO UPDATE SET
-            status_since = CASE WHEN d.status = excluded.status THEN d.status_since ELSE excluded.status_since END,
+            status_since = CASE WHEN d.status = excluded.status AND NOT {NewLife} THEN d.status_since ELSE excluded.status_since END,
             status = excluded.status,
             status_epoch = excluded.status_epoch,
-            last_seen_at = COALESCE(excluded.last_seen_at, d.last_seen_at)
-        WHERE d.status_epoch IS NULL OR d.status = 'unknown'
+            last_seen_at = COALESCE(excluded.last_seen_at, d.last_seen_at),
+            previous_instance = CASE WHEN {NewLife} THEN d.instance ELSE d.previous_instance END,
+            state_at = CASE WHEN {NewLife} THEN NULL ELSE d.state_at END,
+            instance = CASE WHEN {NewLife} THEN excluded.instance ELSE d.instance END
+        WHERE {NewLife} OR (NOT {EndedLife} AND (
+            d.status_epoch IS NULL OR d.status = 'unknown'
             OR excluded.status_epoch > d.status_epoch
             OR (excluded.status_epoch = d.status_epoch AND {Rank("excluded.status")} > {Rank("d.status")})
-            OR (excluded.status_epoch < d.status_epoch AND {LastHeard(greatest)} < @reset_cutoff)
+            OR (excluded.status_epoch < d.status_epoch AND {LastHeard(greatest)} < @reset_cutoff)))
         {Returning}
         """;
 

@@ -3,8 +3,8 @@ namespace Fleet.Api.Ingest;
 /// <summary>
 /// The detector columns a state message writes, listed once: the state upsert's column list, its VALUES rows (SQLite)
 /// or unnest columns (PostgreSQL) and its SET list are all built from this map (IngestSql, once per statement shape);
-/// IngestCommands binds the parameters named here. Presence (status, status_epoch, status_since) is not overwritten
-/// but decided by the upsert's CASEs.
+/// IngestCommands binds the parameters named here. Presence (status, status_epoch, status_since) and the incarnation ids
+/// (instance, previous_instance) are not overwritten but decided by the upsert's CASEs.
 /// </summary>
 internal static class StateWriteColumns
 {
@@ -32,6 +32,7 @@ internal static class StateWriteColumns
         new("last_seen_at", Fixed: "@now"),
         new("created_at", Fixed: "@now", Overwrites: false),
         new("tunnels_hash", "th", "text"),
+        new("instance", "inc", "text", Overwrites: false),
     ];
 
     /// <summary>The INSERT column list.</summary>

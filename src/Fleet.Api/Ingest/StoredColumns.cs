@@ -16,8 +16,12 @@ internal static class StoredColumns
     public const int ProviderError = 4;
     public const int TunnelsHash = 5;
     public const int Reachability = 6;
+    public const int Seq = 7;
+    public const int StateAt = 8;
+    public const int Instance = 9;
+    public const int PreviousInstance = 10;
 
     public static string Select { get; } = ColumnList.Of(
         (Id, "id"), (Epoch, "epoch"), (Status, "status"), (StatusEpoch, "status_epoch"), (ProviderError, "provider_error"), (TunnelsHash, "tunnels_hash"),
-        (Reachability, "reachability"));
+        (Reachability, "reachability"), (Seq, "seq"), (StateAt, "state_at"), (Instance, "instance"), (PreviousInstance, "previous_instance"));
 }

@@ -15,6 +15,13 @@ public sealed record StateMessage
 
     public required long Seq { get; init; }
 
+    /// <summary>
+    /// The agent installation's incarnation id (additive: absent from older agents), new whenever its state directory
+    /// is new: a re-flashed card starts a new ordering life even at an equal or lower epoch (OrderingRules).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Instance { get; init; }
+
     /// <summary>The agent's clock: informational only (a Pi has no real-time clock).</summary>
     [JsonConverter(typeof(UtcTimestampConverter))]
     public DateTimeOffset? SentAt { get; init; }

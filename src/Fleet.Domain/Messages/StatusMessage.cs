@@ -11,6 +11,10 @@ public sealed record StatusMessage
     /// <summary>The epoch of the MQTT connection this presence belongs to.</summary>
     public required long Epoch { get; init; }
 
+    /// <summary>The agent installation's incarnation id, as in <see cref="StateMessage.Instance"/> (absent from older agents).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Instance { get; init; }
+
     /// <summary>The agent's clock: informational only, never used for ordering.</summary>
     [JsonConverter(typeof(UtcTimestampConverter))]
     public DateTimeOffset? At { get; init; }

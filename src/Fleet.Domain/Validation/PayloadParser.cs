@@ -51,6 +51,11 @@ public static class PayloadParser
             return ParseResult<StatusMessage>.Fail(RejectionReason.InvalidFields, "epoch must not be negative");
         }
 
+        if (InstanceIds.Validate(status.Instance) is { } instanceError)
+        {
+            return ParseResult<StatusMessage>.Fail(RejectionReason.InvalidFields, instanceError);
+        }
+
         return status.Reason is { Length: > MaxTextLength }
             ? ParseResult<StatusMessage>.Fail(RejectionReason.InvalidFields, $"reason is longer than {MaxTextLength} characters")
             : parsed;
@@ -139,6 +144,11 @@ public static class PayloadParser
         if (state.Epoch < 0 || state.Seq < 0)
         {
             return new(RejectionReason.InvalidFields, "epoch and seq must not be negative");
+        }
+
+        if (InstanceIds.Validate(state.Instance) is { } instanceError)
+        {
+            return new(RejectionReason.InvalidFields, instanceError);
         }
 
         if (state.HeartbeatSeconds is < 1 or > 86_400)

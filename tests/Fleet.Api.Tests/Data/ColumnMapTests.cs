@@ -20,7 +20,8 @@ public sealed class ColumnMapTests
         var stored = StoredColumns.Select.Split(", ");
         Assert.Equal("tunnels_hash", stored[StoredColumns.TunnelsHash]);
         Assert.Equal("reachability", stored[StoredColumns.Reachability]);
-        Assert.Equal(StoredColumns.Reachability + 1, stored.Length);
+        Assert.Equal("previous_instance", stored[StoredColumns.PreviousInstance]);
+        Assert.Equal(StoredColumns.PreviousInstance + 1, stored.Length);
     }
 
     [Fact]

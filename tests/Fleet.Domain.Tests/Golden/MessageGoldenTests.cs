@@ -11,6 +11,7 @@ namespace Fleet.Domain.Tests.Golden;
 public sealed class MessageGoldenTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
+    private const string Instance = "q3Jx0cT2mZ8KfVbLrN5wYA";
 
     [Fact]
     public void StatusOnline_Golden_DeserializesAndRoundTrips()
@@ -22,6 +23,7 @@ public sealed class MessageGoldenTests
         Assert.NotNull(status);
         Assert.Equal(Presence.Online, status.State);
         Assert.Equal(12, status.Epoch);
+        Assert.Equal(Instance, status.Instance);
         Assert.Equal(At, status.At);
         Assert.Null(status.Reason);
         GoldenFile.AssertSameJson(json, JsonSerializer.Serialize(status, FleetJsonContext.Default.StatusMessage));
@@ -30,7 +32,7 @@ public sealed class MessageGoldenTests
     [Fact]
     public void StatusOnline_BuiltInCode_SerializesToGolden()
     {
-        var status = new StatusMessage { State = Presence.Online, Epoch = 12, At = At, Reason = null };
+        var status = new StatusMessage { State = Presence.Online, Epoch = 12, Instance = Instance, At = At, Reason = null };
 
         GoldenFile.AssertSameJson(GoldenFile.Read("status-online.json"), JsonSerializer.Serialize(status, FleetJsonContext.Default.StatusMessage));
     }
@@ -47,6 +49,9 @@ public sealed class MessageGoldenTests
         Assert.Equal(12, status.Epoch);
         Assert.Equal(At.AddSeconds(-30), status.At);
         Assert.Equal("connection-lost", status.Reason);
+
+        // The will of an agent older than incarnation ids: still valid, and still written without the field.
+        Assert.Null(status.Instance);
         GoldenFile.AssertSameJson(json, JsonSerializer.Serialize(status, FleetJsonContext.Default.StatusMessage));
     }
 
@@ -62,6 +67,7 @@ public sealed class MessageGoldenTests
         Assert.Equal("pi-042", state.DetectorId);
         Assert.Equal(12, state.Epoch);
         Assert.Equal(345, state.Seq);
+        Assert.Equal(Instance, state.Instance);
         Assert.Equal(At, state.SentAt);
         Assert.Equal(60, state.HeartbeatSeconds);
         Assert.Collection(

@@ -16,7 +16,7 @@ public sealed class OrderingPropertyTests
         Gen.Int[0, 2].Select(i => i switch { 1 => (Presence?)Presence.Offline, 2 => Presence.Lost, _ => null });
 
     /// <summary>1 to 6 connections; epochs strictly increase with gaps of 1 to 3; 0 to 5 states each; maybe an ending.</summary>
-    private static readonly Gen<Connection[]> Connections =
+    internal static readonly Gen<Connection[]> Connections =
         Gen.Select(Gen.Int[1, 3], Gen.Int[0, 5], Endings).Array[1, 6].Select(shapes =>
         {
             var connections = new Connection[shapes.Length];
@@ -109,7 +109,7 @@ public sealed class OrderingPropertyTests
                 var storedAt = Now.AddSeconds(-ageSeconds);
                 var newer = epoch > storedEpoch || (epoch == storedEpoch && seq > storedSeq);
                 var expected = newer ? Decision.Apply
-                    : epoch < storedEpoch && Now - storedAt > window ? Decision.ApplyAsEpochReset
+                    : (epoch < storedEpoch || (epoch == storedEpoch && seq < storedSeq)) && Now - storedAt > window ? Decision.ApplyAsEpochReset
                     : Decision.Stale;
 
                 Assert.Equal(expected, OrderingRules.DecideState(new StateVersion(storedEpoch, storedSeq), storedAt, new StateVersion(epoch, seq), Now, window));

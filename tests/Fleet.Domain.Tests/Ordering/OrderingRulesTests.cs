@@ -63,8 +63,18 @@ public sealed class OrderingRulesTests
             OrderingRules.DecideState(new StateVersion(12, 345), Now - Window - TimeSpan.FromSeconds(1), new StateVersion(1, 0), Now, Window));
 
     [Fact]
-    public void DecideState_SameEpochLowerSeqAfterWindow_IsStillStale() =>
-        Assert.Equal(Decision.Stale, OrderingRules.DecideState(new StateVersion(12, 345), Now.AddHours(-5), new StateVersion(12, 3), Now, Window));
+    public void DecideState_SameEpochLowerSeqAfterWindow_IsAResetForAnOlderAgentOnly()
+    {
+        var stored = new StateVersion(1, 900);
+
+        // Issue 13: an older agent re-flashed with its retained state gone starts again at epoch 1, seq 0.
+        Assert.Equal(Decision.ApplyAsEpochReset, OrderingRules.DecideState(stored, Now.AddHours(-5), new StateVersion(1, 3), Now, Window));
+        Assert.Equal(Decision.Stale, OrderingRules.DecideState(stored, Now.AddMinutes(-9), new StateVersion(1, 3), Now, Window));
+        Assert.Equal(Decision.Stale, OrderingRules.DecideState(stored, Now.AddHours(-5), new StateVersion(1, 900), Now, Window));
+
+        // With the same instance on both sides a lower seq is a late message of the same life, however old.
+        Assert.Equal(Decision.Stale, OrderingRules.DecideState(stored, Now.AddHours(-5), new StateVersion(1, 3), Now, Window, incarnation: Incarnation.Same));
+    }
 
     [Fact]
     public void DecideState_CustomWindow_IsHonoured()
