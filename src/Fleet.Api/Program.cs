@@ -13,6 +13,7 @@ using Fleet.Api.Mqtt;
 using Fleet.Api.OpenApi;
 using Fleet.Api.PresenceSweep;
 using Fleet.Api.Provisioning;
+using Fleet.Api.Reachability;
 using Fleet.Api.Startup;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -33,6 +34,7 @@ builder.AddFleetMetrics();
 builder.AddFleetEvents();
 builder.AddFleetProvisioning();
 builder.AddFleetLinks();
+builder.AddFleetProbe();
 
 // `fleet-api detectors provision|revoke|export-mosquitto …`: same configuration, no web host.
 if (ProvisioningCli.Handles(args))

@@ -14,11 +14,11 @@ public sealed class ProbeOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// The share of the interval each probe's start may move at random (0 to 1), on top of the even spread of a round's
-    /// probes over the interval, so probes of many detectors behind one edge do not line up.
+    /// A round spreads its probes evenly over the interval, one slot each; Jitter (0 to 1) is the share of its slot by
+    /// which each probe's start moves at random, so probes of many detectors behind one edge do not line up.
     /// </summary>
     [Range(0.0, 1.0)]
-    public double Jitter { get; set; } = 0.1;
+    public double Jitter { get; set; } = 0.5;
 
     /// <summary>The whole of one probe: connect, TLS, the answer's headers and the first bytes of its body.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]

@@ -9,11 +9,6 @@ namespace Fleet.Api.Reachability;
 /// </summary>
 internal sealed class ProbeProxy(IWebProxy proxy)
 {
-    public ProbeProxy()
-        : this(HttpClient.DefaultProxy)
-    {
-    }
-
     public IWebProxy Proxy => proxy;
 
     public bool Applies(Uri url) => !proxy.IsBypassed(url) && proxy.GetProxy(url) is { } via && via != url;
