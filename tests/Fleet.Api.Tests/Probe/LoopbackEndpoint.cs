@@ -47,6 +47,10 @@ internal sealed class LoopbackEndpoint : IAsyncDisposable
     public static LoopbackEndpoint Answer(int status, string body, string headers = "", IPAddress? address = null, int port = 0) =>
         Http((stream, _, ct) => Write(stream, $"HTTP/1.1 {status} X\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n{headers}\r\n{body}", ct), address, port);
 
+    /// <summary>Runs <paramref name="answer"/> at once, without reading the request (e.g. plain text to a TLS ClientHello).</summary>
+    public static LoopbackEndpoint Raw(Func<NetworkStream, string, CancellationToken, Task> answer) =>
+        new(IPAddress.Loopback, 0, answer, readRequest: false);
+
     /// <summary>Accepts and never writes nor reads (a TLS ClientHello left unanswered, a TCP service that stalls).</summary>
     public static LoopbackEndpoint Silent(IPAddress? address = null) =>
         new(address ?? IPAddress.Loopback, 0, async (_, _, ct) => await Task.Delay(Timeout.Infinite, ct), readRequest: false);
