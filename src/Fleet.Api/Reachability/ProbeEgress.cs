@@ -29,7 +29,17 @@ internal sealed class ProbeEgress(IProbeResolver resolver, ProbeProxy proxy, IOp
     private readonly IReadOnlyList<IPNetwork> _networks =
         [.. options.Value.AllowedNetworks.Select(n => UrlPolicy.ParseNetwork(n)).OfType<IPNetwork>()];
 
-    private UrlPolicy Policy => new(TunnelUrlPolicy.For(ingest.Value).AllowedHostSuffixes, _networks);
+    // The URL rule as ingest applies it (so a fixed address the operator listed in Ingest:AllowedNetworks passes the
+    // host-suffix list here too), plus the probe's networks; which non-public address may be connected to is decided
+    // by EgressRules with Probe:AllowedNetworks alone, before and after this rule.
+    private UrlPolicy Policy
+    {
+        get
+        {
+            var tunnels = TunnelUrlPolicy.For(ingest.Value);
+            return new(tunnels.AllowedHostSuffixes, [.. tunnels.AllowedNetworks, .. _networks]);
+        }
+    }
 
     public async Task<EgressDecision> DecideAsync(string url, CancellationToken cancellationToken)
     {

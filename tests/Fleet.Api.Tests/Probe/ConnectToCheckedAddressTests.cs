@@ -92,4 +92,30 @@ public sealed class ConnectToCheckedAddressTests
         Assert.Equal(AddressLabels.Private, attempt.RefusalReason);
         Assert.Equal(0, proxy.Accepted);
     }
+
+    [Fact]
+    public async Task Probe_PrivateAddressAllowedForIngestOnly_StillRefused()
+    {
+        var ingest = new Fleet.Api.Ingest.IngestOptions { AllowedNetworks = ["10.0.0.0/8"], AllowedHostSuffixes = [".ngrok-free.app"] };
+        using var harness = new ProbeHarness(new ProbeOptions(), new SequenceResolver([IPAddress.Parse("10.1.1.1")]), ingest);
+
+        var literal = await harness.ProbeAsync("http://10.1.1.1/");
+        var named = await harness.ProbeAsync("https://ab12.ngrok-free.app/");
+
+        Assert.Equal((AddressLabels.Private, AddressLabels.Private), (literal.RefusalReason, named.RefusalReason));
+        Assert.False(literal.ConnectAttempted || named.ConnectAttempted);
+    }
+
+    [Fact]
+    public async Task Probe_HostOutsideTheAllowedSuffixes_RefusedByTheUrlRule()
+    {
+        var ingest = new Fleet.Api.Ingest.IngestOptions { AllowedHostSuffixes = [".ngrok-free.app"] };
+        var resolver = new SequenceResolver([IPAddress.Parse("203.0.113.7")]);
+        using var harness = new ProbeHarness(new ProbeOptions(), resolver, ingest);
+
+        var attempt = await harness.ProbeAsync("https://elsewhere.example.com/");
+
+        Assert.Equal(ProbeEgress.UrlRule, attempt.RefusalReason);
+        Assert.Equal(0, resolver.Calls);
+    }
 }
