@@ -35,6 +35,7 @@ builder.AddFleetMetrics();
 builder.AddFleetEvents();
 builder.AddFleetProvisioning();
 builder.AddFleetLinks();
+builder.AddFleetProbe();
 
 // `fleet-api detectors provision|revoke|export-mosquitto …`: same configuration, no web host.
 if (ProvisioningCli.Handles(args))

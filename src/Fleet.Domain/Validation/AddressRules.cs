@@ -17,29 +17,29 @@ internal static class AddressRules
         IPAddress.Parse("fd00:ec2::254"),
     ];
 
-    private static readonly (IPNetwork Network, AddressClass Class, string Why)[] V4Ranges =
+    private static readonly (IPNetwork Network, AddressClass Class, string Why, string Label)[] V4Ranges =
     [
-        (IPNetwork.Parse("0.0.0.0/8"), AddressClass.Forbidden, "unspecified (0.0.0.0/8)"),
-        (IPNetwork.Parse("127.0.0.0/8"), AddressClass.Forbidden, "loopback"),
-        (IPNetwork.Parse("169.254.0.0/16"), AddressClass.Forbidden, "link-local"),
-        (IPNetwork.Parse("224.0.0.0/4"), AddressClass.Forbidden, "multicast"),
-        (IPNetwork.Parse("240.0.0.0/4"), AddressClass.Forbidden, "reserved or broadcast"),
-        (IPNetwork.Parse("10.0.0.0/8"), AddressClass.Private, "private (10.0.0.0/8)"),
-        (IPNetwork.Parse("172.16.0.0/12"), AddressClass.Private, "private (172.16.0.0/12)"),
-        (IPNetwork.Parse("192.168.0.0/16"), AddressClass.Private, "private (192.168.0.0/16)"),
-        (IPNetwork.Parse("100.64.0.0/10"), AddressClass.Private, "carrier-grade NAT (100.64.0.0/10)"),
-        (IPNetwork.Parse("192.0.0.0/24"), AddressClass.Private, "IETF protocol assignments (192.0.0.0/24)"),
-        (IPNetwork.Parse("198.18.0.0/15"), AddressClass.Private, "benchmarking (198.18.0.0/15)"),
+        (IPNetwork.Parse("0.0.0.0/8"), AddressClass.Forbidden, "unspecified (0.0.0.0/8)", AddressLabels.Unspecified),
+        (IPNetwork.Parse("127.0.0.0/8"), AddressClass.Forbidden, "loopback", AddressLabels.Loopback),
+        (IPNetwork.Parse("169.254.0.0/16"), AddressClass.Forbidden, "link-local", AddressLabels.LinkLocal),
+        (IPNetwork.Parse("224.0.0.0/4"), AddressClass.Forbidden, "multicast", AddressLabels.Multicast),
+        (IPNetwork.Parse("240.0.0.0/4"), AddressClass.Forbidden, "reserved or broadcast", AddressLabels.Reserved),
+        (IPNetwork.Parse("10.0.0.0/8"), AddressClass.Private, "private (10.0.0.0/8)", AddressLabels.Private),
+        (IPNetwork.Parse("172.16.0.0/12"), AddressClass.Private, "private (172.16.0.0/12)", AddressLabels.Private),
+        (IPNetwork.Parse("192.168.0.0/16"), AddressClass.Private, "private (192.168.0.0/16)", AddressLabels.Private),
+        (IPNetwork.Parse("100.64.0.0/10"), AddressClass.Private, "carrier-grade NAT (100.64.0.0/10)", AddressLabels.CarrierGradeNat),
+        (IPNetwork.Parse("192.0.0.0/24"), AddressClass.Private, "IETF protocol assignments (192.0.0.0/24)", AddressLabels.SpecialPurpose),
+        (IPNetwork.Parse("198.18.0.0/15"), AddressClass.Private, "benchmarking (198.18.0.0/15)", AddressLabels.SpecialPurpose),
     ];
 
-    private static readonly (IPNetwork Network, AddressClass Class, string Why)[] V6Ranges =
+    private static readonly (IPNetwork Network, AddressClass Class, string Why, string Label)[] V6Ranges =
     [
-        (IPNetwork.Parse("fe80::/10"), AddressClass.Forbidden, "link-local"),
-        (IPNetwork.Parse("ff00::/8"), AddressClass.Forbidden, "multicast"),
-        (IPNetwork.Parse("100::/64"), AddressClass.Forbidden, "discard-only (100::/64)"),
-        (IPNetwork.Parse("fc00::/7"), AddressClass.Private, "unique-local (fc00::/7)"),
-        (IPNetwork.Parse("fec0::/10"), AddressClass.Private, "site-local (fec0::/10)"),
-        (IPNetwork.Parse("64:ff9b:1::/48"), AddressClass.Private, "local-use NAT64 (64:ff9b:1::/48)"),
+        (IPNetwork.Parse("fe80::/10"), AddressClass.Forbidden, "link-local", AddressLabels.LinkLocal),
+        (IPNetwork.Parse("ff00::/8"), AddressClass.Forbidden, "multicast", AddressLabels.Multicast),
+        (IPNetwork.Parse("100::/64"), AddressClass.Forbidden, "discard-only (100::/64)", AddressLabels.Reserved),
+        (IPNetwork.Parse("fc00::/7"), AddressClass.Private, "unique-local (fc00::/7)", AddressLabels.UniqueLocal),
+        (IPNetwork.Parse("fec0::/10"), AddressClass.Private, "site-local (fec0::/10)", AddressLabels.UniqueLocal),
+        (IPNetwork.Parse("64:ff9b:1::/48"), AddressClass.Private, "local-use NAT64 (64:ff9b:1::/48)", AddressLabels.SpecialPurpose),
     ];
 
     public static AddressVerdict Classify(IPAddress address)
@@ -52,7 +52,7 @@ internal static class AddressRules
 
         if (MetadataAddresses.Contains(address))
         {
-            return new(AddressClass.Forbidden, "a cloud metadata address");
+            return new(AddressClass.Forbidden, "a cloud metadata address", AddressLabels.Metadata);
         }
 
         return address.AddressFamily == AddressFamily.InterNetwork ? ClassifyV4(address) : ClassifyV6(address);
@@ -93,11 +93,11 @@ internal static class AddressRules
 
     private static AddressVerdict ClassifyV4(IPAddress address)
     {
-        foreach (var (network, kind, why) in V4Ranges)
+        foreach (var (network, kind, why, label) in V4Ranges)
         {
             if (network.Contains(address))
             {
-                return new(kind, why);
+                return new(kind, why, label);
             }
         }
 
@@ -108,12 +108,12 @@ internal static class AddressRules
     {
         if (address.Equals(IPAddress.IPv6Any))
         {
-            return new(AddressClass.Forbidden, "unspecified");
+            return new(AddressClass.Forbidden, "unspecified", AddressLabels.Unspecified);
         }
 
         if (address.Equals(IPAddress.IPv6Loopback))
         {
-            return new(AddressClass.Forbidden, "loopback");
+            return new(AddressClass.Forbidden, "loopback", AddressLabels.Loopback);
         }
 
         foreach (var (embedded, form) in Embedded(address))
@@ -125,11 +125,11 @@ internal static class AddressRules
             }
         }
 
-        foreach (var (network, kind, why) in V6Ranges)
+        foreach (var (network, kind, why, label) in V6Ranges)
         {
             if (network.Contains(address))
             {
-                return new(kind, why);
+                return new(kind, why, label);
             }
         }
 

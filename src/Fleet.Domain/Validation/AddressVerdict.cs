@@ -13,7 +13,8 @@ internal enum AddressClass
     Forbidden,
 }
 
-internal readonly record struct AddressVerdict(AddressClass Class, string Why)
+/// <param name="Label">A short, stable name of the range (<see cref="AddressLabels"/>), fit for a metric label.</param>
+internal readonly record struct AddressVerdict(AddressClass Class, string Why, string Label)
 {
-    public static AddressVerdict Public { get; } = new(AddressClass.Public, "public");
+    public static AddressVerdict Public { get; } = new(AddressClass.Public, "public", AddressLabels.Public);
 }

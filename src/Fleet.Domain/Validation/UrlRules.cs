@@ -57,6 +57,23 @@ public static class UrlRules
     }
 
     /// <summary>
+    /// Where a URL leads, parsed exactly as <see cref="Validate"/> parses it: scheme, ASCII host, port (the scheme's
+    /// default for http and https) and the literal address the host is, in any of its forms (decimal, octal, hex,
+    /// IPv6); null when the URL's shape is wrong. For callers that connect: resolve <c>Host</c> only when
+    /// <c>Address</c> is null.
+    /// </summary>
+    public static UrlTarget? Target(string url)
+    {
+        if (Parse(url) is not { } parsed)
+        {
+            return null;
+        }
+
+        var (uri, host) = parsed;
+        return new UrlTarget(uri.Scheme, host, uri.Port, Literal(uri, host));
+    }
+
+    /// <summary>
     /// The URL with its host in ASCII (punycode) and the rest percent-encoded, as a Location header needs it: the URL
     /// itself when it is ASCII already, null when it does not parse. Call it on URLs that passed <see cref="Validate"/>.
     /// </summary>
