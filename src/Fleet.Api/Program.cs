@@ -28,6 +28,7 @@ builder.AddFleetAuth();
 builder.AddFleetMqtt();
 builder.AddFleetIngest();
 builder.AddFleetReachability();
+builder.AddFleetProbe();
 builder.AddFleetMonitoring();
 builder.AddFleetHistory();
 builder.AddFleetPresence();
@@ -35,7 +36,6 @@ builder.AddFleetMetrics();
 builder.AddFleetEvents();
 builder.AddFleetProvisioning();
 builder.AddFleetLinks();
-builder.AddFleetProbe();
 
 // `fleet-api detectors provision|revoke|export-mosquitto …`: same configuration, no web host.
 if (ProvisioningCli.Handles(args))

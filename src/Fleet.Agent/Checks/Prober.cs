@@ -1,3 +1,4 @@
+using Fleet.Domain.Reachability;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -58,7 +59,7 @@ internal sealed class Prober : IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         var started = _clock.GetTimestamp();
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.TryAddWithoutValidation(NgrokEdgeAnswer.SkipBrowserWarningHeader, "1");
+        request.Headers.TryAddWithoutValidation(EdgeAnswer.SkipBrowserWarningHeader, "1");
         request.Headers.TryAddWithoutValidation("User-Agent", "fleet-agent/" + AgentInfo.Version);
         try
         {
@@ -66,8 +67,8 @@ internal sealed class Prober : IDisposable
             var body = new byte[MaxBodyBytes];
             var read = await ReadStartAsync(response, body, linked.Token, ct);
             var latency = _clock.GetElapsedTime(started);
-            var header = response.Headers.TryGetValues(NgrokEdgeAnswer.ErrorCodeHeader, out var values) ? values.FirstOrDefault() : null;
-            var (outcome, code) = NgrokEdgeAnswer.Classify((int)response.StatusCode, header, body.AsSpan(0, read));
+            var header = response.Headers.TryGetValues(EdgeAnswer.ErrorCodeHeader, out var values) ? values.FirstOrDefault() : null;
+            var (outcome, code) = EdgeAnswer.Classify((int)response.StatusCode, header, body.AsSpan(0, read));
             return new ProbeResult(outcome, code, (int)response.StatusCode, latency, read);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is HttpRequestException or IOException or OperationCanceledException or CheckDnsException)

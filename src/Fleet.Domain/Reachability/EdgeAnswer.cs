@@ -9,7 +9,7 @@ namespace Fleet.Domain.Reachability;
 /// status counts) or the provider's edge answered for it with an error page of its own. Pure code shared by the
 /// agent's check from the Pi and the API's probe, so both sides read the same answer the same way.
 /// <para>
-/// ngrok (https://ngrok.com/docs/errors/) marks its own pages with a globally unique code <c>ERR_NGROK_&lt;n&gt;</c>
+/// ngrok (https://ngrok.com/docs/errors/, https://ngrok.com/docs/endpoints/http/ "Errors") marks its own pages with a globally unique code <c>ERR_NGROK_&lt;n&gt;</c>
 /// in the page and in the <c>ngrok-error-code</c> response header: 3200 "the endpoint is offline" (no agent serves the
 /// URL), 8012 (the agent is up but nothing listens on the upstream it forwards to), 3004 (the upstream's answer was not
 /// valid HTTP), 6024 (the free plan's browser-warning interstitial, skipped by sending
@@ -36,10 +36,11 @@ public static partial class EdgeAnswer
     /// <summary>The outcome (<see cref="CheckOutcomes"/>) and the provider's code, if any, of one HTTP answer.</summary>
     public static (string Outcome, string? Code) Classify(int status, string? errorCodeHeader, ReadOnlySpan<byte> bodyStart)
     {
-        var code = CodeIn(errorCodeHeader);
+        var code = CodeIn(errorCodeHeader?.ToUpperInvariant());
         if (code is null)
         {
-            var fromBody = CodeIn(Encoding.ASCII.GetString(bodyStart[..Math.Min(bodyStart.Length, MaxBodyBytes)]));
+            // Latin-1 maps every byte to one char: a cut multi-byte sequence cannot hide the ASCII code next to it.
+            var fromBody = CodeIn(Encoding.Latin1.GetString(bodyStart[..Math.Min(bodyStart.Length, MaxBodyBytes)]));
             code = fromBody is not null && (status >= 400 || fromBody == BrowserWarningCode) ? fromBody : null;
         }
 

@@ -1,3 +1,4 @@
+using Fleet.Domain.Reachability;
 using System.Net.Sockets;
 using Fleet.Agent.Checks;
 using Fleet.Domain.Messages;
@@ -85,7 +86,7 @@ public sealed class EdgeStandInTests : IDisposable
         var check = await edge.CheckAsync(Ct);
 
         Assert.Equal("ERR_NGROK_6024", Assert.Single(interstitial.Headers.GetValues("ngrok-error-code")));
-        Assert.Equal(CheckOutcomes.EdgeError, NgrokEdgeAnswer.Classify((int)interstitial.StatusCode, "ERR_NGROK_6024", default).Outcome);
+        Assert.Equal(CheckOutcomes.EdgeError, EdgeAnswer.Classify((int)interstitial.StatusCode, "ERR_NGROK_6024", default).Outcome);
         Assert.Equal(CheckOutcomes.Ok, check?.Outcome);
     }
 }
