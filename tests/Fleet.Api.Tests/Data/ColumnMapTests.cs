@@ -15,7 +15,8 @@ public sealed class ColumnMapTests
         Assert.Equal("d.provider_restarts", detector[DetectorColumns.ProviderRestarts]);
         Assert.Equal("d.version", detector[DetectorColumns.Version]);
         Assert.Equal("t.name AS tunnel_name", detector[DetectorColumns.TunnelName]);
-        Assert.Equal(DetectorColumns.TunnelSince + 1, detector.Length);
+        Assert.Equal("t.probe_at", detector[DetectorColumns.ProbeAt]);
+        Assert.Equal(DetectorColumns.ProbeAt + 1, detector.Length);
 
         var stored = StoredColumns.Select.Split(", ");
         Assert.Equal("tunnels_hash", stored[StoredColumns.TunnelsHash]);
