@@ -51,8 +51,9 @@ internal sealed class EventsSubscriber : IAsyncDisposable
     public static async Task<EventsSubscriber> StartAsync(MosquittoBroker broker, string detectorId, TimeSpan lifetime)
     {
         var topic = FleetTopics.Events(detectorId);
-        var start = new ProcessStartInfo("/usr/bin/mosquitto_sub");
-        foreach (var argument in (string[])[
+        // stdbuf: its stdout is a pipe here, so without line buffering the SUBACK line would wait in stdio's buffer.
+        var start = new ProcessStartInfo("/usr/bin/stdbuf");
+        foreach (var argument in (string[])["-oL", "/usr/bin/mosquitto_sub",
             "-h", broker.Host, "-p", broker.Port.ToString(CultureInfo.InvariantCulture),
             "-u", "monitor", "-P", broker.MonitorPassword, "-V", "mqttv5", "-i", $"cli-sub-{Guid.NewGuid():N}",
             "-t", topic, "-q", "1", "-v", "-d", "-W", ((int)lifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture)])
