@@ -44,7 +44,9 @@ internal sealed class TunnelChecker : IDisposable
         return new TunnelCheck
         {
             Outcome = upstreamDown ? CheckOutcomes.UpstreamDown : result.Outcome,
-            Code = result.Code,
+            // The edge's code only where it names the outcome: a local failure with the edge saying ERR_NGROK_3200 is
+            // upstream-down, and pairing it with 3200 would read as a contradiction.
+            Code = upstreamDown && result.Outcome != CheckOutcomes.UpstreamDown ? null : result.Code,
             HttpStatus = result.HttpStatus,
             LatencyMs = (int)Math.Min(int.MaxValue, result.Latency.TotalMilliseconds),
             CheckedAt = _clock.GetUtcNow(),
