@@ -1,13 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
+using Fleet.Domain.Reachability;
 
 namespace Fleet.Agent.Checks;
 
 /// <summary>
-/// Opens the TCP connection of a check: the Checks:Resolve overrides first, else DNS, then each address in turn. A name
+/// Opens the TCP connection of a check: the most specific Checks:Resolve rule first, else DNS, then each address in turn. A name
 /// that does not resolve throws <see cref="CheckDnsException"/>, so it is told apart from a refused connection.
 /// </summary>
-internal sealed class CheckConnector(IReadOnlyList<ResolveOverride> overrides)
+internal sealed class CheckConnector(IReadOnlyList<ResolveRule> rules)
 {
     public async Task<Socket> ConnectAsync(string host, int port, CancellationToken ct)
     {
@@ -38,9 +39,9 @@ internal sealed class CheckConnector(IReadOnlyList<ResolveOverride> overrides)
 
     private async Task<IReadOnlyList<IPEndPoint>> ResolveAsync(string host, int port, CancellationToken ct)
     {
-        if (overrides.FirstOrDefault(o => o.Matches(host, port)) is { } match)
+        if (ResolveRules.Match(rules, host, port) is { } match)
         {
-            return [match.Target(port)];
+            return match.Targets(port);
         }
 
         if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))

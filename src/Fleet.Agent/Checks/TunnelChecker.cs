@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Fleet.Agent.Configuration;
 using Fleet.Agent.Publishing;
 using Fleet.Domain.Messages;
+using Fleet.Domain.Reachability;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.Agent.Checks;
@@ -20,7 +21,7 @@ internal sealed class TunnelChecker : IDisposable
     public TunnelChecker(IOptions<AgentOptions> options, TimeProvider clock)
     {
         var settings = options.Value.Checks;
-        var connector = new CheckConnector([.. settings.Resolve.Select(ResolveOverride.TryParse).OfType<ResolveOverride>()]);
+        var connector = new CheckConnector([.. settings.Resolve.Select(ResolveRules.Parse)]);
         var extraCas = string.IsNullOrEmpty(settings.CaFile) ? null : MqttTls.LoadCertificates(settings.CaFile);
         _public = new Prober(connector, settings.Timeout, clock, (_, certificate, _, errors) => Trusted(certificate, errors, extraCas));
         _upstream = new Prober(connector, settings.Timeout, clock, validateCertificate: null);

@@ -13,8 +13,9 @@ public sealed class CheckSettings
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// For tests and staging only: "host:port:address" (curl's --resolve) or "host:port:address:port" (curl's
-    /// --connect-to), so that a public name is checked against a stand-in. Host may be "*" or "*.suffix", port "*".
+    /// For tests and staging only: "host:port:address[,address…]" (curl's --resolve) or "host:port:address:port" (curl's
+    /// --connect-to), so that a public name is checked against a stand-in. Host may be "*" or "*.suffix", port "*"; the
+    /// syntax and which rule wins are Fleet.Domain's ResolveRules.
     /// </summary>
     public List<string> Resolve { get; set; } = [];
 

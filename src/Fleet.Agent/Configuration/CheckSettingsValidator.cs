@@ -1,4 +1,4 @@
-using Fleet.Agent.Checks;
+using Fleet.Domain.Reachability;
 
 namespace Fleet.Agent.Configuration;
 
@@ -16,9 +16,9 @@ internal static class CheckSettingsValidator
 
         foreach (var entry in checks.Resolve)
         {
-            if (ResolveOverride.TryParse(entry) is null)
+            if (!ResolveRules.TryParse(entry, out _, out var error))
             {
-                errors.Add($"Agent:Checks:Resolve entry '{entry}' must be {ResolveOverride.Format}.");
+                errors.Add($"Agent:Checks:Resolve entry '{entry}' {error}: write {ResolveRules.Format}.");
             }
         }
 

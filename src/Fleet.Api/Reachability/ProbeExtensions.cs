@@ -1,4 +1,5 @@
 using Fleet.Domain.Validation;
+using Microsoft.Extensions.Options;
 
 namespace Fleet.Api.Reachability;
 
@@ -12,11 +13,10 @@ public static class ProbeExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.AllowedNetworks.All(n => UrlPolicy.ParseNetwork(n) is not null),
                 "Probe:AllowedNetworks holds an entry that is not a network: write CIDR like 10.1.2.0/24 or a single address like 203.0.113.7.")
-            .Validate(o => o.Resolve.All(r => ResolveEntry.Parse(r) is not null),
-                "Probe:Resolve holds an entry that is not host:port:address: write it like curl's --resolve, e.g. ab12.ngrok-free.app:443:203.0.113.7.")
             .Validate(o => o.Timeout < o.Interval,
                 "Probe:Timeout must be shorter than Probe:Interval: a probe must end before the next round starts.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ProbeOptions>, ProbeResolveValidation>();
         builder.Services.AddSingleton(_ => new ProbeProxy(HttpClient.DefaultProxy));
         builder.Services.AddSingleton<IProbeResolver, ProbeResolver>();
         builder.Services.AddSingleton<ProbeEgress>();

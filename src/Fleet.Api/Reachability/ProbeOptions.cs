@@ -46,6 +46,10 @@ public sealed class ProbeOptions
     /// </summary>
     public List<string> AllowedNetworks { get; set; } = [];
 
-    /// <summary>Fixed answers instead of DNS, like curl's --resolve: "host:port:address" (staging, tests).</summary>
+    /// <summary>
+    /// Fixed answers instead of DNS, like curl's --resolve: "host:port:address[,address…]", host "*" or "*.suffix" and
+    /// port "*" allowed (staging, tests); the syntax is Fleet.Domain's ResolveRules. No target port: the probe connects
+    /// to the URL's port.
+    /// </summary>
     public List<string> Resolve { get; set; } = [];
 }

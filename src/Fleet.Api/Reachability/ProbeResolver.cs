@@ -1,19 +1,16 @@
 using System.Net;
+using Fleet.Domain.Reachability;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.Api.Reachability;
 
-/// <summary>Probe:Resolve's fixed answers first (staging, tests), else the system's resolver.</summary>
+/// <summary>Probe:Resolve's fixed answers first (staging, tests; the most specific rule wins, as in curl), else the system's resolver.</summary>
 internal sealed class ProbeResolver(IOptions<ProbeOptions> options) : IProbeResolver
 {
-    private readonly Dictionary<(string Host, int Port), IPAddress[]> _fixed = options.Value.Resolve
-        .Select(ResolveEntry.Parse)
-        .OfType<ResolveEntry>()
-        .GroupBy(e => (e.Host, e.Port))
-        .ToDictionary(g => g.Key, g => g.SelectMany(e => e.Addresses).ToArray());
+    private readonly ResolveRule[] _rules = [.. options.Value.Resolve.Select(ResolveRules.Parse)];
 
     public Task<IPAddress[]> ResolveAsync(string host, int port, CancellationToken cancellationToken) =>
-        _fixed.TryGetValue((host, port), out var addresses)
-            ? Task.FromResult(addresses)
+        ResolveRules.Match(_rules, host, port) is { } rule
+            ? Task.FromResult(rule.Addresses.ToArray())
             : Dns.GetHostAddressesAsync(host, cancellationToken);
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using Fleet.Agent.Checks;
 using Fleet.Agent.Configuration;
 
 namespace Fleet.Agent.Tests.Checks;
@@ -37,33 +35,4 @@ public sealed class CheckSettingsTests
         Assert.Contains(errors, e => e.StartsWith("Agent:Checks:Resolve entry 'ab12.ngrok-free.app:443'", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Agent:Checks:CaFile", StringComparison.Ordinal));
     }
-
-    [Theory]
-    [InlineData("ab12.ngrok-free.app:443:127.0.0.1", "ab12.ngrok-free.app", 443, "127.0.0.1:443")]
-    [InlineData("*.ngrok-free.app:443:127.0.0.1:8443", "x.ngrok-free.app", 443, "127.0.0.1:8443")]
-    [InlineData("0.tcp.eu.ngrok.io:*:[::1]:9000", "0.tcp.eu.ngrok.io", 12345, "[::1]:9000")]
-    [InlineData("*:80:10.0.0.1", "anything.example", 80, "10.0.0.1:80")]
-    public void Resolve_Entry_MapsLikeCurl(string entry, string host, int port, string target)
-    {
-        var parsed = ResolveOverride.TryParse(entry);
-
-        Assert.NotNull(parsed);
-        Assert.True(parsed.Matches(host, port));
-        Assert.Equal(IPEndPoint.Parse(target), parsed.Target(port));
-    }
-
-    [Theory]
-    [InlineData("ab12.ngrok-free.app:443:127.0.0.1", "other.ngrok-free.app", 443)]
-    [InlineData("ab12.ngrok-free.app:443:127.0.0.1", "ab12.ngrok-free.app", 80)]
-    [InlineData("*.ngrok-free.app:443:127.0.0.1", "ngrok-free.app.evil.example", 443)]
-    public void Resolve_Entry_DoesNotMatchOtherNames(string entry, string host, int port) =>
-        Assert.False(ResolveOverride.TryParse(entry)!.Matches(host, port));
-
-    [Theory]
-    [InlineData("host:443")]
-    [InlineData("host:0:127.0.0.1")]
-    [InlineData("host:443:not-an-address")]
-    [InlineData("host:443:[::1")]
-    [InlineData(":443:127.0.0.1")]
-    public void Resolve_BadEntry_Refused(string entry) => Assert.Null(ResolveOverride.TryParse(entry));
 }

@@ -74,7 +74,7 @@ public sealed class EdgeStandInTests : IDisposable
     {
         await using var service = ScriptedServer.Answering(Page);
         await using var edge = await EdgeStandIn.StartAsync(service.Port);
-        var connector = new CheckConnector([ResolveOverride.TryParse($"*.ngrok-free.app:443:127.0.0.1:{edge.EdgePort}")!]);
+        var connector = new CheckConnector([ResolveRules.Parse($"*.ngrok-free.app:443:127.0.0.1:{edge.EdgePort}")]);
         using var browser = new HttpClient(new SocketsHttpHandler
         {
             ConnectCallback = async (context, ct) => new NetworkStream(await connector.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, ct), ownsSocket: true),

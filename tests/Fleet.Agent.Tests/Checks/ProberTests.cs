@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Fleet.Agent.Checks;
 using Fleet.Domain.Messages;
+using Fleet.Domain.Reachability;
 
 namespace Fleet.Agent.Tests.Checks;
 
@@ -237,7 +238,7 @@ public sealed class ProberTests : IDisposable
     public async Task Get_ResolveOverride_ConnectsToTheStandInWithTheUrlsHost()
     {
         await using var server = ScriptedServer.Answering("HTTP/1.1 204 No Content\r\n\r\n");
-        var entry = ResolveOverride.TryParse($"*.ngrok-free.app:443:127.0.0.1:{server.Port}")!;
+        var entry = ResolveRules.Parse($"*.ngrok-free.app:443:127.0.0.1:{server.Port}");
         using var prober = new Prober(new CheckConnector([entry]), TimeSpan.FromSeconds(2), TimeProvider.System, validateCertificate: null);
 
         var result = await prober.GetAsync(new Uri("http://ab12cd34.ngrok-free.app:443/"), Ct);

@@ -35,14 +35,35 @@ public sealed class ProbeOptionsTests
     }
 
     [Fact]
-    public void ResolveEntry_Ipv6AndLists_Parsed()
+    public void Options_ResolveWithATargetPort_FailsNamingTheKeyAndTheFix()
     {
-        var listed = ResolveEntry.Parse("A.Example.:443:[2001:db8::1],203.0.113.7");
-        var bare = ResolveEntry.Parse("b.example:80:2001:db8::2");
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(("Probe:Resolve:0", "edge.example:443:127.0.0.1:8443")));
 
-        Assert.Equal(("a.example", 443), (listed!.Host, listed.Port));
-        Assert.Equal([System.Net.IPAddress.Parse("2001:db8::1"), System.Net.IPAddress.Parse("203.0.113.7")], listed.Addresses);
-        Assert.Equal(System.Net.IPAddress.Parse("2001:db8::2"), Assert.Single(bare!.Addresses));
+        Assert.Contains("Probe:Resolve entry 'edge.example:443:127.0.0.1:8443'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("drop the last ':8443'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_ResolveWildcardsAndLists_Accepted()
+    {
+        var options = Resolve(("Probe:Resolve:0", "*.ngrok-free.app:*:[2001:db8::1],203.0.113.7"), ("Probe:Resolve:1", "*:443:203.0.113.8"));
+
+        Assert.Equal(2, options.Resolve.Count);
+    }
+
+    [Fact]
+    public async Task ProbeResolver_NameAndWildcardRules_NameWinsAndWildcardAnswersTheRest()
+    {
+        var resolver = new ProbeResolver(Options.Create(new ProbeOptions
+        {
+            Resolve = ["*.probe.test:*:203.0.113.1", "a.probe.test:443:203.0.113.2,203.0.113.3"],
+        }));
+
+        var named = await resolver.ResolveAsync("A.Probe.Test", 443, CancellationToken.None);
+        var wildcard = await resolver.ResolveAsync("b.probe.test", 8080, CancellationToken.None);
+
+        Assert.Equal(["203.0.113.2", "203.0.113.3"], named.Select(a => a.ToString()));
+        Assert.Equal("203.0.113.1", Assert.Single(wildcard).ToString());
     }
 
     private static ProbeOptions Resolve(params (string Key, string Value)[] settings)
