@@ -64,14 +64,11 @@ internal sealed class TunnelChanges(IReadOnlyList<TunnelRecord> stored)
 
     /// <summary>
     /// Whether <paramref name="reported"/> changes more than the agent checks of the detector's tunnels as replayed so
-    /// far: a tunnel added, removed or moved (what the change budget counts and the history describes).
+    /// far: a tunnel added, removed or moved (what the change budget counts and the history describes); the rule is
+    /// <see cref="TunnelFingerprint.MovesTunnels"/>.
     /// </summary>
-    public bool MovesTunnels(string detectorId, IReadOnlyList<TunnelReport> reported)
-    {
-        var current = _current.TryGetValue(detectorId, out var list) ? list : [];
-        return current.Count != reported.Count || reported.Any(r => current.Find(t => t.Name == r.Name) is not { } t
-            || t.Url != r.Url || t.Proto != r.Proto || t.Upstream != r.Upstream || t.StartedAt != r.StartedAt);
-    }
+    public bool MovesTunnels(string detectorId, IReadOnlyList<TunnelReport> reported) =>
+        TunnelFingerprint.MovesTunnels(_current.TryGetValue(detectorId, out var list) ? [.. list.Select(ToReport)] : [], reported);
 
     /// <summary>The reachability summary of the detector's tunnels as replayed so far.</summary>
     public ReachabilitySummary Reachability(string detectorId) =>
