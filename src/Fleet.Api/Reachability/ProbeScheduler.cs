@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Fleet.Api.Data;
 using Fleet.Domain.Validation;
@@ -9,7 +8,8 @@ namespace Fleet.Api.Reachability;
 /// <summary>
 /// Runs the probe in rounds, one per Probe:Interval: pages through the online detectors' tunnels and starts each probe
 /// at its own moment of the round (an even spread over the interval, each moved at random within its slot by
-/// Probe:Jitter), at most Probe:MaxConcurrency at once and Probe:MaxPerHost per URL host. Results go to the
+/// Probe:Jitter), at most Probe:MaxConcurrency at once and Probe:MaxPerHost per URL host (<see cref="ProbeGates"/>: a
+/// busy host delays only its own probes). Results go to the
 /// <see cref="IProbeResultSink"/> in batches, as soon as they are there, through a bounded channel.
 /// </summary>
 internal sealed partial class ProbeScheduler(
@@ -85,9 +85,7 @@ internal sealed partial class ProbeScheduler(
         var o = options.Value;
         var start = clock.GetTimestamp();
         var window = o.Interval - o.Timeout > TimeSpan.Zero ? o.Interval - o.Timeout : TimeSpan.Zero;
-        // Not disposed: a probe still finishing after a cancelled round releases them (no wait handle is ever created).
-        var global = new SemaphoreSlim(o.MaxConcurrency, o.MaxConcurrency);
-        var perHost = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.Ordinal);
+        var gates = new ProbeGates(o.MaxConcurrency, o.MaxPerHost);
 
         int total;
         using (var scope = scopes.CreateScope())
@@ -116,10 +114,7 @@ internal sealed partial class ProbeScheduler(
                     await Task.Delay(wait, clock, ct);
                 }
 
-                await global.WaitAsync(ct);
-                var host = UrlRules.Target(target.Url)?.Host ?? target.Url;
-                var hostGate = perHost.GetOrAdd(host, _ => new SemaphoreSlim(o.MaxPerHost, o.MaxPerHost));
-                _ = ProbeOneAsync(target, hostGate, global, ct);
+                gates.Start(UrlRules.Target(target.Url)?.Host ?? target.Url, probeCt => ProbeOneAsync(target, probeCt), ct);
             }
 
             if (page.Count < PageSize)
@@ -130,27 +125,16 @@ internal sealed partial class ProbeScheduler(
             after = (page[^1].DetectorId, page[^1].Tunnel);
         }
 
-        // The round ends when its last probe has: take every slot back.
-        for (var i = 0; i < o.MaxConcurrency; i++)
-        {
-            await global.WaitAsync(CancellationToken.None);
-        }
+        // The round ends when its last probe has.
+        await gates.DrainAsync();
     }
 
-    private async Task ProbeOneAsync(ProbeTarget target, SemaphoreSlim hostGate, SemaphoreSlim global, CancellationToken ct)
+    private async Task ProbeOneAsync(ProbeTarget target, CancellationToken ct)
     {
         try
         {
-            await hostGate.WaitAsync(ct);
-            try
-            {
-                var attempt = await prober.ProbeAsync(target.Url, ct);
-                await _results.Writer.WriteAsync(new ProbeResult(target.DetectorId, target.Tunnel, target.Url, attempt.Check), ct);
-            }
-            finally
-            {
-                hostGate.Release();
-            }
+            var attempt = await prober.ProbeAsync(target.Url, ct);
+            await _results.Writer.WriteAsync(new ProbeResult(target.DetectorId, target.Tunnel, target.Url, attempt.Check), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -159,10 +143,6 @@ internal sealed partial class ProbeScheduler(
         catch (Exception ex)
         {
             LogProbeFailed(target.DetectorId, target.Tunnel, ex.GetType().Name, ex.Message);
-        }
-        finally
-        {
-            global.Release();
         }
     }
 
