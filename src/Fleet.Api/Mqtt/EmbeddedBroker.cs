@@ -93,9 +93,9 @@ internal sealed partial class EmbeddedBroker(
             _server = null;
         }
 
+        // The retained store and the wills are singletons of their own: the container disposes them.
         _failedLogins.Dispose();
-        wills.Dispose();
-        await retained.DisposeAsync();
+        await Task.CompletedTask;
     }
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)

@@ -41,6 +41,7 @@ internal sealed partial class RetainedStore(
     private readonly ThrottledWarning _notRetained = new(clock, mqttOptions.Value.Embedded.FailedLoginLogInterval);
     private long _bytes;
     private bool _clearAll;
+    private bool _disposed;
     private Task _writer = Task.CompletedTask;
 
     /// <summary>Retained messages the broker holds now.</summary>
@@ -85,6 +86,12 @@ internal sealed partial class RetainedStore(
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _stopping.CancelAsync();
         await _writer;
         _stopping.Dispose();
