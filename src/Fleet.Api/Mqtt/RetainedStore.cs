@@ -72,6 +72,12 @@ internal sealed partial class RetainedStore(
     /// <summary>Stops the writer and saves what is left, within <paramref name="ct"/>.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
+        if (_disposed)
+        {
+            // The container may dispose the store before a late host stop (WebApplicationFactory does in tests).
+            return;
+        }
+
         await _stopping.CancelAsync();
         await _writer;
         try
