@@ -25,6 +25,9 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
     /// <summary>ASP.NET Core's data-protection key ring (session cookies), shared by every API instance on this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>The embedded broker's retained messages, kept across restarts.</summary>
+    public DbSet<RetainedMessageRecord> RetainedMessages => Set<RetainedMessageRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<DetectorRecord>(detector =>
@@ -84,6 +87,15 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
         });
 
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        modelBuilder.Entity<RetainedMessageRecord>(retained =>
+        {
+            retained.ToTable("broker_retained");
+            retained.HasKey(r => r.Topic);
+            // MQTT allows 65535 bytes; the contract's topics are far shorter, and the broker refuses to retain longer ones.
+            retained.Property(r => r.Topic).HasMaxLength(1024);
+            retained.Property(r => r.ContentType).HasMaxLength(256);
+        });
 
         // snake_case columns so that hand-written SQL and psql sessions read naturally.
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

@@ -20,6 +20,8 @@ internal sealed partial class EmbeddedBroker(
     IOptions<MqttOptions> options,
     BrokerCredentialSource apiCredentials,
     IServiceScopeFactory scopes,
+    RetainedStore retained,
+    DelayedWills wills,
     TimeProvider clock,
     ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
 {
@@ -49,6 +51,10 @@ internal sealed partial class EmbeddedBroker(
         _server.SessionDeletedAsync += OnSessionDeletedAsync;
         _server.InterceptingPublishAsync += InterceptPublishAsync;
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        // After the login and topic checks above: they see only what those accepted. The retained messages are loaded
+        // from the database by StartAsync, before the listener accepts anyone.
+        retained.Attach(_server);
+        wills.Attach(_server);
         await _server.StartAsync();
         LogStarted(_embedded.BindAddress, _embedded.Port);
         if (_connections.MaxConnections < _embedded.MaxConnections)
@@ -74,6 +80,9 @@ internal sealed partial class EmbeddedBroker(
             // process anyway, and a shutdown must not fail because of it.
             LogStopFailed(ex.Message);
         }
+
+        wills.Dispose();
+        await retained.StopAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -84,6 +93,7 @@ internal sealed partial class EmbeddedBroker(
             _server = null;
         }
 
+        // The retained store and the wills are singletons of their own: the container disposes them.
         _failedLogins.Dispose();
         await Task.CompletedTask;
     }

@@ -56,4 +56,15 @@ public sealed class EmbeddedBrokerOptions
     /// <summary>Refused logins and connections are logged at most once per this interval, with how many there were.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Mqtt:Embedded:FailedLoginLogInterval must be between 00:00:01 and 1.00:00:00.")]
     public TimeSpan FailedLoginLogInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Retained messages the broker keeps (in memory and in the database, table broker_retained). A retained publish
+    /// to a new topic beyond it is delivered but not retained, with a warning; replacing or clearing one always works.
+    /// </summary>
+    [Range(1, 10_000_000, ErrorMessage = "Mqtt:Embedded:MaxRetainedMessages must be between 1 and 10000000.")]
+    public int MaxRetainedMessages { get; set; } = 100_000;
+
+    /// <summary>Payload bytes of all retained messages together; beyond it as <see cref="MaxRetainedMessages"/>.</summary>
+    [Range(1024L, 64L * 1024 * 1024 * 1024, ErrorMessage = "Mqtt:Embedded:MaxRetainedBytes must be between 1024 and 68719476736.")]
+    public long MaxRetainedBytes { get; set; } = 256L * 1024 * 1024;
 }

@@ -20,6 +20,8 @@ public static class MqttExtensions
         if (mode == MqttMode.Embedded)
         {
             // Registered before the client so the broker listens before the client connects.
+            builder.Services.AddSingleton<RetainedStore>();
+            builder.Services.AddSingleton<DelayedWills>();
             builder.Services.AddSingleton<EmbeddedBroker>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }

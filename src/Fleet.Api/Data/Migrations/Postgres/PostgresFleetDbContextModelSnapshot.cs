@@ -240,6 +240,44 @@ namespace Fleet.Api.Data.Migrations.Postgres
                     b.ToTable("events", (string)null);
                 });
 
+            modelBuilder.Entity("Fleet.Api.Data.RetainedMessageRecord", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("topic");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("content_type");
+
+                    b.Property<long?>("ExpirySeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expiry_seconds");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("payload");
+
+                    b.Property<int>("PayloadFormat")
+                        .HasColumnType("integer")
+                        .HasColumnName("payload_format");
+
+                    b.Property<int>("Qos")
+                        .HasColumnType("integer")
+                        .HasColumnName("qos");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Topic");
+
+                    b.ToTable("broker_retained", (string)null);
+                });
+
             modelBuilder.Entity("Fleet.Api.Data.SessionRecord", b =>
                 {
                     b.Property<string>("Id")

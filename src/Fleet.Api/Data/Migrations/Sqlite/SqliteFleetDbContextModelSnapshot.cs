@@ -230,6 +230,44 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                     b.ToTable("events", (string)null);
                 });
 
+            modelBuilder.Entity("Fleet.Api.Data.RetainedMessageRecord", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("topic");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<long?>("ExpirySeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expiry_seconds");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("payload");
+
+                    b.Property<int>("PayloadFormat")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("payload_format");
+
+                    b.Property<int>("Qos")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("qos");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Topic");
+
+                    b.ToTable("broker_retained", (string)null);
+                });
+
             modelBuilder.Entity("Fleet.Api.Data.SessionRecord", b =>
                 {
                     b.Property<string>("Id")

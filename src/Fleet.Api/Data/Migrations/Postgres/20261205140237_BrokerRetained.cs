@@ -1,0 +1,39 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Fleet.Api.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class BrokerRetained : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "broker_retained",
+                columns: table => new
+                {
+                    topic = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    payload = table.Column<byte[]>(type: "bytea", nullable: false),
+                    qos = table.Column<int>(type: "integer", nullable: false),
+                    content_type = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    payload_format = table.Column<int>(type: "integer", nullable: false),
+                    expiry_seconds = table.Column<long>(type: "bigint", nullable: true),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_broker_retained", x => x.topic);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "broker_retained");
+        }
+    }
+}
