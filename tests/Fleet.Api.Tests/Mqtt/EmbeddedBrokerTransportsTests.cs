@@ -71,6 +71,17 @@ public sealed class EmbeddedBrokerTransportsTests(EmbeddedBrokerTransportsFixtur
     }
 
     [Fact]
+    public async Task TlsConnection_ThatNeverHandshakes_IsClosedAfterConnectTimeout()
+    {
+        using var test = new CancellationTokenSource(TestTimeout);
+        var ct = test.Token;
+        using var silent = await RawMqttConnection.OpenAsync(fixture.TlsPort, "127.0.0.2", ct);
+
+        // The fixture's ConnectTimeout is one second and covers the TLS handshake; the bound only keeps a failing test from hanging.
+        Assert.True(await silent.WaitClosedAsync(Bound, ct), "the silent TLS connection is closed");
+    }
+
+    [Fact]
     public async Task WebSocket_ThatNeverLogsIn_IsClosedAfterConnectTimeout()
     {
         using var test = new CancellationTokenSource(TestTimeout);
