@@ -52,6 +52,7 @@ app.MapHistoryEndpoints();
 app.MapLinkEndpoints();
 app.MapReachabilityWords();
 app.MapFleetMetrics();
+app.MapFleetMqtt();
 app.MapSessionEndpoints();
 app.MapEventEndpoints();
 app.MapProvisioningEndpoints();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet.Channel;
@@ -7,14 +8,16 @@ using MQTTnet.Channel;
 namespace Fleet.Api.Mqtt;
 
 /// <summary>
-/// One accepted TCP connection of the embedded broker, as the channel MQTTnet reads and writes. Until its CONNECT is
+/// One accepted connection of the embedded broker (plain TCP, TLS or a WebSocket: a byte stream and a way to abort
+/// it), as the channel MQTTnet reads and writes. Until its CONNECT is
 /// accepted it is bounded in time (closed after <see cref="EmbeddedBrokerOptions.ConnectTimeout"/>) and in packet size
 /// (<see cref="EmbeddedBrokerOptions.MaxUnauthenticatedPacketSize"/>); after, by <see cref="EmbeddedBrokerOptions.MaxPacketSize"/>.
 /// It also carries the identity its login proved, which the broker writes into the session on every connect.
 /// </summary>
 internal sealed class BrokerConnection : IMqttChannel
 {
-    private readonly Socket _socket;
+    private readonly Stream _stream;
+    private readonly Action _abort;
     private readonly EmbeddedBrokerOptions _options;
     private readonly MqttFrameGuard _guard = new();
     private readonly CancellationTokenSource _aborted = new();
@@ -28,12 +31,16 @@ internal sealed class BrokerConnection : IMqttChannel
     private volatile BrokerIdentity? _identity;
     private int _closed;
 
-    public BrokerConnection(Socket socket, EmbeddedBrokerOptions options, TimeProvider clock)
+    /// <param name="stream">What MQTT is read from and written to; an <see cref="SslStream"/> is authenticated by the caller.</param>
+    /// <param name="abort">Closes the transport under the stream, so a pending read, write or TLS handshake ends.</param>
+    public BrokerConnection(Stream stream, EndPoint remoteEndPoint, EndPoint localEndPoint, Action abort, EmbeddedBrokerOptions options, TimeProvider clock)
     {
-        _socket = socket;
+        _stream = stream;
+        _abort = abort;
         _options = options;
-        RemoteEndPoint = socket.RemoteEndPoint!;
-        LocalEndPoint = socket.LocalEndPoint!;
+        RemoteEndPoint = remoteEndPoint;
+        LocalEndPoint = localEndPoint;
+        IsSecureConnection = stream is SslStream;
         Address = AddressOf(RemoteEndPoint);
         _deadline = clock.CreateTimer(static state => ((BrokerConnection)state!).CloseIfNotLoggedIn(), this, options.ConnectTimeout, Timeout.InfiniteTimeSpan);
     }
@@ -46,7 +53,14 @@ internal sealed class BrokerConnection : IMqttChannel
 
     public X509Certificate2? ClientCertificate => null;
 
-    public bool IsSecureConnection => false;
+    /// <summary>TLS (on the broker's TLS port); a WebSocket's encryption is the HTTP server's and not seen here.</summary>
+    public bool IsSecureConnection { get; }
+
+    /// <summary>The TLS stream of a TLS connection, to authenticate before MQTT starts; null otherwise.</summary>
+    public SslStream? Tls => _stream as SslStream;
+
+    /// <summary>Ends when the connection is closed (the deadline, an eviction, a frame over the limit).</summary>
+    public CancellationToken Aborted => _aborted.Token;
 
     /// <summary>Who logged in on this connection; null until its CONNECT was accepted.</summary>
     public BrokerIdentity? Identity => _identity;
@@ -73,7 +87,7 @@ internal sealed class BrokerConnection : IMqttChannel
 
     public async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
-        var read = await _socket.ReceiveAsync(buffer.AsMemory(offset, count), SocketFlags.None, ReadToken(cancellationToken));
+        var read = await _stream.ReadAsync(buffer.AsMemory(offset, count), ReadToken(cancellationToken));
         var limit = IsLoggedIn ? _options.MaxPacketSize : _options.MaxUnauthenticatedPacketSize;
         if (read > 0 && !_guard.Accept(buffer.AsSpan(offset, read), limit))
         {
@@ -90,11 +104,13 @@ internal sealed class BrokerConnection : IMqttChannel
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborted.Token);
         foreach (var segment in buffer)
         {
-            var left = segment;
-            while (!left.IsEmpty)
-            {
-                left = left[await _socket.SendAsync(left, SocketFlags.None, linked.Token)..];
-            }
+            await _stream.WriteAsync(segment, linked.Token);
+        }
+
+        if (isEndOfPacket)
+        {
+            // A TLS or WebSocket stream may buffer; a packet goes out whole.
+            await _stream.FlushAsync(linked.Token);
         }
     }
 
@@ -108,23 +124,45 @@ internal sealed class BrokerConnection : IMqttChannel
 
         _deadline.Dispose();
         _aborted.Cancel();
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-            // Already reset by the peer.
-        }
-
-        _socket.Dispose();
+        _abort();
     }
 
     public void Dispose()
     {
         Close();
+        _stream.Dispose();
         _readLink?.Dispose();
         _aborted.Dispose();
+    }
+
+    /// <summary>A plain TCP connection, or a TLS one when <paramref name="certificate"/> is given (handshake not done yet).</summary>
+    public static BrokerConnection ForSocket(Socket socket, BrokerCertificate? certificate, EmbeddedBrokerOptions options, TimeProvider clock)
+    {
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        if (certificate is not null)
+        {
+            stream = new SslStream(stream, leaveInnerStreamOpen: false);
+        }
+
+        return new BrokerConnection(stream, socket.RemoteEndPoint!, socket.LocalEndPoint!, () => Shut(socket), options, clock);
+    }
+
+    private static void Shut(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the peer.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed.
+        }
+
+        socket.Dispose();
     }
 
     /// <summary>The remote address, IPv4-mapped IPv6 addresses (from a dual-mode listener) as plain IPv4.</summary>

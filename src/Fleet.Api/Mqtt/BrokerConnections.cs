@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Fleet.Api.Mqtt;
 
 /// <summary>
-/// The embedded broker's open connections: admits a new one only within <see cref="EmbeddedBrokerOptions.MaxConnections"/>
+/// The embedded broker's open connections, of every transport (TCP, TLS, WebSocket): admits a new one only within <see cref="EmbeddedBrokerOptions.MaxConnections"/>
 /// in all and <see cref="EmbeddedBrokerOptions.MaxConnectionsPerAddress"/> not yet logged in per remote address, and
 /// finds a connection by its remote end point (unique among open TCP connections) for the broker's events.
 /// <paramref name="maxConnections"/> is the configured cap, lowered to fit the process's descriptors (<see cref="DescriptorBudget"/>).
@@ -33,10 +33,17 @@ internal sealed class BrokerConnections(int maxConnections, EmbeddedBrokerOption
         }
     }
 
-    /// <summary>The connection for an accepted socket, or null and why not (the caller closes the socket).</summary>
-    public BrokerConnection? TryAdmit(Socket socket, out string? refusal)
+    /// <summary>The connection for an accepted socket, plain or TLS, or null and why not (the caller closes the socket).</summary>
+    public BrokerConnection? TryAdmit(Socket socket, BrokerCertificate? certificate, out string? refusal) =>
+        TryAdmit(socket.RemoteEndPoint!, () => BrokerConnection.ForSocket(socket, certificate, options, clock), out refusal);
+
+    /// <summary>
+    /// The connection <paramref name="open"/> makes for a client at <paramref name="remoteEndPoint"/> (every transport
+    /// comes through here, so the same limits hold for all), or null and why not (the caller closes the transport).
+    /// </summary>
+    public BrokerConnection? TryAdmit(EndPoint remoteEndPoint, Func<BrokerConnection> open, out string? refusal)
     {
-        var address = BrokerConnection.AddressOf(socket.RemoteEndPoint!);
+        var address = BrokerConnection.AddressOf(remoteEndPoint);
         BrokerConnection? evicted = null;
         try
         {
@@ -62,7 +69,7 @@ internal sealed class BrokerConnections(int maxConnections, EmbeddedBrokerOption
                     pending = _pendingPerAddress.GetValueOrDefault(address);
                 }
 
-                var connection = new BrokerConnection(socket, options, clock);
+                var connection = open();
                 _open[connection.RemoteEndPoint] = connection;
                 _pendingPerAddress[address] = pending + 1;
                 connection.PendingNode = _pendingOrder.AddLast(connection);

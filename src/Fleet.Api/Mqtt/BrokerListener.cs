@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using MQTTnet.Adapter;
 using MQTTnet.Diagnostics.Logger;
 using MQTTnet.Formatter;
@@ -10,13 +12,17 @@ namespace Fleet.Api.Mqtt;
 /// <summary>
 /// The embedded broker's TCP listener, in place of MQTTnet's own: it accepts sockets with the configured backlog,
 /// admits each through <see cref="BrokerConnections"/> (a refused one is closed at once, so it holds no descriptor), and
-/// hands MQTTnet a <see cref="BrokerConnection"/> as the channel.
+/// hands MQTTnet a <see cref="BrokerConnection"/> as the channel. With a <paramref name="certificate"/> it is the TLS
+/// listener on its <paramref name="port"/>: the handshake runs within the connection's
+/// <see cref="EmbeddedBrokerOptions.ConnectTimeout"/>, so a client that never completes it is closed like a silent one.
 /// </summary>
 internal sealed class BrokerListener(
     EmbeddedBrokerOptions options,
     BrokerConnections connections,
     BrokerRefusalLog refusals,
-    TimeProvider clock) : IMqttServerAdapter
+    TimeProvider clock,
+    int port,
+    BrokerCertificate? certificate = null) : IMqttServerAdapter
 {
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
@@ -63,7 +69,7 @@ internal sealed class BrokerListener(
                 socket.DualMode = true;
             }
 
-            socket.Bind(new IPEndPoint(bound, options.Port));
+            socket.Bind(new IPEndPoint(bound, port));
             socket.Listen(options.ConnectionBacklog);
             return socket;
         }
@@ -96,7 +102,7 @@ internal sealed class BrokerListener(
                 continue;
             }
 
-            var connection = connections.TryAdmit(socket, out var refusal);
+            var connection = connections.TryAdmit(socket, certificate, out var refusal);
             if (connection is null)
             {
                 refusals.ConnectionRefused(socket.RemoteEndPoint, refusal!);
@@ -114,6 +120,11 @@ internal sealed class BrokerListener(
         try
         {
             var handler = ClientHandler;
+            if (connection.Tls is { } tls && certificate is not null && !await HandshakeAsync(connection, tls, certificate))
+            {
+                return;
+            }
+
             if (handler is not null)
             {
                 var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(serverOptions.WriterBufferSize, serverOptions.WriterBufferSizeMax));
@@ -130,6 +141,21 @@ internal sealed class BrokerListener(
         {
             connections.Remove(connection);
             connection.Dispose();
+        }
+    }
+
+    private async Task<bool> HandshakeAsync(BrokerConnection connection, SslStream tls, BrokerCertificate certificate)
+    {
+        try
+        {
+            await tls.AuthenticateAsServerAsync(certificate.Current, connection.Aborted);
+            return true;
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Plain text sent to the TLS port, an untrusted certificate on the client's side, or no handshake in time.
+            refusals.ConnectionFailed(connection.RemoteEndPoint, "TLS handshake failed: " + ex.GetType().Name);
+            return false;
         }
     }
 }

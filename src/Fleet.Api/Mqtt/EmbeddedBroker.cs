@@ -14,11 +14,12 @@ namespace Fleet.Api.Mqtt;
 /// credential, the API by its in-memory secret, monitoring tools by configuration), ties client ids to identities
 /// (EmbeddedBroker.Identity), applies the contract's topic rules (<see cref="TopicAcl"/>, the same rules
 /// infra/mosquitto/acl gives Mosquitto), and bounds what unauthenticated clients can hold: connections, time to log in,
-/// packet sizes (<see cref="BrokerListener"/>) and failed logins (<see cref="FailedLogins"/>).
+/// packet sizes (<see cref="BrokerConnection"/>, over TCP, TLS and WebSockets: <see cref="BrokerTransports"/>) and failed logins (<see cref="FailedLogins"/>).
 /// </summary>
 internal sealed partial class EmbeddedBroker(
     IOptions<MqttOptions> options,
     BrokerCredentialSource apiCredentials,
+    BrokerTransports transports,
     IServiceScopeFactory scopes,
     RetainedStore retained,
     DelayedWills wills,
@@ -44,8 +45,7 @@ internal sealed partial class EmbeddedBroker(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var serverOptions = new MqttServerOptionsBuilder().WithPersistentSessions().Build();
-        var listener = new BrokerListener(_embedded, _connections, _refusals, clock);
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions, [listener]);
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions, transports.Adapters(_connections, _refusals));
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.ClientConnectedAsync += OnClientConnectedAsync;
         _server.SessionDeletedAsync += OnSessionDeletedAsync;

@@ -12,6 +12,17 @@ public sealed class EmbeddedBrokerOptions
     /// <summary>Address to listen on; "0.0.0.0" so detectors on the network can reach it (IPv6 too where available).</summary>
     public string BindAddress { get; set; } = "0.0.0.0";
 
+    /// <summary>
+    /// Port of MQTT over TLS (mqtts), with Kestrel's default certificate (<c>Kestrel:Certificates:Default</c>).
+    /// Null: 8883 when that certificate is configured, else no TLS listener; 0: no TLS listener.
+    /// </summary>
+    [Range(0, 65535, ErrorMessage = "Mqtt:Embedded:TlsPort must be between 0 (off) and 65535.")]
+    public int? TlsPort { get; set; }
+
+    /// <summary>Path of MQTT over WebSockets (subprotocol <c>mqtt</c>) on the API's own HTTP and HTTPS endpoints; empty: off.</summary>
+    [RegularExpression("^(/[A-Za-z0-9._~/-]*)?$", ErrorMessage = "Mqtt:Embedded:WebSocketPath must be empty (off) or a path such as /mqtt.")]
+    public string WebSocketPath { get; set; } = "/mqtt";
+
     /// <summary>Read-only identities for monitoring tools (Home Assistant, Node-RED, mosquitto_sub).</summary>
     public List<BrokerAccount> Monitors { get; set; } = [];
 

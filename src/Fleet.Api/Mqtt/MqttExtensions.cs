@@ -15,6 +15,9 @@ public static class MqttExtensions
         builder.Services.AddSingleton<IPostConfigureOptions<MqttOptions>, EmbeddedDefaults>();
         builder.Services.AddSingleton<IValidateOptions<MqttOptions>, EmbeddedBrokerOptionsValidation>();
         builder.Services.AddSingleton<BrokerCredentialSource>();
+        builder.Services.AddSingleton<BrokerWebSockets>();
+        builder.Services.AddSingleton<BrokerTransports>();
+        builder.Services.AddSingleton<IValidateOptions<MqttOptions>, BrokerTransportsValidation>();
 
         var mode = builder.Configuration.GetValue<MqttMode?>($"{MqttOptions.Section}:Mode") ?? MqttMode.Embedded;
         if (mode == MqttMode.Embedded)
@@ -31,6 +34,22 @@ public static class MqttExtensions
         builder.Services.AddSingleton<RetiredDetectorBroker>();
         builder.Services.AddHealthChecks().AddCheck<MqttHealthCheck>("mqtt", tags: ["ready"]);
         return builder;
+    }
+
+    /// <summary>MQTT over WebSockets at <c>Mqtt:Embedded:WebSocketPath</c> (default <c>/mqtt</c>) when the broker is embedded.</summary>
+    public static WebApplication MapFleetMqtt(this WebApplication app)
+    {
+        var webSockets = app.Services.GetRequiredService<BrokerWebSockets>();
+        if (webSockets.Path is { } path)
+        {
+            app.UseWebSockets();
+
+            // Anonymous and outside the HTTP rate limits: the MQTT login is the authentication, and the broker's own
+            // limits (connections per address, the connect deadline, failed logins) apply to it as to TCP.
+            app.Map(path, webSockets.ServeAsync).AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
+        }
+
+        return app;
     }
 
     /// <summary>With the embedded broker the client talks to it over loopback, and Development gets a monitor account.</summary>
