@@ -38,6 +38,8 @@ internal sealed class Prober : IDisposable
 
     public async Task<ProbeResult> GetAsync(Uri url, CancellationToken ct)
     {
+        // Made before the deadline starts: the first check's time is the network's, not the client's construction.
+        var client = _http.Value;
         using var deadline = new CancellationTokenSource(Timeout, _clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         var started = _clock.GetTimestamp();
@@ -46,7 +48,7 @@ internal sealed class Prober : IDisposable
         request.Headers.TryAddWithoutValidation("User-Agent", "fleet-agent/" + AgentInfo.Version);
         try
         {
-            using var response = await _http.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             var body = new byte[MaxBodyBytes];
             var read = await ReadStartAsync(response, body, linked.Token, ct);
             var latency = _clock.GetElapsedTime(started);
