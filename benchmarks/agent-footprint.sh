@@ -88,8 +88,9 @@ mkdir -p docs/benchmarks
   echo "Measured by \`benchmarks/agent-footprint.sh\` (DURATION=$duration s per flavour and setting, from 5 s after the first published state) on"
   echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(dotnet --version) SDK, $(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "One static tunnel, 60 s heartbeat, publishing to a local Mosquitto. Peak memory is VmHWM; CPU is"
-  echo "(user + system time) / wall time while idle; with checks on, the window holds the first check of the tunnel (an"
-  echo "https URL on a documentation address that never answers, so a connect that runs into its 10 s timeout)."
+  echo "(user + system time) / wall time while idle; with checks on, the window holds the first check of the tunnel, an"
+  echo "https URL on a documentation address (a connect that times out after 10 s where nothing answers; where a sandbox"
+  echo "intercepts outgoing connections, as on the host of the 2026-12-05 runs, a TLS handshake that fails: tls-error)."
   echo "Goals: under 40 MB trimmed, under 25 MB Native AOT, under 1% CPU."
   echo
   echo "| flavour | checks | peak memory (MB) | memory at the end (MB) | idle CPU (%) |"
