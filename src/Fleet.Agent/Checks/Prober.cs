@@ -21,7 +21,8 @@ internal sealed class Prober : IDisposable
 
     private readonly CheckConnector _connector;
     private readonly TimeProvider _clock;
-    private readonly HttpClient _http;
+    private readonly RemoteCertificateValidationCallback? _validateCertificate;
+    private readonly Lazy<HttpClient> _http;
 
     /// <param name="validateCertificate">Null accepts any certificate (an upstream on the Pi, as ngrok does).</param>
     public Prober(CheckConnector connector, TimeSpan timeout, TimeProvider clock, RemoteCertificateValidationCallback? validateCertificate)
@@ -29,32 +30,16 @@ internal sealed class Prober : IDisposable
         _connector = connector;
         _clock = clock;
         Timeout = timeout;
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            MaxResponseHeadersLength = 16,
-            MaxResponseDrainSize = 0,
-            PooledConnectionLifetime = TimeSpan.Zero,
-            ConnectCallback = async (context, ct) =>
-                new NetworkStream(await connector.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, ct), ownsSocket: true),
-            SslOptions = new SslClientAuthenticationOptions
-            {
-#pragma warning disable CA5359 // see AnswersAtAll: only the local service's certificate is taken as it is
-                RemoteCertificateValidationCallback = validateCertificate ?? AnswersAtAll,
-#pragma warning restore CA5359
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            },
-        };
-        _http = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        _validateCertificate = validateCertificate;
+        _http = new Lazy<HttpClient>(Create);
     }
 
     public TimeSpan Timeout { get; }
 
     public async Task<ProbeResult> GetAsync(Uri url, CancellationToken ct)
     {
+        // Made before the deadline starts: the first check's time is the network's, not the client's construction.
+        var client = _http.Value;
         using var deadline = new CancellationTokenSource(Timeout, _clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         var started = _clock.GetTimestamp();
@@ -63,7 +48,7 @@ internal sealed class Prober : IDisposable
         request.Headers.TryAddWithoutValidation("User-Agent", "fleet-agent/" + AgentInfo.Version);
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             var body = new byte[MaxBodyBytes];
             var read = await ReadStartAsync(response, body, linked.Token, ct);
             var latency = _clock.GetElapsedTime(started);
@@ -93,7 +78,42 @@ internal sealed class Prober : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_http.IsValueCreated)
+        {
+            _http.Value.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The prober's one client, made at its first HTTP check: an agent with checks off, or with only tcp/ssh tunnels,
+    /// never loads the HTTP stack. It lives as long as the prober; PooledConnectionLifetime zero still gives every
+    /// request a new connection, so no check rides on a connection an earlier one opened.
+    /// </summary>
+    private HttpClient Create()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            MaxResponseHeadersLength = 16,
+            MaxResponseDrainSize = 0,
+            PooledConnectionLifetime = TimeSpan.Zero,
+            ConnectCallback = async (context, ct) =>
+                new NetworkStream(await _connector.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, ct), ownsSocket: true),
+            SslOptions = new SslClientAuthenticationOptions
+            {
+#pragma warning disable CA5359 // see AnswersAtAll: only the local service's certificate is taken as it is
+                RemoteCertificateValidationCallback = _validateCertificate ?? AnswersAtAll,
+#pragma warning restore CA5359
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            },
+        };
+        return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    }
 
     // Only for the local service behind a tunnel, whose certificate is usually self-signed: the question is whether it
     // answers, and ngrok itself does not verify it either (https://ngrok.com/docs/universal-gateway/agent-forwarding/).

@@ -1,6 +1,6 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Fleet.Agent.Publishing;
@@ -17,8 +17,8 @@ namespace Fleet.Agent.Publishing;
 /// ignore the detector until its reset window passes. The caller logs it and calls <see cref="SetAsideCorruptFile"/>,
 /// which keeps the evidence and then behaves like a fresh card.
 /// <para>
-/// Next to it, <c>{stateDirectory}/instance</c> holds this installation's incarnation id (<c>instance=…</c>, 16 random
-/// bytes in base64url), created once with the directory and kept across restarts: a re-flashed card gets a new one, so
+/// Next to it, <c>{stateDirectory}/instance</c> holds this installation's incarnation id (<c>instance=…</c>, a random
+/// GUID's 16 bytes in base64url), created once with the directory and kept across restarts: a re-flashed card gets a new one, so
 /// the API can tell its first messages (epoch 1, seq 0 again) from late ones of the card's previous life. An unreadable
 /// instance file is replaced by a new id, which costs nothing but the start of a new life.
 /// </para>
@@ -179,7 +179,9 @@ internal sealed class EpochStore
 
     private string CreateInstance()
     {
-        string id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        // Guid.NewGuid draws 122 bits from the kernel's CSPRNG, plenty for an id that only has to differ between
+        // installations. RandomNumberGenerator would load OpenSSL (about 4 MB resident) into an agent that uses no TLS.
+        string id = Base64Url.EncodeToString(Guid.NewGuid().ToByteArray());
         WriteAtomically(InstanceFileName, $"{InstancePrefix}{id}\n");
         return id;
     }
