@@ -39,6 +39,14 @@ internal static class ProbeRows
             "bounded",
             "informational");
 
+        yield return new TableRow(
+            "Probe: first round after the API's start (every online detector probed and stored)",
+            F(S("firstRoundSeconds"), "0", " s"),
+            ResultsTable.None,
+            ResultsTable.None,
+            $"one interval ({F(S("intervalSeconds"), "0", " s")}) plus the start",
+            "informational");
+
         var max = S("downMaxSeconds");
         var target = S("downTargetSeconds");
         yield return new TableRow(
