@@ -156,7 +156,8 @@ internal static class ProbeScenario
     private static async Task WaitOnlineAsync(ApiServer api, SimProcess fleet, int count, RunRecord record)
     {
         var clock = Stopwatch.StartNew();
-        while (await CountAsync(api, "status=online") < count)
+        double online;
+        while ((online = await CountAsync(api, "status=online")) < count)
         {
             if (fleet.HasExited)
             {
@@ -165,7 +166,14 @@ internal static class ProbeScenario
 
             if (clock.Elapsed > TimeSpan.FromMinutes(4))
             {
-                throw new TimeoutException($"the probe fleet was not online within {clock.Elapsed.TotalSeconds:0} s");
+                // A loaded host may lose a few to the API's own reconnects: most of the fleet is still a measurement.
+                if (online < 0.95 * count)
+                {
+                    throw new TimeoutException($"only {online:0} of the probe fleet's {count} detectors were online after {clock.Elapsed.TotalSeconds:0} s");
+                }
+
+                record.Notes.Add($"only {online:0} of {count} detectors were online after {clock.Elapsed.TotalSeconds:0} s; measured with those");
+                break;
             }
 
             await Task.Delay(PollInterval);
@@ -177,7 +185,7 @@ internal static class ProbeScenario
             record.Notes.Add("the API was still working off a backlog after 90 s; the window was measured anyway");
         }
 
-        Log.Line($"  {count} detectors online after {clock.Elapsed.TotalSeconds:0.0} s");
+        Log.Line($"  {online:0} of {count} detectors online after {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
     /// <summary>
