@@ -165,6 +165,10 @@ internal sealed class ApiServer : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!deadline.IsCancellationRequested)
+            {
+                // The client's own timeout: a start on a loaded host (a fleet connecting meanwhile) answers late.
+            }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
                 throw new TimeoutException($"the API was not ready within {timeout.TotalSeconds} s: {_process.LogTail()}");
