@@ -48,7 +48,8 @@ internal sealed class ApiServer : IAsyncDisposable
 
     /// <summary>Starts the API; <paramref name="extra"/> adds or overrides settings (a scenario's own, e.g. Probe__*).</summary>
     public static async Task<ApiServer> StartAsync(
-        string apiDirectory, string connectionString, BenchBroker broker, string logPath, IReadOnlyDictionary<string, string>? extra = null)
+        string apiDirectory, string connectionString, BenchBroker broker, string logPath, IReadOnlyDictionary<string, string>? extra = null,
+        TimeSpan? readyWithin = null)
     {
         var apiKey = Secrets.New();
         var port = FreePort.Next();
@@ -87,7 +88,7 @@ internal sealed class ApiServer : IAsyncDisposable
         var api = new ApiServer(process, port, apiKey);
         try
         {
-            await api.WaitReadyAsync(TimeSpan.FromSeconds(90));
+            await api.WaitReadyAsync(readyWithin ?? TimeSpan.FromSeconds(90));
             return api;
         }
         catch

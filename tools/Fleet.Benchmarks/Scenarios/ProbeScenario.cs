@@ -34,6 +34,9 @@ internal static class ProbeScenario
         Log.Line($"  {total} stand-in endpoints on 127.1.x.y:{endpoints.Port}");
         var tunnelPort = endpoints.Port.ToString(CultureInfo.InvariantCulture);
 
+        // Without probing: the reference, same fleet, same run. The API first, as in the storm: it is ready before the
+        // fleet connects, and it keeps the broker's retained messages when it is started again.
+        var api = await StartApiAsync(context, record, ids, endpoints.Port, probing: false);
         await using var fleet = context.Sim.Start(
             [
                 "run", .. context.SimConnection(total), "--offset", s.IngestFleet.ToString(CultureInfo.InvariantCulture),
@@ -42,9 +45,6 @@ internal static class ProbeScenario
                 "--tunnel-port", tunnelPort, "--duration", "3600",
                 "--epoch-base", context.NextEpochBase().ToString(CultureInfo.InvariantCulture), "--quiet",
             ]);
-
-        // Without probing: the reference, same fleet, same run.
-        var api = await StartApiAsync(context, record, ids, endpoints.Port, probing: false);
         await WaitOnlineAsync(api, fleet, s.ProbeFleet, record);
         var off = await ProbeWindow.MeasureAsync(api, interval);
         off.Record(record, "off");
@@ -147,7 +147,8 @@ internal static class ProbeScenario
         }
 
         var log = Path.Combine(context.Work, $"api-run{record.Run}-probe-{(probing ? "on" : "off")}-{DateTime.UtcNow:HHmmss}.log");
-        context.Api = await ApiServer.StartAsync(s.ApiDirectory, context.FleetConnectionString, context.Broker, log, settings);
+        // Started again beside a connected fleet of 10,000, it has their retained messages to work through first.
+        context.Api = await ApiServer.StartAsync(s.ApiDirectory, context.FleetConnectionString, context.Broker, log, settings, TimeSpan.FromMinutes(4));
         Log.Line($"  API {(probing ? "with" : "without")} probing on {context.Api.BaseUrl} (pid {context.Api.Pid})");
         return context.Api;
     }
