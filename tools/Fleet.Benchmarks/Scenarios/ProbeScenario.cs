@@ -58,10 +58,12 @@ internal static class ProbeScenario
         await WaitCheckedAsync(api, started, TimeSpan.FromSeconds(3 * s.ProbeIntervalSeconds), record);
         var on = await ProbeWindow.MeasureAsync(api, interval);
         on.Record(record, "on");
-        record.Set("probesNeededPerSecond", 2.0 * s.ProbeFleet / s.ProbeIntervalSeconds);
+        // Every online detector's two URLs once per interval (the ingest fleet's, still online from its load, too).
+        var needed = 2.0 * await CountAsync(api, "status=online") / s.ProbeIntervalSeconds;
+        record.Set("probesNeededPerSecond", needed);
         record.Set("reachableAfterWindow", await CountAsync(api, "reachability=reachable"));
         Log.Line($"  with probing: API CPU {on.CpuPercent:0.0} % of a core, RSS {on.RssMeanMb:0} MB (max {on.RssMaxMb:0}); " +
-            $"{on.ProbesPerSecond:0} probes/s ({on.ProbesOk:0} of {on.Probes:0} ok; {2.0 * s.ProbeFleet / s.ProbeIntervalSeconds:0}/s needed); " +
+            $"{on.ProbesPerSecond:0} probes/s ({on.ProbesOk:0} of {on.Probes:0} ok; {needed:0}/s needed); " +
             $"{record["reachableAfterWindow"]:0} detectors reachable");
         await IngestAsync(context, record, "ingestOn", tunnelPort);
         await DownAsync(api, endpoints, ids, s, record);
