@@ -8,7 +8,7 @@ namespace Fleet.Benchmarks;
 internal sealed record BenchSettings
 {
     public const string Usage = """
-        Usage: fleet-bench [run] [--runs N] [--quick] [--only ingest,freshness,storm,reads,agent]
+        Usage: fleet-bench [run] [--runs N] [--quick] [--only ingest,freshness,storm,reads,probe,agent]
                            [--agent run|collect|skip] [--repo DIR] [--api-dir DIR] [--sim DLL]
         """;
 
@@ -18,7 +18,7 @@ internal sealed record BenchSettings
 
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(AllScenarios, StringComparer.Ordinal);
 
-    public static IReadOnlyList<string> AllScenarios { get; } = ["ingest", "freshness", "storm", "reads", "agent"];
+    public static IReadOnlyList<string> AllScenarios { get; } = ["ingest", "freshness", "storm", "reads", "probe", "agent"];
 
     /// <summary>The repository (Fleet.sln); results go to its docs/benchmarks.</summary>
     public string Repo { get; init; } = FindRepo();
@@ -65,12 +65,29 @@ internal sealed record BenchSettings
 
     public int WrkThreads { get; init; } = 2;
 
+    // Probe (issue 13): the API probing this many detectors' stand-in endpoints on loopback, both tunnels each.
+    public int ProbeFleet { get; init; } = 10000;
+
+    public int ProbeIntervalSeconds { get; init; } = 60;
+
+    /// <summary>Probe:Timeout; with the interval it makes the target for an endpoint going down (interval + timeout + 1 s).</summary>
+    public int ProbeTimeoutSeconds { get; init; } = 10;
+
+    /// <summary>Endpoints taken down to time the change to `unreachable`.</summary>
+    public int ProbeDown { get; init; } = 100;
+
+    /// <summary>The ingest load with and without probing (shorter than the ingest scenario's; the same fleet and rate).</summary>
+    public int ProbeIngestSeconds { get; init; } = 10;
+
     public string AgentMode { get; init; } = "run";
 
     public int AgentSeconds { get; init; } = 15;
 
-    /// <summary>Detectors to provision: every scenario's fleet plus the freshness probe's own identity.</summary>
-    public int ProvisionCount => Math.Max(Math.Max(IngestFleet, FreshnessFleet), StormFleet) + 1;
+    /// <summary>
+    /// Detectors to provision: every scenario's fleet (the probe's after the ingest fleet, which runs beside it) plus the
+    /// freshness probe's own identity.
+    /// </summary>
+    public int ProvisionCount => Math.Max(Math.Max(Math.Max(IngestFleet, FreshnessFleet), StormFleet), Includes("probe") ? IngestFleet + ProbeFleet : 0) + 1;
 
     public bool Includes(string scenario) => Only.Contains(scenario);
 
@@ -82,6 +99,7 @@ internal sealed record BenchSettings
             {
                 Quick = true, Runs = 1, IngestSeconds = 8, UpsertSeconds = 4, FreshnessChanges = 100, FreshnessSeconds = 30,
                 StormFleet = 2000, StormTimeoutSeconds = 60, WrkSeconds = 4, AgentMode = "collect",
+                ProbeFleet = 2000, ProbeIntervalSeconds = 20, ProbeDown = 50, ProbeIngestSeconds = 6,
             }
             : new BenchSettings();
 
@@ -98,6 +116,7 @@ internal sealed record BenchSettings
                 "--api-dir" => settings with { ApiDirectory = Path.GetFullPath(Next()) },
                 "--sim" => settings with { SimAssembly = Path.GetFullPath(Next()) },
                 "--storm-count" => settings with { StormFleet = PositiveInt(Next(), "--storm-count") },
+                "--probe-count" => settings with { ProbeFleet = PositiveInt(Next(), "--probe-count") },
                 "--ingest-seconds" => settings with { IngestSeconds = PositiveInt(Next(), "--ingest-seconds") },
                 "--wrk-seconds" => settings with { WrkSeconds = PositiveInt(Next(), "--wrk-seconds") },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),

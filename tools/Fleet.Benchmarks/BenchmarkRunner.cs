@@ -168,6 +168,16 @@ internal static class BenchmarkRunner
             }
         }
 
+        if (s.Includes("probe"))
+        {
+            // The probe scenario starts the API itself, twice: without probing, then with it.
+            var record = new RunRecord("probe", run);
+            records.Add(record);
+            await StopApiAsync(context);
+            await GuardAsync($"run {run} probe", record, failures, () => ProbeScenario.RunAsync(context, record));
+            await SaveMetricsAsync(context, $"run{run}-probe");
+        }
+
         await StopApiAsync(context);
     }
 
@@ -296,6 +306,11 @@ internal static class BenchmarkRunner
             ["freshness.changes"] = s.FreshnessChanges,
             ["storm.fleet"] = s.StormFleet,
             ["storm.timeoutSeconds"] = s.StormTimeoutSeconds,
+            ["probe.fleet"] = $"{s.ProbeFleet} detectors, 2 tunnels each, on stand-in endpoints 127.1.x.y (Probe:Resolve, Probe:AllowedNetworks 127.0.0.0/8)",
+            ["probe.intervalSeconds"] = s.ProbeIntervalSeconds,
+            ["probe.timeoutSeconds"] = s.ProbeTimeoutSeconds,
+            ["probe.down"] = s.ProbeDown,
+            ["probe.ingestSeconds"] = s.ProbeIngestSeconds,
             ["reads.wrk"] = $"-t{s.WrkThreads} -c{s.WrkConnections} -d{s.WrkSeconds}s --latency",
             ["agent"] = s.AgentMode == "run" ? $"benchmarks/agent-footprint.sh run with DURATION={s.AgentSeconds}" : s.AgentMode,
             ["postgres"] = BenchDatabase.Settings,

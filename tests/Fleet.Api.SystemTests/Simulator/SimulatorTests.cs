@@ -148,6 +148,37 @@ public sealed class SimulatorTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_TunnelPort_EachDetectorNamesItsOwnStableHostOnThatPort()
+    {
+        const int count = 5;
+        var credentials = await SimulatedFleet.ProvisionAsync(_stack.Broker, _stack.ConnectionString, count, "st-", _stack.Directory, output);
+        var acked = Path.Combine(_stack.Directory, "acked.json");
+
+        // The probe benchmark's shape: both tunnels on the detector's own host and the stand-in's port, so that one
+        // Probe:Resolve entry per detector reaches its endpoint; URL churn moves the path only.
+        await using var sim = SimulatorProcess.Start(
+            [
+                "run", "--host", _stack.Broker.Host, "--port", Port, "--credentials", credentials, "--count", "5",
+                "--rate", "50", "--url-churn", "1", "--duration", "2", "--tunnel-port", "23456", "--acked-out", acked,
+            ],
+            output);
+        var summary = await sim.SummaryAsync(SimulatorTimeout, output);
+
+        Assert.Equal(count, summary.GetProperty("connected").GetInt32());
+        var states = new AcceptedStates();
+        states.Load(acked);
+        Assert.Equal(count, states.Count);
+        foreach (var (id, state) in states.Snapshot)
+        {
+            Assert.Equal($"tcp://{id}.sim.ngrok-free.app:23456", state.Tunnels["ssh"]);
+            Assert.Matches($"^http://{id}\\.sim\\.ngrok-free\\.app:23456/v[0-9]+$", state.Tunnels["web"]);
+        }
+
+        Assert.Contains(states.Snapshot.Values, s => !s.Tunnels["web"].EndsWith("/v0", StringComparison.Ordinal));
+        await states.ConvergedAsync(_stack.Api.CreateReader(), TimeSpan.FromSeconds(30), output);
+    }
+
+    [Fact]
     public async Task Count_SubscriberOnlyCounts_SeesEveryStateTheFleetPublished()
     {
         const int count = 20;

@@ -46,7 +46,10 @@ internal sealed class ApiServer : IAsyncDisposable
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
     };
 
-    public static async Task<ApiServer> StartAsync(string apiDirectory, string connectionString, BenchBroker broker, string logPath)
+    /// <summary>Starts the API; <paramref name="extra"/> adds or overrides settings (a scenario's own, e.g. Probe__*).</summary>
+    public static async Task<ApiServer> StartAsync(
+        string apiDirectory, string connectionString, BenchBroker broker, string logPath, IReadOnlyDictionary<string, string>? extra = null,
+        TimeSpan? readyWithin = null)
     {
         var apiKey = Secrets.New();
         var port = FreePort.Next();
@@ -75,12 +78,17 @@ internal sealed class ApiServer : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         var process = ServerProcess.Start(
             "dotnet", [Path.Combine(apiDirectory, "fleet-api.dll"), "--urls", $"http://127.0.0.1:{port}"], logPath, apiDirectory, environment);
         var api = new ApiServer(process, port, apiKey);
         try
         {
-            await api.WaitReadyAsync(TimeSpan.FromSeconds(90));
+            await api.WaitReadyAsync(readyWithin ?? TimeSpan.FromSeconds(90));
             return api;
         }
         catch
@@ -157,6 +165,10 @@ internal sealed class ApiServer : IAsyncDisposable
             catch (HttpRequestException)
             {
                 // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!deadline.IsCancellationRequested)
+            {
+                // The client's own timeout: a start on a loaded host (a fleet connecting meanwhile) answers late.
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {

@@ -5,7 +5,7 @@ namespace Fleet.Benchmarks.Reporting;
 /// <summary>The results table: medians (min-max) over the runs, same-run ratios to the ceilings, targets of issue 6.</summary>
 internal static class ResultsTable
 {
-    private const string None = "—";
+    internal const string None = "—";
 
     public static List<TableRow> Build(IReadOnlyList<RunRecord> records)
     {
@@ -93,6 +93,8 @@ internal static class ResultsTable
             "≥ 5× the full page",
             !Of("reads").Any() ? "not measured" : notModified is null ? "missed: no conditional requests" : notModified.Median >= 5 ? "met" : $"missed: {notModified.Median:0.0}× of 5×"));
 
+        rows.AddRange(ProbeRows.Build(records));
+
         // Agent footprint
         foreach (var (flavour, limit) in new[] { ("self-contained-trimmed", 40.0), ("native-aot", 25.0), ("framework-dependent", double.NaN) })
         {
@@ -120,9 +122,9 @@ internal static class ResultsTable
         return string.Join('\n', lines);
     }
 
-    private static string Fmt(Stat? stat, string format, string unit = "") => stat is null ? "n/a" : stat.Format(format, unit);
+    internal static string Fmt(Stat? stat, string format, string unit = "") => stat is null ? "n/a" : stat.Format(format, unit);
 
-    private static string Pct(Stat? ratio) => ratio is null ? None : $"{(ratio.Median * 100).ToString("0.#", CultureInfo.InvariantCulture)}%" +
+    internal static string Pct(Stat? ratio) => ratio is null ? None : $"{(ratio.Median * 100).ToString("0.#", CultureInfo.InvariantCulture)}%" +
         (ratio.Count > 1 ? $" ({(ratio.Min * 100).ToString("0", CultureInfo.InvariantCulture)}–{(ratio.Max * 100).ToString("0", CultureInfo.InvariantCulture)}%)" : string.Empty);
 
     private static string Times(Stat? ratio) => ratio is null ? None : ratio.Format("0.00", "×");

@@ -50,27 +50,38 @@ internal static class IngestScenario
 
     public static async Task EndToEndAsync(BenchContext context, RunRecord record)
     {
-        var api = context.RequireApi();
-        await using var series = new CounterSeries(() => api.CommittedAsync("state"), TimeSpan.FromMilliseconds(250));
-        await Task.Delay(TimeSpan.FromMilliseconds(600));
-        var run = await RunLoadAsync(context);
-        var loadEnded = series.Now;
+        var (rate, committed, seconds, run) = await MeasureEndToEndAsync(context, [], context.Settings.IngestSeconds);
         Record(record, "e2eSim", run);
-
-        // Up to the end of the load: what the API kept up with while it was offered. A backlog left in the broker is
-        // not waited for (the next scenario waits for the API to settle).
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
-        var (committed, seconds) = series.Activity(loadEnded + 0.5);
-        var rate = seconds > 0 ? committed / seconds : 0;
         record.Set("e2eRate", rate);
         record.Set("e2eCommitted", committed);
         record.Set("e2eSeconds", seconds);
         Log.Line($"  end to end: {rate:0} state msg/s committed ({committed} in {seconds:0.0} s; offered {run.GetProperty("publishRate")} msg/s)");
     }
 
-    private static async Task<JsonElement> RunLoadAsync(BenchContext context)
+    /// <summary>
+    /// The ingest fleet's load through the running API: state messages committed per second while it was offered
+    /// (fleet-sim's further options in <paramref name="extra"/>, e.g. --tunnel-port), and fleet-sim's summary.
+    /// </summary>
+    public static async Task<(double Rate, double Committed, double Seconds, JsonElement Sim)> MeasureEndToEndAsync(
+        BenchContext context, IReadOnlyList<string> extra, int durationSeconds)
+    {
+        var api = context.RequireApi();
+        await using var series = new CounterSeries(() => api.CommittedAsync("state"), TimeSpan.FromMilliseconds(250));
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        var run = await RunLoadAsync(context, extra, durationSeconds);
+        var loadEnded = series.Now;
+
+        // Up to the end of the load: what the API kept up with while it was offered. A backlog left in the broker is
+        // not waited for (the next scenario waits for the API to settle).
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var (committed, seconds) = series.Activity(loadEnded + 0.5);
+        return (seconds > 0 ? committed / seconds : 0, committed, seconds, run);
+    }
+
+    private static async Task<JsonElement> RunLoadAsync(BenchContext context, IReadOnlyList<string>? extra = null, int? durationSeconds = null)
     {
         var s = context.Settings;
+        var duration = durationSeconds ?? s.IngestSeconds;
         string[] arguments =
         [
             "run", .. context.SimConnection(s.IngestFleet), "--count", s.IngestFleet.ToString(CultureInfo.InvariantCulture),
@@ -78,11 +89,12 @@ internal static class IngestScenario
             "--heartbeat", s.HeartbeatSeconds.ToString(CultureInfo.InvariantCulture),
             "--url-churn", s.UrlChurn.ToString(CultureInfo.InvariantCulture),
             "--connect-rate", "0",
-            "--duration", s.IngestSeconds.ToString(CultureInfo.InvariantCulture),
+            "--duration", duration.ToString(CultureInfo.InvariantCulture),
             "--epoch-base", context.NextEpochBase().ToString(CultureInfo.InvariantCulture),
             "--quiet",
+            .. extra ?? [],
         ];
-        return await context.Sim.RunAsync(TimeSpan.FromSeconds(s.IngestSeconds + 180), arguments);
+        return await context.Sim.RunAsync(TimeSpan.FromSeconds(duration + 180), arguments);
     }
 
     private static void Record(RunRecord record, string prefix, JsonElement summary)

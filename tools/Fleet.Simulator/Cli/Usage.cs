@@ -19,6 +19,9 @@ internal static class Usage
               [--reconnect-min S] (1) [--reconnect-max S] (30)   jittered backoff after a lost broker
               [--max-connecting N] (256)   connection attempts in flight at once (the broker's accept backlog)
               [--connect-timeout S] (300)  give up waiting for the whole fleet to connect after this long
+              [--tunnel-port P]        tunnels http://<id>.sim.ngrok-free.app:P/v<n> and tcp://<id>.sim.ngrok-free.app:P
+                                       (one stable host per detector, for a stand-in endpoint behind Probe:Resolve);
+                                       URL churn changes the path only; default: ngrok-shaped URLs
             --acked-out writes {"<id>":{"epoch":E,"seq":S,"tunnels":{"<name>":"<url>"}}}: each detector's last state
             whose PUBACK the broker returned.
 

@@ -32,6 +32,12 @@ internal sealed record RunOptions
 
     public long EpochBase { get; init; }
 
+    /// <summary>
+    /// When set, both tunnels name the detector's own host on this port (web http with the URL version in the path,
+    /// ssh tcp), for a stand-in endpoint the API's Probe:Resolve points each host at; null: ngrok-shaped URLs.
+    /// </summary>
+    public int? TunnelPort { get; init; }
+
     public string? AckedOut { get; init; }
 
     public bool Quiet { get; init; }
@@ -67,6 +73,7 @@ internal sealed record RunOptions
             // as a real agent's persisted counter would.
             EpochBase = a.Long("epoch-base", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
             AckedOut = a.String("acked-out"),
+            TunnelPort = a.Has("tunnel-port") ? a.Int("tunnel-port", 0, 1, 65535) : null,
             Quiet = a.Has("quiet"),
             ReconnectMin = TimeSpan.FromSeconds(a.Double("reconnect-min", 1, 0.01)),
             ReconnectMax = TimeSpan.FromSeconds(a.Double("reconnect-max", 30, 0.01)),

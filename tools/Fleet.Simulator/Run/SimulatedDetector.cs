@@ -131,8 +131,7 @@ internal sealed class SimulatedDetector(int index, string id, string password, l
         }
 
         var generation = _generation;
-        var web = $"https://{id}-{_urlVersion}.sim.ngrok-free.app";
-        var ssh = $"tcp://0.tcp.eu.ngrok.io:{20000 + index}";
+        var (web, ssh) = TunnelUrls();
         var state = new StateMessage
         {
             Schema = StateMessage.CurrentSchema,
@@ -155,6 +154,14 @@ internal sealed class SimulatedDetector(int index, string id, string password, l
             Acked = new AckedState(state.Epoch, state.Seq, new Dictionary<string, string>(StringComparer.Ordinal) { ["web"] = web, ["ssh"] = ssh });
         }
     }
+
+    /// <summary>The tunnels' URLs now: ngrok-shaped, or this detector's own stable host on --tunnel-port.</summary>
+    public (string Web, string Ssh) TunnelUrls() => options.TunnelPort is { } port
+        ? ($"http://{TunnelHost(id)}:{port}/v{_urlVersion}", $"tcp://{TunnelHost(id)}:{port}")
+        : ($"https://{id}-{_urlVersion}.sim.ngrok-free.app", $"tcp://0.tcp.eu.ngrok.io:{20000 + index}");
+
+    /// <summary>The host both tunnels of a detector name with --tunnel-port (what Probe:Resolve must map).</summary>
+    public static string TunnelHost(string id) => $"{id}.sim.ngrok-free.app";
 
     /// <summary>
     /// An abrupt end: the socket is closed without DISCONNECT, as when a Pi loses power, so the broker sends the will
