@@ -175,7 +175,6 @@ install_api() {
         [ -x "$file" ] && mode=0755
         install_file "$file" "$OPT_DIR/$relative" "$mode" root:root
     done < <(find "$api_dir" -type f -print0 | sort -z)
-    [ -f "$SCRIPT_DIR/README.md" ] && install_file "$SCRIPT_DIR/README.md" "$OPT_DIR/README.md" 0644 root:root
 
     if [ "$flavour" = portable ]; then
         # exec keeps the PID, so systemd sees the API as its main process.
@@ -281,7 +280,7 @@ next_steps() {
     note "Installed. Next:"
     note "  - the API keys are in $ETC_DIR/fleet-api.env (Auth__ApiKeys__*__Key)"
     note "  - curl -s -H \"X-Api-Key: <reader key>\" https://$domain/detectors"
-    note "  - provision a detector: sudo -u $SERVICE /opt/fleet-api/fleet-api detectors provision pi-042"
+    note "  - provision a detector: curl -s -X POST -H \"X-Api-Key: <admin key>\" https://$domain/detectors/pi-042/credentials"
     note "  - detectors connect to wss://$domain/mqtt (port 443 only)"
     if [ "$tls" = internal ]; then
         note "  - tls internal: give agents Caddy's root, /var/lib/caddy/.local/share/caddy/pki/authorities/local/root.crt"
