@@ -15,6 +15,9 @@ command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 [ -f /usr/include/mosquitto.h ] || missing+=(libmosquitto-dev)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v faketime >/dev/null 2>&1 || missing+=(faketime)
+# The deployment tests: `caddy validate` and a real Caddy in front of the API; `docker-compose config` (no engine needed).
+command -v caddy >/dev/null 2>&1 || missing+=(caddy)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${missing[*]}"

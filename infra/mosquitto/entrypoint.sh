@@ -5,8 +5,10 @@
 #   1. copies mosquitto.conf and acl from the read-only source directory (infra/mosquitto,
 #      mounted at /fleet/mosquitto) to the config directory,
 #   2. builds a fresh password file there with mosquitto_passwd from environment variables,
-#   3. copies server.crt, server.key and ca.crt from <source>/certs, if present, to the
-#      certificate directory (for the optional TLS listener),
+#   3. gives the TLS listener (8883) its certificate in the certificate directory: server.crt and
+#      server.key from <source>/certs if both are there (yours), else a self-signed one for
+#      FLEET_DOMAIN, generated once and kept in <data>/tls (the volume), and prints the
+#      certificate's public-key pin for the agents,
 #   4. gives the files to the broker's user, then execs mosquitto (PID 1 gets SIGTERM and saves
 #      its persistence file on `docker compose stop`).
 #
@@ -18,6 +20,8 @@
 #   FLEET_MQTT_DETECTORS_FILE      optional: file with one id:password per line (# comments and
 #                                  blank lines allowed), e.g. a Docker secret
 #   FLEET_MQTT_MIN_PASSWORD_LENGTH optional: default 16
+#   FLEET_DOMAIN                   the name (or IP address) detectors connect to; the generated
+#                                  certificate is made for it (required without your own certificate)
 # Paths (overridable for tests):
 #   FLEET_MQTT_SOURCE_DIR   default /fleet/mosquitto
 #   MOSQUITTO_CONFIG_DIR    default /mosquitto/config  (the conf file refers to passwd and acl here)
@@ -134,13 +138,43 @@ trap - EXIT
 chmod 600 "$CONFIG_DIR/passwd" "$CONFIG_DIR/acl"
 chmod 644 "$CONFIG_DIR/mosquitto.conf"
 
-# Only the three names the TLS listener uses: a CA key left in certs/ by mistake stays outside.
-for name in server.crt server.key ca.crt; do
-  [ -f "$SOURCE_DIR/certs/$name" ] || continue
-  mkdir -p "$CERTS_DIR"
-  cp "$SOURCE_DIR/certs/$name" "$CERTS_DIR/$name"
+# The TLS listener's certificate. Only these two names are copied: a CA key left in certs/ stays outside.
+if [ -f "$SOURCE_DIR/certs/server.crt" ] && [ -f "$SOURCE_DIR/certs/server.key" ]; then
+  CERT_SOURCE="$SOURCE_DIR/certs"
+  log "TLS listener: your certificate from certs/server.crt"
+else
+  # Generated once and kept in the data volume, so its key (and the pin the agents hold) survives restarts
+  # and image upgrades. A new FLEET_DOMAIN makes a new one (and a new pin).
+  CERT_SOURCE="$DATA_DIR/tls"
+  [ -n "${FLEET_DOMAIN:-}" ] || die "no certificate for the TLS listener: put server.crt and server.key in infra/mosquitto/certs/, or set FLEET_DOMAIN in .env so that one is generated"
+  if [ ! -f "$CERT_SOURCE/server.crt" ] || [ ! -f "$CERT_SOURCE/server.key" ] || [ "$(cat "$CERT_SOURCE/domain" 2>/dev/null)" != "$FLEET_DOMAIN" ]; then
+    command -v openssl >/dev/null 2>&1 || die "openssl not found: build the broker image from infra/mosquitto/Dockerfile (docker compose build mosquitto)"
+    case $FLEET_DOMAIN in
+      *[!0-9.]* | '') case $FLEET_DOMAIN in *:*) SAN="IP:$FLEET_DOMAIN" ;; *) SAN="DNS:$FLEET_DOMAIN" ;; esac ;;
+      *) SAN="IP:$FLEET_DOMAIN" ;;
+    esac
+    mkdir -p "$CERT_SOURCE"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+      -subj "/CN=$FLEET_DOMAIN" -addext "subjectAltName=$SAN" \
+      -keyout "$CERT_SOURCE/server.key" -out "$CERT_SOURCE/server.crt" 2>/dev/null \
+      || die "openssl could not make a certificate for '$FLEET_DOMAIN'"
+    printf '%s\n' "$FLEET_DOMAIN" >"$CERT_SOURCE/domain"
+    log "TLS listener: generated a self-signed certificate for $FLEET_DOMAIN ($SAN), valid 10 years"
+  else
+    log "TLS listener: the self-signed certificate for $FLEET_DOMAIN generated earlier"
+  fi
+fi
+mkdir -p "$CERTS_DIR"
+for name in server.crt server.key; do
+  cp "$CERT_SOURCE/$name" "$CERTS_DIR/$name"
   chmod 600 "$CERTS_DIR/$name"
 done
+if command -v openssl >/dev/null 2>&1; then
+  # SHA-256 of the certificate's public key (SubjectPublicKeyInfo), what an agent pins instead of a CA file.
+  PIN_BASE64=$(openssl x509 -in "$CERTS_DIR/server.crt" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
+  PIN_HEX=$(openssl x509 -in "$CERTS_DIR/server.crt" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -r | cut -d' ' -f1)
+  log "TLS listener: public-key pin sha256 base64 $PIN_BASE64 hex $PIN_HEX"
+fi
 
 # Mosquitto starts as root and drops to $RUN_USER right after parsing its config: it reads the
 # password file, ACL and TLS files, and writes persistence, as that user (also on every SIGHUP).

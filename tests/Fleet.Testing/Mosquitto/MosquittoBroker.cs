@@ -73,6 +73,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>The TLS listener's port, with <see cref="MosquittoBrokerOptions.Tls"/>; 0 otherwise.</summary>
     public int TlsPort { get; private set; }
 
+    /// <summary>The plain WebSockets listener's port, with <see cref="MosquittoBrokerOptions.WebSockets"/>; 0 otherwise.</summary>
+    public int WebSocketsPort { get; private set; }
+
     /// <summary>The PEM file of the CA that signed the TLS listener's certificate (for <c>localhost</c>).</summary>
     public string CaFile => files.CaFile;
 
@@ -314,7 +317,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
             {
                 Port = choosePort ? FreePort.Next() : Port;
                 TlsPort = !options.Tls ? 0 : choosePort ? FreePort.Next() : TlsPort;
-                await files.WriteConfigAsync(Port, TlsPort, options, ct);
+                WebSocketsPort = !options.WebSockets ? 0 : choosePort ? FreePort.Next() : WebSocketsPort;
+                await files.WriteConfigAsync(Port, TlsPort, WebSocketsPort, options, ct);
                 ProcessStartInfo startInfo = new(mosquittoPath)
                 {
                     UseShellExecute = false,

@@ -20,4 +20,11 @@ public sealed record MosquittoBrokerOptions
     /// by a throwaway CA (<see cref="MosquittoBroker.CaFile"/>).
     /// </summary>
     public bool Tls { get; init; }
+
+    /// <summary>
+    /// A third listener speaking MQTT over plain WebSockets (<see cref="MosquittoBroker.WebSocketsPort"/>), as
+    /// infra/mosquitto/mosquitto.conf has for the reverse proxy in front of it. Mosquitto 2.0 binds a websockets
+    /// listener to an interface, not an address: it is bound to <c>lo</c>.
+    /// </summary>
+    public bool WebSockets { get; init; }
 }

@@ -69,7 +69,7 @@ public sealed class MosquittoFiles(string directory, string passwdTool)
     public Task AddUserAsync(string user, string password, CancellationToken ct) =>
         RunAsync(passwdTool, ["-b", PasswordFile, user, password], ct);
 
-    public Task WriteConfigAsync(int port, int tlsPort, MosquittoBrokerOptions options, CancellationToken ct)
+    public Task WriteConfigAsync(int port, int tlsPort, int webSocketsPort, MosquittoBrokerOptions options, CancellationToken ct)
     {
         StringBuilder config = new();
 
@@ -107,6 +107,15 @@ public sealed class MosquittoFiles(string directory, string passwdTool)
             config.AppendLine(CultureInfo.InvariantCulture, $"cafile {CaFile}");
             config.AppendLine(CultureInfo.InvariantCulture, $"certfile {CertFile}");
             config.AppendLine(CultureInfo.InvariantCulture, $"keyfile {KeyFile}");
+            config.AppendLine("use_username_as_clientid true");
+        }
+
+        if (options.WebSockets)
+        {
+            // An interface, not an address: Mosquitto 2.0 hands websockets listeners to libwebsockets, which binds
+            // an address given here to every interface instead (eclipse-mosquitto/mosquitto#3045).
+            config.AppendLine(CultureInfo.InvariantCulture, $"listener {webSocketsPort} lo");
+            config.AppendLine("protocol websockets");
             config.AppendLine("use_username_as_clientid true");
         }
 
