@@ -22,6 +22,8 @@ internal sealed partial class MqttLink : IAsyncDisposable
     private readonly EpochStore _epochs;
     private readonly TimeProvider _clock;
     private readonly ILogger<MqttLink> _logger;
+    private readonly EndpointSelector _endpoints;
+    private readonly MqttTls _tls;
     private TaskCompletionSource<long?>? _recovery;
     private volatile bool _ready;
     private volatile bool _closing;
@@ -34,6 +36,8 @@ internal sealed partial class MqttLink : IAsyncDisposable
         _epochs = epochs;
         _clock = clock;
         _logger = logger;
+        _endpoints = new EndpointSelector(MqttEndpoint.From(_options.Mqtt), _options.Mqtt.PreferredEndpointRetry, clock);
+        _tls = new MqttTls(_options.Mqtt);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += OnDisconnectedAsync;
@@ -51,7 +55,8 @@ internal sealed partial class MqttLink : IAsyncDisposable
     /// <summary>This installation's incarnation id (EpochStore), in every status and state it publishes.</summary>
     public string Instance => _epochs.Instance;
 
-    public string Broker => $"{_options.Mqtt.Host}:{_options.Mqtt.Port}";
+    /// <summary>The endpoint in use (or tried next), as a URI without credentials.</summary>
+    public string Broker => _endpoints.Current.Address;
 
     private string DetectorId => _options.DetectorId;
 
@@ -60,7 +65,16 @@ internal sealed partial class MqttLink : IAsyncDisposable
     {
         if (_ready && await _client.TryPingAsync(ct))
         {
-            return false;
+            if (!_endpoints.PreferredDue || !await _endpoints.PreferredReachableAsync(_options.Mqtt.ConnectTimeout, ct))
+            {
+                return false;
+            }
+
+            // The preferred endpoint answers again: a clean disconnect (no will) and a new connection through it.
+            var from = Broker;
+            await DisconnectAsync(ct);
+            var preferred = _endpoints.ReturnToPreferred();
+            LogReturning(from, preferred.Address);
         }
 
         _ready = false;
@@ -71,6 +85,35 @@ internal sealed partial class MqttLink : IAsyncDisposable
             throw new MqttTakenOverException(why);
         }
 
+        for (var tried = 1; ; tried++)
+        {
+            var endpoint = _endpoints.Current;
+            try
+            {
+                await ConnectAsync(ct);
+                break;
+            }
+            catch (Exception ex) when (_endpoints.Count > 1 && IsUnreachable(ex) && !ct.IsCancellationRequested)
+            {
+                // Logged once per change of endpoint; the caller logs the failure of a whole round.
+                LogEndpointFailed(endpoint.Address, ConnectFailure.Describe(ex), _endpoints.Advance().Address);
+                if (tried >= _endpoints.Count)
+                {
+                    throw;
+                }
+            }
+        }
+
+        _endpoints.Connected();
+        return true;
+    }
+
+    /// <summary>Another endpoint may work where this one failed: anything but a broker's refusal or a stop.</summary>
+    private static bool IsUnreachable(Exception ex) => ex is not (MqttRefusedException or OperationCanceledException);
+
+    /// <summary>Connects through the current endpoint, with a will and the next epoch.</summary>
+    private async Task ConnectAsync(CancellationToken ct)
+    {
         // After a takeover the other client (a clone of this card) has been counting epochs from the same file: start
         // above the epoch of the last state it published, or this detector's newer states would be ignored as stale.
         if (ReadStoredEpoch() is null || _takenOver)
@@ -108,7 +151,6 @@ internal sealed partial class MqttLink : IAsyncDisposable
 
         _ready = true;
         LogConnected(Broker, Epoch, result.IsSessionPresent);
-        return true;
     }
 
     public async Task PublishAsync(string topic, string payload, CancellationToken ct)
@@ -198,13 +240,12 @@ internal sealed partial class MqttLink : IAsyncDisposable
     {
         var mqtt = _options.Mqtt;
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(mqtt.Host, mqtt.Port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(mqtt.ClientId ?? DetectorId)
             .WithCredentials(mqtt.Username ?? DetectorId, MqttPassword.Read(mqtt))
             .WithKeepAlivePeriod(mqtt.KeepAlive)
             .WithTimeout(mqtt.ConnectTimeout);
-        return MqttTls.Apply(builder, mqtt);
+        return MqttTransportOptions.Apply(builder, _endpoints.Current, mqtt, _tls);
     }
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
@@ -259,19 +300,4 @@ internal sealed partial class MqttLink : IAsyncDisposable
             return null;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Broker} with epoch {Epoch} (session present: {SessionPresent})")]
-    private partial void LogConnected(string broker, long epoch, bool sessionPresent);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Disconnected from {Broker}: {Reason} ({Detail})")]
-    private partial void LogDisconnected(string broker, MqttClientDisconnectReason reason, string? detail);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The broker refused the publish to {Topic}: {ReasonCode}")]
-    private partial void LogPublishRefused(string topic, string reasonCode);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The epoch file is corrupt ({Problem}); kept as {Kept}, recovering from the broker")]
-    private partial void LogCorruptEpoch(string problem, string kept);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Read epoch {Epoch} from this detector's retained state (the state directory was empty, or another client used this identity); the next epoch is above it")]
-    private partial void LogRecovered(long? epoch);
 }
