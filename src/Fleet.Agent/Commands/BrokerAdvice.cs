@@ -14,7 +14,7 @@ internal static class BrokerAdvice
         MqttClientConnectResultCode.BadUserNameOrPassword =>
             $"the broker refused the login as '{user}': bad user name or password (0x86): put the password provisioned for this detector in Agent:Mqtt:PasswordFile (Agent:Mqtt:Username defaults to the detector id)",
         MqttClientConnectResultCode.NotAuthorized =>
-            $"the broker refused the login as '{user}': not authorized (0x87): the broker knows the password but does not let this identity connect (a disabled detector, or Agent:Mqtt:ClientId set to an id it may not use)",
+            $"the broker refused the login as '{user}': not authorized (0x87): Mosquitto answers a wrong password this way, so check that Agent:Mqtt:PasswordFile holds the password provisioned for this detector; otherwise this identity may not connect (a disabled detector, or Agent:Mqtt:ClientId set to an id it may not use)",
         MqttClientConnectResultCode.ClientIdentifierNotValid =>
             "the broker refused the client id (0x85): remove Agent:Mqtt:ClientId so the detector id is used",
         _ => $"the broker refused the login: {code}",

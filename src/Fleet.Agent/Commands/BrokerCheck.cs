@@ -30,7 +30,7 @@ internal sealed class BrokerCheck(AgentOptions options, MqttTls tls, string pass
             var (kind, detail) = ConnectFailure.Classify(ex);
             return kind switch
             {
-                ConnectFailureKind.TlsHandshake when await AnswersMqttAsync(endpoint with { Transport = Plain(endpoint) }) =>
+                ConnectFailureKind.TlsHandshake or ConnectFailureKind.ClosedWithoutAnswer or ConnectFailureKind.Other when endpoint.UseTls && await AnswersMqttAsync(endpoint with { Transport = Plain(endpoint) }) =>
                     BrokerAdvice.PlainListener(endpoint, detail),
                 ConnectFailureKind.TimedOut when !endpoint.UseTls && await SpeaksTlsAsync(endpoint) => BrokerAdvice.TlsListener(endpoint),
                 ConnectFailureKind.TimedOut when !endpoint.IsWebSocket && await AcceptsTcpAsync(endpoint) => BrokerAdvice.SilentListener(endpoint, Mqtt.ConnectTimeout),

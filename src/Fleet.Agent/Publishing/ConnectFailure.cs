@@ -69,7 +69,8 @@ internal static class ConnectFailure
                     return (ConnectFailureKind.NameNotResolved, socket.Message);
                 case SocketException { SocketErrorCode: SocketError.NetworkUnreachable or SocketError.HostUnreachable } socket:
                     return (ConnectFailureKind.Unreachable, socket.Message);
-                case MqttCommunicationTimedOutException or TimeoutException:
+                // MQTTnet's own connect timeout (WithTimeout) surfaces as "MQTT connect canceled".
+                case MqttCommunicationTimedOutException or TimeoutException or OperationCanceledException:
                     return (ConnectFailureKind.TimedOut, e.Message);
                 case MqttCommunicationException when e.InnerException is null && e.Message.Contains("closed", StringComparison.OrdinalIgnoreCase):
                     return (ConnectFailureKind.ClosedWithoutAnswer, e.Message);

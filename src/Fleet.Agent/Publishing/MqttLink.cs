@@ -108,8 +108,11 @@ internal sealed partial class MqttLink : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Another endpoint may work where this one failed: anything but a broker's refusal or a stop.</summary>
-    private static bool IsUnreachable(Exception ex) => ex is not (MqttRefusedException or OperationCanceledException);
+    /// <summary>
+    /// Another endpoint may work where this one failed: anything but the broker's refusal of the login (a stop is
+    /// excluded by the caller; MQTTnet's connect timeout is an OperationCanceledException too).
+    /// </summary>
+    private static bool IsUnreachable(Exception ex) => ex is not MqttRefusedException;
 
     /// <summary>Connects through the current endpoint, with a will and the next epoch.</summary>
     private async Task ConnectAsync(CancellationToken ct)
