@@ -66,19 +66,32 @@ internal sealed class EndpointSelector(IReadOnlyList<MqttEndpoint> endpoints, Ti
             return true;
         }
 
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        bounded.CancelAfter(timeout);
         try
         {
-            using var socket = new TcpClient();
-            await socket.ConnectAsync(Preferred.Host, Preferred.Port, bounded.Token);
+            await ConnectTcpAsync(Preferred, timeout, ct);
             return true;
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is SocketException or TimeoutException && !ct.IsCancellationRequested)
         {
             _returns++;
             Connected();
             return false;
+        }
+    }
+
+    /// <summary>Opens and closes a TCP connection to <paramref name="endpoint"/>; a <see cref="TimeoutException"/> when nothing answers in time.</summary>
+    public static async Task ConnectTcpAsync(MqttEndpoint endpoint, TimeSpan timeout, CancellationToken ct)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(timeout);
+        using var socket = new TcpClient();
+        try
+        {
+            await socket.ConnectAsync(endpoint.Host, endpoint.Port, bounded.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no answer from {endpoint.Host}:{endpoint.Port} within {timeout}");
         }
     }
 }

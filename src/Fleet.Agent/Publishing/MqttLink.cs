@@ -90,6 +90,13 @@ internal sealed partial class MqttLink : IAsyncDisposable
             var endpoint = _endpoints.Current;
             try
             {
+                // With alternatives, a TCP connect first, bounded: MQTTnet's own timeout did not end a connect to a port
+                // that drops packets (the agent hung there for minutes), which is exactly the 8883 a guest network blocks.
+                if (_endpoints.Count > 1 && !endpoint.IsWebSocket)
+                {
+                    await EndpointSelector.ConnectTcpAsync(endpoint, _options.Mqtt.ConnectTimeout, ct);
+                }
+
                 await ConnectAsync(ct);
                 break;
             }

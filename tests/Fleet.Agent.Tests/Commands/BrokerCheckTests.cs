@@ -53,7 +53,7 @@ public sealed class BrokerCheckTests(HostileNetworkBroker broker) : IClassFixtur
     public async Task Check_PortThatDropsConnects_SaysConnectTimeoutAndSuggests443()
     {
         using var blackhole = new BlackholePort();
-        var problem = await CheckAsync($"mqtts://127.0.0.1:{blackhole.Port}");
+        var problem = await CheckAsync($"mqtts://localhost:{blackhole.Port}");
         Assert.Contains("(connect timeout)", problem, StringComparison.Ordinal);
         Assert.Contains("wss://", problem, StringComparison.Ordinal);
     }
