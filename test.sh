@@ -15,6 +15,8 @@ command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 [ -f /usr/include/mosquitto.h ] || missing+=(libmosquitto-dev)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v faketime >/dev/null 2>&1 || missing+=(faketime)
+command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || missing+=(tinyproxy)
+command -v websockify >/dev/null 2>&1 || missing+=(websockify)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${missing[*]}"
