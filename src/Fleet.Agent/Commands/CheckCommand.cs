@@ -18,7 +18,7 @@ internal static class CheckCommand
         }
 
         ok &= await ProviderChecks.RunAsync(options, Report);
-        ok &= Report($"broker {options.Mqtt.Host}:{options.Mqtt.Port}", await CheckBrokerAsync(options));
+        ok &= await CheckBrokerAsync(options);
         Console.WriteLine(ok ? "All checks passed." : "Some checks failed.");
         return ok ? 0 : 1;
     }
@@ -29,14 +29,18 @@ internal static class CheckCommand
         return problem is null;
     }
 
-    private static async Task<string?> CheckBrokerAsync(AgentOptions options)
+    /// <summary>
+    /// Every endpoint in turn. The agent needs one that works: when one does, the others are reported as warnings (an
+    /// 8883 a guest network blocks is expected where a wss:// endpoint follows it).
+    /// </summary>
+    private static async Task<bool> CheckBrokerAsync(AgentOptions options)
     {
         var running = AgentStatusFile.Read(Path.Combine(options.StateDirectory, "status.json"));
         if (running is { Connected: true } && DateTimeOffset.UtcNow - running.UpdatedAt < options.Heartbeat * 2)
         {
             // A second login with this detector's credentials would take over the running agent's session.
-            Console.WriteLine($"       the running agent is connected (since {running.ConnectedSince:u}); not logging in a second time");
-            return null;
+            Console.WriteLine($"       the running agent is connected to {running.Broker} (since {running.ConnectedSince:u}); not logging in a second time");
+            return true;
         }
 
         string password;
@@ -46,50 +50,46 @@ internal static class CheckCommand
         }
         catch (InvalidOperationException ex)
         {
-            return ex.Message;
+            return Report("broker", ex.Message);
         }
 
-        using var client = new MqttClientFactory().CreateMqttClient();
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(options.Mqtt.Host, options.Mqtt.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            // The detector's own client id: the embedded broker accepts no other for a detector, and Mosquitto
-            // (use_username_as_clientid) uses the user name anyway. The running agent is not connected (checked above).
-            .WithClientId(options.Mqtt.ClientId ?? options.DetectorId)
-            .WithCredentials(options.Mqtt.Username ?? options.DetectorId, password)
-            .WithCleanStart(true)
-            .WithTimeout(options.Mqtt.ConnectTimeout);
-        builder = MqttTls.Apply(builder, options.Mqtt);
+        if (MqttProxy.Parse(options.Mqtt.Proxy) is { } proxy)
+        {
+            Console.WriteLine($"       ws:// and wss:// endpoints go through the proxy {proxy.Display}");
+        }
 
+        IReadOnlyList<MqttEndpoint> endpoints;
+        MqttTls tls;
         try
         {
-            var result = await client.ConnectAsync(builder.Build());
-            if (result.ResultCode != MqttClientConnectResultCode.Success)
-            {
-                return $"the broker refused the login: {result.ResultCode}";
-            }
-
-            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
-            return null;
+            endpoints = MqttEndpoint.From(options.Mqtt);
+            tls = new MqttTls(options.Mqtt);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException)
         {
-            return $"cannot reach it: {Reasons(ex)}";
+            return Report("broker", $"not tried ({ex.Message}): fix the configuration first");
         }
-    }
 
-    /// <summary>Every distinct message down the chain: MQTTnet's "error while connecting" hides the TLS or socket reason inside.</summary>
-    private static string Reasons(Exception ex)
-    {
-        var messages = new List<string>();
-        for (var e = ex; e is not null; e = e.InnerException)
+        var check = new BrokerCheck(options, tls, password);
+        List<(MqttEndpoint Endpoint, string? Problem)> results = [];
+        foreach (var endpoint in endpoints)
         {
-            if (!messages.Contains(e.Message))
+            results.Add((endpoint, await check.RunAsync(endpoint)));
+        }
+
+        var working = results.FirstOrDefault(r => r.Problem is null).Endpoint;
+        foreach (var (endpoint, problem) in results)
+        {
+            if (problem is not null && working is not null)
             {
-                messages.Add(e.Message);
+                Console.WriteLine($"warn   broker {endpoint}: {problem} (the agent uses {working} instead)");
+            }
+            else
+            {
+                Report($"broker {endpoint}", problem);
             }
         }
 
-        return string.Join(": ", messages);
+        return working is not null;
     }
 }

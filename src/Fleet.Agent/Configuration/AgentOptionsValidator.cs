@@ -25,6 +25,7 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         CheckRange(errors, "Agent:Mqtt:PingInterval", options.Mqtt.PingInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
         CheckRange(errors, "Agent:Mqtt:EpochRecoveryWait", options.Mqtt.EpochRecoveryWait, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
         CheckRange(errors, "Agent:Mqtt:ReconnectMinDelay", options.Mqtt.ReconnectMinDelay, TimeSpan.FromMilliseconds(10), options.Mqtt.ReconnectMaxDelay);
+        CheckRange(errors, "Agent:Mqtt:PreferredEndpointRetry", options.Mqtt.PreferredEndpointRetry, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         CheckRange(errors, "Agent:Mqtt:TakeoverMinDelay", options.Mqtt.TakeoverMinDelay, TimeSpan.FromMilliseconds(10), options.Mqtt.TakeoverMaxDelay);
 
         CheckSettingsValidator.Validate(options.Checks, errors);
@@ -35,24 +36,7 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add("Agent:Mqtt:PasswordFile (or the environment variable Agent__Mqtt__Password) is required.");
         }
 
-        if (!string.IsNullOrEmpty(mqtt.CaFile))
-        {
-            if (!mqtt.UseTls)
-            {
-                errors.Add("Agent:Mqtt:CaFile is set but Agent:Mqtt:UseTls is false: set UseTls to true (and the broker's TLS port, usually 8883).");
-            }
-            else
-            {
-                try
-                {
-                    Publishing.MqttTls.LoadCertificates(mqtt.CaFile);
-                }
-                catch (InvalidDataException ex)
-                {
-                    errors.Add($"Agent:Mqtt:CaFile: {ex.Message}");
-                }
-            }
-        }
+        MqttEndpointsValidator.Validate(mqtt, errors);
 
         switch (options.Provider)
         {

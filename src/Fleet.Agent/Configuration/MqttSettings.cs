@@ -4,6 +4,28 @@ namespace Fleet.Agent.Configuration;
 
 public sealed class MqttSettings
 {
+    /// <summary>
+    /// The broker's addresses, tried in this order until one answers (<c>mqtts://broker.example.org:8883</c>,
+    /// <c>wss://fleet.example.org/mqtt</c>, <c>mqtt://10.0.0.5:1883</c>); the transport comes from the scheme. Empty:
+    /// the single endpoint <see cref="Host"/>, <see cref="Port"/> and <see cref="UseTls"/> describe.
+    /// </summary>
+    public List<string> Endpoints { get; set; } = [];
+
+    /// <summary>
+    /// While connected through a later endpoint, how long before the first one is tried again; doubled (up to an
+    /// hour) each time it still cannot be reached.
+    /// </summary>
+    public TimeSpan PreferredEndpointRetry { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>An HTTP proxy for ws:// and wss:// endpoints (<see cref="MqttProxy"/>); empty: HTTPS_PROXY and NO_PROXY.</summary>
+    public string? Proxy { get; set; }
+
+    /// <summary>
+    /// SHA-256 pins of the broker's public key (<see cref="MqttPins"/>). With a pin, TLS endpoints are accepted when the
+    /// key matches, whoever signed the certificate; without, <see cref="CaFile"/> or the system's CAs decide.
+    /// </summary>
+    public string? PinSha256 { get; set; }
+
     [Required]
     public string Host { get; set; } = "localhost";
 
@@ -13,7 +35,7 @@ public sealed class MqttSettings
     public bool UseTls { get; set; }
 
     /// <summary>
-    /// With <see cref="UseTls"/>: a PEM file of the CA(s) that signed the broker's certificate, trusted instead of the
+    /// For TLS endpoints: a PEM file of the CA(s) that signed the broker's certificate, trusted instead of the
     /// system's CAs (a broker with its own CA). Empty: the system's CAs.
     /// </summary>
     public string? CaFile { get; set; }

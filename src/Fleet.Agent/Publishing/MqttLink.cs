@@ -22,6 +22,8 @@ internal sealed partial class MqttLink : IAsyncDisposable
     private readonly EpochStore _epochs;
     private readonly TimeProvider _clock;
     private readonly ILogger<MqttLink> _logger;
+    private readonly EndpointSelector _endpoints;
+    private readonly MqttTls _tls;
     private TaskCompletionSource<long?>? _recovery;
     private volatile bool _ready;
     private volatile bool _closing;
@@ -34,6 +36,8 @@ internal sealed partial class MqttLink : IAsyncDisposable
         _epochs = epochs;
         _clock = clock;
         _logger = logger;
+        _endpoints = new EndpointSelector(MqttEndpoint.From(_options.Mqtt), _options.Mqtt.PreferredEndpointRetry, clock);
+        _tls = new MqttTls(_options.Mqtt);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += OnDisconnectedAsync;
@@ -51,7 +55,8 @@ internal sealed partial class MqttLink : IAsyncDisposable
     /// <summary>This installation's incarnation id (EpochStore), in every status and state it publishes.</summary>
     public string Instance => _epochs.Instance;
 
-    public string Broker => $"{_options.Mqtt.Host}:{_options.Mqtt.Port}";
+    /// <summary>The endpoint in use (or tried next), as a URI without credentials.</summary>
+    public string Broker => _endpoints.Current.Address;
 
     private string DetectorId => _options.DetectorId;
 
@@ -60,7 +65,16 @@ internal sealed partial class MqttLink : IAsyncDisposable
     {
         if (_ready && await _client.TryPingAsync(ct))
         {
-            return false;
+            if (!_endpoints.PreferredDue || !await _endpoints.PreferredReachableAsync(_options.Mqtt.ConnectTimeout, ct))
+            {
+                return false;
+            }
+
+            // The preferred endpoint answers again: a clean disconnect (no will) and a new connection through it.
+            var from = Broker;
+            await DisconnectAsync(ct);
+            var preferred = _endpoints.ReturnToPreferred();
+            LogReturning(from, preferred.Address);
         }
 
         _ready = false;
@@ -71,6 +85,45 @@ internal sealed partial class MqttLink : IAsyncDisposable
             throw new MqttTakenOverException(why);
         }
 
+        for (var tried = 1; ; tried++)
+        {
+            var endpoint = _endpoints.Current;
+            try
+            {
+                // With alternatives, a TCP connect first, bounded: MQTTnet's own timeout did not end a connect to a port
+                // that drops packets (the agent hung there for minutes), which is exactly the 8883 a guest network blocks.
+                if (_endpoints.Count > 1 && !endpoint.IsWebSocket)
+                {
+                    await EndpointSelector.ConnectTcpAsync(endpoint, _options.Mqtt.ConnectTimeout, ct);
+                }
+
+                await ConnectAsync(ct);
+                break;
+            }
+            catch (Exception ex) when (_endpoints.Count > 1 && IsUnreachable(ex) && !ct.IsCancellationRequested)
+            {
+                // Logged once per change of endpoint; the caller logs the failure of a whole round.
+                LogEndpointFailed(endpoint.Address, ConnectFailure.Describe(ex), _endpoints.Advance().Address);
+                if (tried >= _endpoints.Count)
+                {
+                    throw;
+                }
+            }
+        }
+
+        _endpoints.Connected();
+        return true;
+    }
+
+    /// <summary>
+    /// Another endpoint may work where this one failed: anything but the broker's refusal of the login (a stop is
+    /// excluded by the caller; MQTTnet's connect timeout is an OperationCanceledException too).
+    /// </summary>
+    private static bool IsUnreachable(Exception ex) => ex is not MqttRefusedException;
+
+    /// <summary>Connects through the current endpoint, with a will and the next epoch.</summary>
+    private async Task ConnectAsync(CancellationToken ct)
+    {
         // After a takeover the other client (a clone of this card) has been counting epochs from the same file: start
         // above the epoch of the last state it published, or this detector's newer states would be ignored as stale.
         if (ReadStoredEpoch() is null || _takenOver)
@@ -108,7 +161,6 @@ internal sealed partial class MqttLink : IAsyncDisposable
 
         _ready = true;
         LogConnected(Broker, Epoch, result.IsSessionPresent);
-        return true;
     }
 
     public async Task PublishAsync(string topic, string payload, CancellationToken ct)
@@ -146,65 +198,16 @@ internal sealed partial class MqttLink : IAsyncDisposable
 
     public static string Json(StatusMessage status) => JsonSerializer.Serialize(status, FleetJsonContext.Default.StatusMessage);
 
-    /// <summary>
-    /// The state directory is gone (a new SD card, a wiped disk): before taking an epoch, read this detector's own
-    /// retained state from the broker so the new epoch is above every epoch it used before. This connection has no
-    /// will and publishes nothing.
-    /// </summary>
-    private async Task RecoverEpochAsync(CancellationToken ct)
-    {
-        _recovery = new TaskCompletionSource<long?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var result = await _client.ConnectAsync(BaseOptions().WithCleanStart(true).Build(), ct);
-        if (result.ResultCode != MqttClientConnectResultCode.Success)
-        {
-            throw new MqttRefusedException($"the broker {Broker} refused the connection: {result.ResultCode}");
-        }
-
-        await _client.SubscribeAsync(
-            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(FleetTopics.State(DetectorId), MqttQualityOfServiceLevel.AtLeastOnce).Build(),
-            ct);
-        long? recovered;
-        try
-        {
-            recovered = await _recovery.Task.WaitAsync(_options.Mqtt.EpochRecoveryWait, _clock, ct);
-        }
-        catch (TimeoutException)
-        {
-            recovered = null;
-        }
-
-        _recovery = null;
-        await DisconnectAsync(ct);
-        _epochs.EnsureAtLeast(recovered ?? 0);
-        LogRecovered(recovered);
-    }
-
-    private long? ReadStoredEpoch()
-    {
-        try
-        {
-            return _epochs.Read();
-        }
-        catch (InvalidDataException ex)
-        {
-            // A failing SD card or a hand edit: keep the evidence, then recover as on a fresh card.
-            var kept = _epochs.SetAsideCorruptFile();
-            LogCorruptEpoch(ex.Message, kept ?? "-");
-            return null;
-        }
-    }
-
     private MqttClientOptionsBuilder BaseOptions()
     {
         var mqtt = _options.Mqtt;
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(mqtt.Host, mqtt.Port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(mqtt.ClientId ?? DetectorId)
             .WithCredentials(mqtt.Username ?? DetectorId, MqttPassword.Read(mqtt))
             .WithKeepAlivePeriod(mqtt.KeepAlive)
             .WithTimeout(mqtt.ConnectTimeout);
-        return MqttTls.Apply(builder, mqtt);
+        return MqttTransportOptions.Apply(builder, _endpoints.Current, mqtt, _tls);
     }
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
@@ -246,32 +249,4 @@ internal sealed partial class MqttLink : IAsyncDisposable
 
         return Task.CompletedTask;
     }
-
-    private static long? ReadEpoch(ReadOnlySequence<byte> payload)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(payload);
-            return JsonSerializer.Deserialize(ref reader, FleetJsonContext.Default.StateMessage)?.Epoch;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Broker} with epoch {Epoch} (session present: {SessionPresent})")]
-    private partial void LogConnected(string broker, long epoch, bool sessionPresent);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Disconnected from {Broker}: {Reason} ({Detail})")]
-    private partial void LogDisconnected(string broker, MqttClientDisconnectReason reason, string? detail);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The broker refused the publish to {Topic}: {ReasonCode}")]
-    private partial void LogPublishRefused(string topic, string reasonCode);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The epoch file is corrupt ({Problem}); kept as {Kept}, recovering from the broker")]
-    private partial void LogCorruptEpoch(string problem, string kept);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Read epoch {Epoch} from this detector's retained state (the state directory was empty, or another client used this identity); the next epoch is above it")]
-    private partial void LogRecovered(long? epoch);
 }

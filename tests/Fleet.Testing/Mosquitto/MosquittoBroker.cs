@@ -79,6 +79,12 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>The PEM file of the CA that signed the TLS listener's certificate (for <c>localhost</c>).</summary>
     public string CaFile => files.CaFile;
 
+    /// <summary>The TLS listener's certificate and key (PEM), for a front (a WebSocket proxy) that presents the same certificate.</summary>
+    public string CertFile => files.CertFile;
+
+    /// <inheritdoc cref="CertFile"/>
+    public string KeyFile => files.KeyFile;
+
     public string ApiPassword { get; } = NewPassword();
 
     public string MonitorPassword { get; } = NewPassword();
