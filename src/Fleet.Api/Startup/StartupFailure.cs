@@ -24,7 +24,7 @@ public static partial class StartupFailure
     private static IEnumerable<string>? Problems(Exception exception) => exception switch
     {
         ConfigurationProblemException problem => [problem.Message],
-        OptionsValidationException invalid => invalid.Failures.Select(KeyFirst),
+        OptionsValidationException invalid => invalid.Failures.Select(f => KeyFirst(f, SectionOf(invalid.OptionsType))),
         AggregateException { InnerExceptions.Count: > 0 } many when many.InnerExceptions.All(e => Problems(e) is not null) =>
             many.InnerExceptions.SelectMany(e => Problems(e)!),
         InvalidOperationException binding when BindingFailure().Match(binding.Message) is { Success: true } match =>
@@ -56,11 +56,16 @@ public static partial class StartupFailure
     /// Options validation messages name their key first ("Mqtt:Embedded:Port must be …"): "Key: must be …". A data
     /// annotation's message comes wrapped ("DataAnnotation validation failed for … with the error: '…'."): unwrapped.
     /// </summary>
-    private static string KeyFirst(string message)
+    private static string KeyFirst(string message, string? section)
     {
         if (DataAnnotationFailure().Match(message) is { Success: true } annotation)
         {
             message = annotation.Groups["error"].Value;
+            if (section is not null && !message.Contains(':', StringComparison.Ordinal))
+            {
+                // An attribute without a message of its own ("The field Port must be …"): the key is section:member.
+                return $"{section}:{annotation.Groups["member"].Value}: {message}";
+            }
         }
 
         var space = message.IndexOf(' ', StringComparison.Ordinal);
@@ -70,11 +75,15 @@ public static partial class StartupFailure
             : message;
     }
 
+    /// <summary>The options class's <c>Section</c> constant (the convention here), or null.</summary>
+    private static string? SectionOf(Type type) =>
+        type.GetField("Section", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) as string;
+
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
     [GeneratedRegex(@"^Failed to convert configuration value .*at '(?<key>[^']+)' to type '(?<type>[^']+)'", RegexOptions.Singleline)]
     private static partial Regex BindingFailure();
 
-    [GeneratedRegex(@"^DataAnnotation validation failed for .* with the error: '(?<error>.*)'\.$", RegexOptions.Singleline)]
+    [GeneratedRegex(@"^DataAnnotation validation failed for '[^']*' members: '(?<member>[^']*)' with the error: '(?<error>.*)'\.$", RegexOptions.Singleline)]
     private static partial Regex DataAnnotationFailure();
 }

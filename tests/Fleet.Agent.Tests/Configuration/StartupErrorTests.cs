@@ -10,7 +10,7 @@ public sealed class StartupErrorTests
 {
     [Theory]
     [InlineData("Agent:Heartbeat", "--Agent:Heartbeat=soon")]
-    [InlineData("Agent:DetectorId", "--Agent:Provider=static")]
+    [InlineData("DetectorId", "--Agent:Provider=static")]
     public async Task Run_WithABadSetting_PrintsOneLineNamingTheKey_AndExits1(string key, string argument)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
