@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
@@ -14,9 +15,17 @@ public static partial class StartupFailure
 
     private const string Prefix = "fleet-api: ";
 
-    /// <summary>The lines to print for <paramref name="exception"/>, or null when it is not a configuration error.</summary>
+    /// <summary>
+    /// The lines to print for <paramref name="exception"/>, or null when it is not a configuration error or the API is
+    /// not its own process: hosted in-process (WebApplicationFactory in the tests), the host must see the exception.
+    /// </summary>
     public static string? Explain(Exception exception)
     {
+        if (Assembly.GetEntryAssembly() != typeof(StartupFailure).Assembly)
+        {
+            return null;
+        }
+
         var lines = Problems(exception)?.Select(p => Prefix + OneLine(p)).ToList();
         return lines is { Count: > 0 } ? string.Join(Environment.NewLine, lines) : null;
     }
