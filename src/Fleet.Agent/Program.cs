@@ -16,6 +16,16 @@ return command switch
 static async Task<int> RunAsync(string[] args)
 {
     using var host = AgentHost.CreateBuilder(args).Build();
+    if (StartupErrors.Find(host.Services) is { Count: > 0 } errors)
+    {
+        foreach (var error in errors)
+        {
+            await Console.Error.WriteLineAsync($"fleet-agent: {error}");
+        }
+
+        return StartupErrors.ExitCode;
+    }
+
     await host.RunAsync();
     return 0;
 }

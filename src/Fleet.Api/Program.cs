@@ -16,51 +16,60 @@ using Fleet.Api.Provisioning;
 using Fleet.Api.Reachability;
 using Fleet.Api.Startup;
 
-var builder = WebApplication.CreateBuilder(args);
-
-builder.AddFleetHttp();
-builder.AddFleetErrors();
-builder.AddFleetLimits();
-builder.AddFleetOpenApi();
-builder.AddFleetData();
-builder.AddFleetDetectors();
-builder.AddFleetAuth();
-builder.AddFleetMqtt();
-builder.AddFleetIngest();
-builder.AddFleetReachability();
-builder.AddFleetProbe();
-builder.AddFleetMonitoring();
-builder.AddFleetHistory();
-builder.AddFleetPresence();
-builder.AddFleetMetrics();
-builder.AddFleetEvents();
-builder.AddFleetProvisioning();
-builder.AddFleetLinks();
-
-// `fleet-api detectors provision|revoke|export-mosquitto …`: same configuration, no web host.
-if (ProvisioningCli.Handles(args))
+// A configuration error ends the start with one line naming the key and the fix (StartupFailure), not a stack trace.
+try
 {
-    return await ProvisioningCli.RunAsync(builder, args);
+    var builder = WebApplication.CreateBuilder(args);
+
+    builder.AddFleetHttp();
+    builder.AddFleetErrors();
+    builder.AddFleetLimits();
+    builder.AddFleetOpenApi();
+    builder.AddFleetData();
+    builder.AddFleetDetectors();
+    builder.AddFleetAuth();
+    builder.AddFleetMqtt();
+    builder.AddFleetIngest();
+    builder.AddFleetReachability();
+    builder.AddFleetProbe();
+    builder.AddFleetMonitoring();
+    builder.AddFleetHistory();
+    builder.AddFleetPresence();
+    builder.AddFleetMetrics();
+    builder.AddFleetEvents();
+    builder.AddFleetProvisioning();
+    builder.AddFleetLinks();
+
+    // `fleet-api detectors provision|revoke|export-mosquitto …`: same configuration, no web host.
+    if (ProvisioningCli.Handles(args))
+    {
+        return await ProvisioningCli.RunAsync(builder, args);
+    }
+
+    var app = builder.Build();
+
+    app.UseFleetHttp();
+    app.MapFleetOpenApi();
+    app.MapDetectorEndpoints();
+    app.MapHistoryEndpoints();
+    app.MapLinkEndpoints();
+    app.MapReachabilityWords();
+    app.MapFleetMetrics();
+    app.MapFleetMqtt();
+    app.MapSessionEndpoints();
+    app.MapEventEndpoints();
+    app.MapProvisioningEndpoints();
+
+    await app.PrepareFleetAsync();
+    app.PrintBannerWhenStarted();
+    await app.RunAsync();
+    return 0;
 }
-
-var app = builder.Build();
-
-app.UseFleetHttp();
-app.MapFleetOpenApi();
-app.MapDetectorEndpoints();
-app.MapHistoryEndpoints();
-app.MapLinkEndpoints();
-app.MapReachabilityWords();
-app.MapFleetMetrics();
-app.MapFleetMqtt();
-app.MapSessionEndpoints();
-app.MapEventEndpoints();
-app.MapProvisioningEndpoints();
-
-await app.PrepareFleetAsync();
-app.PrintBannerWhenStarted();
-await app.RunAsync();
-return 0;
+catch (Exception ex) when (StartupFailure.Explain(ex) is { } explanation)
+{
+    await Console.Error.WriteLineAsync(explanation);
+    return StartupFailure.ExitCode;
+}
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -14,10 +14,17 @@ public static class Messages
         Seq = seq,
         SentAt = DateTimeOffset.UtcNow,
         HeartbeatSeconds = 60,
-        Tunnels = [new TunnelReport { Name = tunnel, Url = url, Proto = "https", Upstream = "http://localhost:80" }],
+        Tunnels = [new TunnelReport { Name = tunnel, Url = url, Proto = ProtoOf(url), Upstream = "http://localhost:80" }],
         Provider = new ProviderReport { Kind = "ngrok", Version = "3.19.0", State = "running" },
         Agent = new AgentReport { Version = "1.0.0", Hostname = id, Os = "Debian GNU/Linux 12", Arch = "arm64" },
     };
+
+    /// <summary>The proto the agent reports for <paramref name="url"/>: its scheme (the contract wants them to agree).</summary>
+    public static string ProtoOf(string url)
+    {
+        var scheme = url.Split(':')[0].ToLowerInvariant();
+        return scheme is "http" or "https" or "tcp" or "ssh" ? scheme : "https";
+    }
 
     public static StatusMessage Status(Presence state, long epoch) => new()
     {

@@ -120,6 +120,7 @@ internal sealed partial class EmbeddedBroker(
         {
             e.ReasonCode = MqttConnectReasonCode.ConnectionRateExceeded;
             e.ReasonString = "Too many failed logins from this address; try again in a minute.";
+            KeepReasonWithoutClientId(e);
             _refusals.LoginRefused(e.RemoteEndPoint, "too many failed logins from this address");
             return;
         }
@@ -132,6 +133,7 @@ internal sealed partial class EmbeddedBroker(
         {
             _failedLogins.Record(connection.Address);
             e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            KeepReasonWithoutClientId(e);
             _refusals.LoginRefused(e.RemoteEndPoint, "bad user name or password");
             return;
         }
@@ -148,6 +150,19 @@ internal sealed partial class EmbeddedBroker(
         _connections.LogIn(connection, identity);
         e.SessionItems[RoleItem] = identity.Role;
         e.SessionItems[UserItem] = identity.Username;
+    }
+
+    /// <summary>
+    /// MQTTnet answers "client identifier not valid" to a CONNECT without a client id unless the handler assigned one,
+    /// whatever reason the handler gave; a refused login gets a placeholder (never used: the connection is closed) so
+    /// the client hears the real reason, as it does with a client id of its own.
+    /// </summary>
+    private static void KeepReasonWithoutClientId(ValidatingConnectionEventArgs e)
+    {
+        if (string.IsNullOrEmpty(e.ClientId))
+        {
+            e.AssignedClientIdentifier = "refused";
+        }
     }
 
     /// <summary>Monitors (configuration), then detectors (database). The API identity is checked by the caller.</summary>

@@ -63,7 +63,8 @@ public static class MqttExtensions
             }
 
             options.Host = "127.0.0.1";
-            options.Port = options.Embedded.Port;
+            // An out-of-range Mqtt:Embedded:Port is reported under that key alone, not a second time as Mqtt:Port.
+            options.Port = options.Embedded.Port is >= 1 and <= 65535 ? options.Embedded.Port : options.Port;
             options.UseTls = false;
             options.SharedGroup = null;
             if (development.MonitorPassword is { } password && options.Embedded.Monitors.All(m => m.Username != "monitor"))

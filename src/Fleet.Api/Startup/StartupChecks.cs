@@ -1,6 +1,7 @@
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.Links;
+using Fleet.Api.Mqtt;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -8,15 +9,23 @@ namespace Fleet.Api.Startup;
 
 public static partial class StartupChecks
 {
-    /// <summary>Refuses to run without keys outside Development, applies migrations, and seeds the development detector.</summary>
+    /// <summary>Refuses to run with invalid options, unusable or no keys outside Development, or a listener that leaks; applies migrations, and seeds the development detector.</summary>
     public static async Task PrepareFleetAsync(this WebApplication app)
     {
+        // Options with ValidateOnStart are checked here, before the host starts, so a wrong value ends the start through
+        // StartupFailure as one line instead of the host's "Hosting failed to start" with a stack trace.
+        app.Services.GetService<IStartupValidator>()?.Validate();
+        ApiKeyRules.Check(app.Services.GetRequiredService<IOptions<AuthOptions>>().Value);
         if (!app.Environment.IsDevelopment() && app.Services.GetRequiredService<ApiKeyStore>().Count == 0)
         {
-            throw new InvalidOperationException(
-                $"No API keys are configured for the {app.Environment.EnvironmentName} environment. " +
+            throw new ConfigurationProblemException(
+                "Auth:ApiKeys",
+                $"No API keys are configured for the {app.Environment.EnvironmentName} environment",
                 "Set Auth:ApiKeys:0:Name, Auth:ApiKeys:0:Role (reader or admin) and Auth:ApiKeys:0:Sha256 (or :Key from a secret store).");
         }
+
+        var mqtt = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
+        TransportSecurityRule.Check(TransportSecurityRule.Listeners(app.Configuration, mqtt), app.Configuration, app.Environment);
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Fleet.Api.Startup");
         foreach (var (path, before) in app.Services.GetService<OwnerOnlyFiles>()?.Tightened ?? [])

@@ -56,8 +56,8 @@ public static class PayloadParser
             return ParseResult<StatusMessage>.Fail(RejectionReason.InvalidFields, instanceError);
         }
 
-        return status.Reason is { Length: > MaxTextLength }
-            ? ParseResult<StatusMessage>.Fail(RejectionReason.InvalidFields, $"reason is longer than {MaxTextLength} characters")
+        return ValidateReason(status.Reason) is { } reasonError
+            ? ParseResult<StatusMessage>.Fail(RejectionReason.InvalidFields, reasonError)
             : parsed;
     }
 
@@ -190,9 +190,14 @@ public static class PayloadParser
                 return new(RejectionReason.InvalidUrl, $"tunnel '{tunnel.Name}': {urlError}");
             }
 
-            if (tunnel.Proto is { Length: > 16 } || tunnel.Upstream is { Length: > UrlRules.MaxLength })
+            if (TunnelProtos.Validate(tunnel.Proto, tunnel.Url) is { } protoError)
             {
-                return new(RejectionReason.InvalidFields, $"tunnel '{tunnel.Name}': proto or upstream too long");
+                return new(RejectionReason.InvalidFields, $"tunnel '{tunnel.Name}': {protoError}");
+            }
+
+            if (tunnel.Upstream is { } upstream && (upstream.Length > UrlRules.MaxLength || TextRules.FindHidden(upstream) is not null))
+            {
+                return new(RejectionReason.InvalidFields, $"tunnel '{tunnel.Name}': upstream is longer than {UrlRules.MaxLength} characters or holds control characters");
             }
 
             if (tunnel.Check is { } check && CheckRules.Validate(check) is { } checkError)
@@ -212,15 +217,34 @@ public static class PayloadParser
             ? state
             : state with { Tunnels = [.. state.Tunnels.Select(t => t with { Url = UrlRules.ToAscii(t.Url) ?? t.Url })] };
 
+    /// <summary>
+    /// Free text from the device: at most <see cref="MaxTextLength"/> characters, no control or invisible characters
+    /// (<see cref="TextRules"/>); the provider's error text may hold line breaks and tabs (a process's own message).
+    /// </summary>
     private static Rejection? ValidateTexts(StateMessage state)
     {
-        string?[] texts =
+        string?[] words =
         [
-            state.Provider?.Kind, state.Provider?.Version, state.Provider?.State, state.Provider?.Error,
+            state.Provider?.Kind, state.Provider?.Version, state.Provider?.State,
             state.Agent?.Version, state.Agent?.Hostname, state.Agent?.Os, state.Agent?.Arch,
         ];
-        return texts.Any(text => text is { Length: > MaxTextLength })
-            ? new(RejectionReason.InvalidFields, $"a provider or agent field is longer than {MaxTextLength} characters")
+        if (words.Append(state.Provider?.Error).Any(text => text is { Length: > MaxTextLength }))
+        {
+            return new(RejectionReason.InvalidFields, $"a provider or agent field is longer than {MaxTextLength} characters");
+        }
+
+        return words.Any(text => text is not null && TextRules.FindHidden(text) is not null)
+            || state.Provider?.Error is { } error && TextRules.FindHidden(error, allowLineBreaks: true) is not null
+            ? new(RejectionReason.InvalidFields, "a provider or agent field holds control or invisible characters")
             : null;
     }
+
+    /// <summary>A status message's reason: the same limits as the provider's error text.</summary>
+    private static string? ValidateReason(string? reason) =>
+        reason switch
+        {
+            { Length: > MaxTextLength } => $"reason is longer than {MaxTextLength} characters",
+            not null when TextRules.FindHidden(reason, allowLineBreaks: true) is not null => "reason holds control or invisible characters",
+            _ => null,
+        };
 }

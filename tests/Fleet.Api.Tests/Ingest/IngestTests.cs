@@ -183,6 +183,26 @@ public abstract class IngestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task State_WithAProtoOutsideTheContract_IsRejectedAndTheStoredOneStays()
+    {
+        var id = Messages.NewId("p");
+        await using var detector = await ConnectDetectorAsync(id);
+        await detector.PublishAsync(FleetTopics.State(id), Messages.Json(Messages.State(id, 1, 0)));
+        await WaitForDetectorAsync(id, _ => true, "the valid state is stored");
+        var rejectedBefore = Api.Metrics.RejectedTotal;
+        var hostile = Messages.State(id, 1, 1);
+        hostile = hostile with { Tunnels = [hostile.Tunnels[0] with { Proto = "<script>" }] };
+
+        var result = await detector.PublishAsync(FleetTopics.State(id), Messages.Json(hostile));
+
+        Assert.True(result.IsSuccess, "the broker accepts it: the topic is the detector's own");
+        await Eventually.TrueAsync(() => Task.FromResult(Api.Metrics.RejectedTotal > rejectedBefore), "the rejection is counted");
+        var view = await WaitForDetectorAsync(id, _ => true, "the detector is still served");
+        Assert.Equal(0, view.Seq);
+        Assert.Equal("https", Assert.Single(view.Tunnels).Proto);
+    }
+
+    [Fact]
     public async Task ZeroByteRetained_OnStateTopic_DeletesNothing()
     {
         var id = Messages.NewId("z");

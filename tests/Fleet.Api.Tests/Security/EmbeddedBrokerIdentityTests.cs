@@ -20,6 +20,8 @@ public sealed class EmbeddedBrokerIdentityTests : IAsyncLifetime
         _stack = await EmbeddedBrokerStack.StartAsync("broker_identity", new Dictionary<string, string?>
         {
             ["Mqtt:Embedded:MaxSessionsPerIdentity"] = "2",
+            // The wrong-password test fails several logins from loopback on purpose; the throttle has its own tests.
+            ["Mqtt:Embedded:FailedLoginsPerMinute"] = "1000",
         });
 
     public async Task DisposeAsync() => await _stack.DisposeAsync();
@@ -178,6 +180,29 @@ public sealed class EmbeddedBrokerIdentityTests : IAsyncLifetime
             foreach (var client in clients)
             {
                 client.Dispose();
+            }
+        }
+    }
+    [Theory]
+    [InlineData("chosen-by-client")]
+    [InlineData("")]
+    public async Task WrongPassword_WithAnyClientId_IsRefusedAsBadUserNameOrPassword(string clientId)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        var ct = timeout.Token;
+        var id = Messages.NewId("pwd");
+        await _stack.Api.ProvisionEmbeddedDetectorAsync(id);
+
+        // A detector's id that is not its client id, the API's reserved id, and a monitor with another's id: the
+        // password is judged first, so none of them learns anything about client ids.
+        (string User, string ClientId)[] attempts =
+            [(id, clientId.Length == 0 ? clientId : $"{id}-{clientId}"), (id, _stack.Broker.ClientId), ("monitor", id), ("nobody", clientId)];
+        foreach (var (user, attemptClientId) in attempts)
+        {
+            var (client, result) = await _stack.ConnectAsync(user, "wrong-password", attemptClientId, cleanStart: true, ct);
+            using (client)
+            {
+                Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, result.ResultCode);
             }
         }
     }
