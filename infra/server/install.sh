@@ -219,9 +219,8 @@ Http__TrustedProxies__0=127.0.0.1
 # The embedded broker's plain MQTT listener stays on loopback; detectors use wss://$domain/mqtt through Caddy.
 Mqtt__Mode=Embedded
 Mqtt__Embedded__BindAddress=127.0.0.1
-# PLACEHOLDER: the embedded broker's WebSocket endpoint /mqtt behind a reverse proxy (issue 14, item 1); replace with
-# the key the API defines.
-Mqtt__Embedded__WebSockets=true
+# MQTT over WebSockets on the API's own port at this path (the default); Caddy forwards wss://$domain/mqtt to it.
+Mqtt__Embedded__WebSocketPath=/mqtt
 Provisioning__BrokerHost=$domain
 # API keys (X-Api-Key): admin may change and decommission detectors, reader only reads.
 Auth__ApiKeys__0__Name=admin
