@@ -1,5 +1,6 @@
 using Fleet.Agent.Configuration;
 using Fleet.Agent.Publishing;
+using Fleet.Domain.Broker;
 using MQTTnet;
 
 namespace Fleet.Agent.Commands;

@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using Fleet.Agent.Configuration;
 using Fleet.Agent.Publishing;
+using Fleet.Domain.Broker;
 using MQTTnet;
 using MQTTnet.Formatter;
 

@@ -1,5 +1,6 @@
 using Fleet.Agent.Configuration;
 using Fleet.Agent.Publishing;
+using Fleet.Domain.Broker;
 using MQTTnet;
 using MQTTnet.Formatter;
 
@@ -62,7 +63,7 @@ internal static class CheckCommand
         MqttTls tls;
         try
         {
-            endpoints = MqttEndpoint.From(options.Mqtt);
+            endpoints = MqttEndpoints.From(options.Mqtt);
             tls = new MqttTls(options.Mqtt);
         }
         catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException)

@@ -1,3 +1,4 @@
+using Fleet.Domain.Broker;
 namespace Fleet.Agent.Configuration;
 
 /// <summary>The rules between the endpoints and what applies to them (CA file, pins, proxy); every message names the key.</summary>
@@ -8,7 +9,7 @@ internal static class MqttEndpointsValidator
         List<MqttEndpoint> endpoints = [];
         foreach (var text in mqtt.Endpoints)
         {
-            if (MqttEndpoint.TryParse(text, out var endpoint, out var error))
+            if (MqttEndpoint.TryParse(text, MqttEndpoints.Key, out var endpoint, out var error))
             {
                 endpoints.Add(endpoint);
             }
@@ -20,7 +21,7 @@ internal static class MqttEndpointsValidator
 
         if (mqtt.Endpoints.Count == 0)
         {
-            endpoints.AddRange(MqttEndpoint.From(mqtt));
+            endpoints.AddRange(MqttEndpoints.From(mqtt));
         }
 
         var anyTls = endpoints.Any(e => e.UseTls);

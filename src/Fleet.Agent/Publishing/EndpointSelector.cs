@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Fleet.Agent.Configuration;
+using Fleet.Domain.Broker;
 using Fleet.Domain.Retry;
 
 namespace Fleet.Agent.Publishing;

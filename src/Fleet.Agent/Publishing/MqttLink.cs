@@ -36,7 +36,7 @@ internal sealed partial class MqttLink : IAsyncDisposable
         _epochs = epochs;
         _clock = clock;
         _logger = logger;
-        _endpoints = new EndpointSelector(MqttEndpoint.From(_options.Mqtt), _options.Mqtt.PreferredEndpointRetry, clock);
+        _endpoints = new EndpointSelector(MqttEndpoints.From(_options.Mqtt), _options.Mqtt.PreferredEndpointRetry, clock);
         _tls = new MqttTls(_options.Mqtt);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;

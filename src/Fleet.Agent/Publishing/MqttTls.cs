@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Fleet.Agent.Configuration;
+using Fleet.Domain.Broker;
 using MQTTnet;
 
 namespace Fleet.Agent.Publishing;

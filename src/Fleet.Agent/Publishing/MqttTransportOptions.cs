@@ -1,4 +1,5 @@
 using Fleet.Agent.Configuration;
+using Fleet.Domain.Broker;
 using MQTTnet;
 
 namespace Fleet.Agent.Publishing;

@@ -12,7 +12,12 @@ public sealed record AgentSection(
     [property: JsonPropertyName("DetectorId")] string DetectorId,
     [property: JsonPropertyName("Mqtt")] AgentMqttSection Mqtt);
 
+/// <summary>
+/// Endpoints is what agents since issue 14 read; Host/Port/UseTls repeat its first mqtt/mqtts entry for agents that
+/// predate it (they ignore Endpoints).
+/// </summary>
 public sealed record AgentMqttSection(
+    [property: JsonPropertyName("Endpoints")] IReadOnlyList<string> Endpoints,
     [property: JsonPropertyName("Host")] string Host,
     [property: JsonPropertyName("Port")] int Port,
     [property: JsonPropertyName("UseTls")] bool UseTls,
@@ -27,4 +32,9 @@ public sealed record ProvisionedCredential(
     string Password,
     bool Rotated,
     bool MosquittoPasswordFileUpdated,
-    AgentConfig AgentConfig);
+    AgentConfig AgentConfig)
+{
+    /// <summary>Set when the agent configuration would send the password in plain text; omitted otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Warning { get; init; }
+}

@@ -1,6 +1,7 @@
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.Mqtt;
+using Fleet.Domain.Broker;
 using Fleet.Domain.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ internal sealed partial class DetectorProvisioner(
     FleetDbContext db,
     IOptions<ProvisioningOptions> provisioning,
     IOptions<MqttOptions> mqtt,
+    BrokerTransports transports,
     RetiredDetectorBroker broker,
     TimeProvider clock,
     ILogger<DetectorProvisioner> logger)
@@ -65,7 +67,11 @@ internal sealed partial class DetectorProvisioner(
         }
 
         LogProvisioned(id, rotated, dropped, file ?? "-");
-        return new ProvisionedCredential(id, id, password, rotated, !string.IsNullOrEmpty(file), AgentConfigFor(id, requestHost));
+        var endpoints = EndpointsFor(requestHost);
+        return new ProvisionedCredential(id, id, password, rotated, !string.IsNullOrEmpty(file), AgentConfigFor(id, endpoints))
+        {
+            Warning = endpoints.Any(e => e.UseTls) ? null : AgentBrokerEndpoints.PlainTextWarning,
+        };
     }
 
     /// <summary>
@@ -132,13 +138,20 @@ internal sealed partial class DetectorProvisioner(
         return true;
     }
 
-    private AgentConfig AgentConfigFor(string id, string? requestHost)
+    private IReadOnlyList<MqttEndpoint> EndpointsFor(string? requestHost)
     {
         var options = provisioning.Value;
         var embedded = mqtt.Value.Mode == MqttMode.Embedded;
         var host = options.BrokerHost is { Length: > 0 } configured ? configured : requestHost ?? System.Net.Dns.GetHostName();
-        var port = options.BrokerPort ?? (embedded ? mqtt.Value.Embedded.Port : 1883);
-        return new AgentConfig(new AgentSection(id, new AgentMqttSection(host, port, options.UseTls, id, id, AgentPasswordFile)));
+        return AgentBrokerEndpoints.For(options, mqtt.Value, embedded ? transports.TlsPort : null, host);
+    }
+
+    private static AgentConfig AgentConfigFor(string id, IReadOnlyList<MqttEndpoint> endpoints)
+    {
+        // Agents older than Endpoints read Host/Port/UseTls: the first endpoint they can use (mqtt or mqtts).
+        var legacy = endpoints.FirstOrDefault(e => !e.IsWebSocket) ?? endpoints[0];
+        var section = new AgentMqttSection([.. endpoints.Select(e => e.Address)], legacy.Host, legacy.Port, legacy.UseTls, id, id, AgentPasswordFile);
+        return new AgentConfig(new AgentSection(id, section));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Provisioned detector {DetectorId} (rotation: {Rotated}, embedded-broker connections dropped: {Dropped}, Mosquitto password file: {File})")]

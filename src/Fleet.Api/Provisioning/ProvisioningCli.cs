@@ -74,6 +74,11 @@ public static class ProvisioningCli
             case "provision":
                 var credential = await provisioner.ProvisionAsync(argument, requestHost: null, CancellationToken.None);
                 Console.Out.WriteLine(JsonSerializer.Serialize(credential, Output));
+                if (credential.Warning is { } warning)
+                {
+                    await Console.Error.WriteLineAsync($"Warning: {warning}");
+                }
+
                 await Console.Error.WriteLineAsync(
                     $"Detector {argument}: the password above is shown once. On the detector put it in {DetectorProvisioner.AgentPasswordFile} " +
                     "(0640 root:fleet-agent) and agentConfig in /etc/fleet-agent/agent.json." +

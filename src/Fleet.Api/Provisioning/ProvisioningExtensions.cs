@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Fleet.Api.Provisioning;
 
 public static class ProvisioningExtensions
@@ -8,6 +10,7 @@ public static class ProvisioningExtensions
             .BindConfiguration(ProvisioningOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ProvisioningOptions>, ProvisioningOptionsValidation>();
         builder.Services.AddScoped<DetectorProvisioner>();
         return builder;
     }

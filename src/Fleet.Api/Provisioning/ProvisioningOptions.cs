@@ -21,6 +21,12 @@ public sealed class ProvisioningOptions
     public bool UseTls { get; set; }
 
     /// <summary>
+    /// The broker endpoints a provisioned agent tries in order, in the agent's own form (<c>mqtts://host:8883</c>,
+    /// <c>wss://host/mqtt</c>); when set, they replace BrokerHost/BrokerPort/UseTls in the printed configuration.
+    /// </summary>
+    public List<string> MqttEndpoints { get; set; } = [];
+
+    /// <summary>
     /// A Mosquitto password file that provisioning keeps in step: each provisioning writes the detector's line
     /// (PBKDF2-SHA512, Mosquitto's own format), each revocation removes it. Reload Mosquitto afterwards (SIGHUP).
     /// </summary>

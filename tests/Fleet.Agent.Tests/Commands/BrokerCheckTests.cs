@@ -2,6 +2,7 @@ using Fleet.Agent.Commands;
 using Fleet.Agent.Configuration;
 using Fleet.Agent.Publishing;
 using Fleet.Agent.Tests.Publishing;
+using Fleet.Domain.Broker;
 
 namespace Fleet.Agent.Tests.Commands;
 
@@ -24,7 +25,7 @@ public sealed class BrokerCheckTests(HostileNetworkBroker broker) : IClassFixtur
         options.Mqtt.Endpoints = [endpoint];
         options.Mqtt.ConnectTimeout = TimeSpan.FromSeconds(2);
         configure?.Invoke(options.Mqtt);
-        Assert.True(MqttEndpoint.TryParse(endpoint, out var parsed, out var error), error);
+        Assert.True(MqttEndpoint.TryParse(endpoint, MqttEndpoints.Key, out var parsed, out var error), error);
         return await new BrokerCheck(options, new MqttTls(options.Mqtt), password ?? real).RunAsync(parsed);
     }
 

@@ -1,4 +1,5 @@
 using Fleet.Agent.Configuration;
+using Fleet.Domain.Broker;
 
 namespace Fleet.Agent.Tests.Configuration;
 
@@ -21,7 +22,7 @@ public sealed class MqttEndpointsValidatorTests
     [InlineData("ws://[::1]:8080/mqtt", MqttTransport.WebSocket, 8080, "ws://[::1]:8080/mqtt")]
     public void Endpoint_EachScheme_GivesItsTransportAndDefaultPort(string text, MqttTransport transport, int port, string address)
     {
-        Assert.True(MqttEndpoint.TryParse(text, out var endpoint, out var error), error);
+        Assert.True(MqttEndpoint.TryParse(text, MqttEndpoints.Key, out var endpoint, out var error), error);
         Assert.Equal(transport, endpoint.Transport);
         Assert.Equal(port, endpoint.Port);
         Assert.Equal(address, endpoint.Address);
@@ -30,7 +31,7 @@ public sealed class MqttEndpointsValidatorTests
     [Fact]
     public void Endpoints_Empty_AreTheOldHostPortAndUseTls()
     {
-        var endpoint = Assert.Single(MqttEndpoint.From(new MqttSettings { Host = "broker.example.org", Port = 8883, UseTls = true }));
+        var endpoint = Assert.Single(MqttEndpoints.From(new MqttSettings { Host = "broker.example.org", Port = 8883, UseTls = true }));
         Assert.Equal("mqtts://broker.example.org:8883", endpoint.Address);
     }
 

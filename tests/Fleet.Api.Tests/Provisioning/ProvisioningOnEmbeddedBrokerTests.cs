@@ -42,6 +42,8 @@ public sealed class ProvisioningOnEmbeddedBrokerTests : IAsyncLifetime
         Assert.Equal("localhost", mqtt.GetProperty("Host").GetString());
         Assert.Equal(_broker.Port, mqtt.GetProperty("Port").GetInt32());
         Assert.False(mqtt.GetProperty("UseTls").GetBoolean());
+        Assert.Equal($"mqtt://localhost:{_broker.Port}", Assert.Single(mqtt.GetProperty("Endpoints").EnumerateArray()).GetString());
+        Assert.Contains("plain MQTT", body.GetProperty("warning").GetString(), StringComparison.Ordinal);
         Assert.Equal(id, mqtt.GetProperty("Username").GetString());
         Assert.False(mqtt.TryGetProperty("Password", out _), "the password is not repeated inside agentConfig");
         var stored = await _api.WithDbAsync(db => db.DetectorCredentials.AsNoTracking().SingleAsync(c => c.DetectorId == id));

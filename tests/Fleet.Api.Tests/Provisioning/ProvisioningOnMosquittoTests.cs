@@ -54,6 +54,8 @@ public sealed class ProvisioningOnMosquittoTests : IAsyncLifetime
         Assert.Equal("mqtt.example.org", mqtt.GetProperty("Host").GetString());
         Assert.Equal(8883, mqtt.GetProperty("Port").GetInt32());
         Assert.True(mqtt.GetProperty("UseTls").GetBoolean());
+        Assert.Equal("mqtts://mqtt.example.org:8883", Assert.Single(mqtt.GetProperty("Endpoints").EnumerateArray()).GetString());
+        Assert.False(body.TryGetProperty("warning", out _), "no warning for a TLS configuration");
         var lines = await File.ReadAllLinesAsync(_passwordFile);
         var line = Assert.Single(lines, l => l.StartsWith(id + ":", StringComparison.Ordinal));
         Assert.Matches(@"^[a-z0-9-]+:\$7\$101\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/]{86}==$", line);

@@ -1,6 +1,6 @@
-namespace Fleet.Agent.Configuration;
+namespace Fleet.Domain.Broker;
 
-/// <summary>How the agent reaches the broker: the scheme of an <c>Agent:Mqtt:Endpoints</c> entry.</summary>
+/// <summary>How an agent reaches the broker: the scheme of an <c>Agent:Mqtt:Endpoints</c> entry.</summary>
 public enum MqttTransport
 {
     /// <summary><c>mqtt://</c>: plain MQTT over TCP (a trusted network only; the password crosses it in clear).</summary>
@@ -17,8 +17,9 @@ public enum MqttTransport
 }
 
 /// <summary>
-/// One broker address from <c>Agent:Mqtt:Endpoints</c> (<c>mqtts://broker.example.org:8883</c>,
-/// <c>wss://fleet.example.org/mqtt</c>), or the single one the older <c>Host</c>/<c>Port</c>/<c>UseTls</c> settings name.
+/// One broker address as agents are configured with it (<c>Agent:Mqtt:Endpoints</c>: <c>mqtts://broker.example.org:8883</c>,
+/// <c>wss://fleet.example.org/mqtt</c>). In the shared contract because the API writes these for the agents it
+/// provisions (<c>Provisioning:MqttEndpoints</c>) and the agent reads them: one syntax, one parser.
 /// </summary>
 public sealed record MqttEndpoint(MqttTransport Transport, string Host, int Port, string Path)
 {
@@ -39,25 +40,14 @@ public sealed record MqttEndpoint(MqttTransport Transport, string Host, int Port
     /// <summary>The address as a URI (for a WebSocket, the one its client opens), without any credential.</summary>
     public string Address => $"{Scheme}://{(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host)}:{Port}{Path}";
 
-    /// <summary>The endpoints in the order they are tried: <c>Endpoints</c>, or the one <c>Host</c>/<c>Port</c>/<c>UseTls</c> describe.</summary>
-    public static IReadOnlyList<MqttEndpoint> From(MqttSettings settings)
-    {
-        if (settings.Endpoints.Count == 0)
-        {
-            return [new MqttEndpoint(settings.UseTls ? MqttTransport.Tls : MqttTransport.Tcp, settings.Host, settings.Port, string.Empty)];
-        }
-
-        return [.. settings.Endpoints.Select(e => TryParse(e, out var endpoint, out var error) ? endpoint : throw new InvalidOperationException(error))];
-    }
-
     /// <summary>Parses one entry; the error names the key and says what a valid entry looks like.</summary>
-    public static bool TryParse(string? text, out MqttEndpoint endpoint, out string error)
+    public static bool TryParse(string? text, string key, out MqttEndpoint endpoint, out string error)
     {
         endpoint = null!;
         error = string.Empty;
         if (string.IsNullOrWhiteSpace(text) || !Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            error = $"Agent:Mqtt:Endpoints: '{text}' is not a URI; write {Schemes}.";
+            error = $"{key}: '{text}' is not a URI; write {Schemes}.";
             return false;
         }
 
@@ -71,21 +61,21 @@ public sealed record MqttEndpoint(MqttTransport Transport, string Host, int Port
         };
         if (transport is not { } known)
         {
-            error = $"Agent:Mqtt:Endpoints: '{uri.Scheme}://' is not a transport; write {Schemes}.";
+            error = $"{key}: '{uri.Scheme}://' is not a transport; write {Schemes}.";
             return false;
         }
 
         if (!string.IsNullOrEmpty(uri.UserInfo))
         {
             // Reported without the text: it may hold a password.
-            error = $"Agent:Mqtt:Endpoints: an endpoint for {uri.Host} carries a user name or password; remove it (the password belongs in Agent:Mqtt:PasswordFile).";
+            error = $"{key}: an endpoint for {uri.Host} carries a user name or password; remove it (the password belongs in Agent:Mqtt:PasswordFile).";
             return false;
         }
 
         var webSocket = known is MqttTransport.WebSocket or MqttTransport.SecureWebSocket;
         if (!webSocket && (uri.AbsolutePath != "/" || !string.IsNullOrEmpty(uri.Query)))
         {
-            error = $"Agent:Mqtt:Endpoints: '{text}' has a path, which only ws:// and wss:// endpoints have; write {uri.Scheme}://{uri.Authority}.";
+            error = $"{key}: '{text}' has a path, which only ws:// and wss:// endpoints have; write {uri.Scheme}://{uri.Authority}.";
             return false;
         }
 
