@@ -18,6 +18,7 @@ command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 # The deployment tests: `caddy validate` and a real Caddy in front of the API; `docker-compose config` (no engine needed).
 command -v caddy >/dev/null 2>&1 || missing+=(caddy)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+command -v tcpdump >/dev/null 2>&1 || [ -x /usr/bin/tcpdump ] || missing+=(tcpdump)   # the secret scan: captures loopback traffic of a TLS session
 command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || missing+=(tinyproxy)
 command -v websockify >/dev/null 2>&1 || missing+=(websockify)
 if [ "${#missing[@]}" -gt 0 ]; then

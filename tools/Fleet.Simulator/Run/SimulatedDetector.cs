@@ -142,7 +142,8 @@ internal sealed class SimulatedDetector(int index, string id, string password, l
             HeartbeatSeconds = (int)options.Heartbeat.TotalSeconds,
             Tunnels =
             [
-                new TunnelReport { Name = "web", Url = web, Proto = "https", Upstream = "http://localhost:80" },
+                // The contract: a web tunnel's proto is its URL's scheme (plain http with --tunnel-port's stand-ins).
+                new TunnelReport { Name = "web", Url = web, Proto = new Uri(web).Scheme, Upstream = "http://localhost:80" },
                 new TunnelReport { Name = "ssh", Url = ssh, Proto = "tcp", Upstream = "localhost:22" },
             ],
             Provider = Provider,
