@@ -56,7 +56,9 @@ internal static class ConnectFailure
                 case AuthenticationException:
                     return (ConnectFailureKind.TlsHandshake, e.Message);
                 case HttpRequestException { HttpRequestError: HttpRequestError.ProxyTunnelError } http:
-                    return http.StatusCode == HttpStatusCode.ProxyAuthenticationRequired || http.Message.Contains("407", StringComparison.Ordinal)
+                    // .NET's text: "… to proxy 'http://host:port/' failed with status code '407'." The proxy's own port
+                    // is in it too (40779 holds "407"), so only the status part counts.
+                    return http.StatusCode == HttpStatusCode.ProxyAuthenticationRequired || http.Message.Contains("status code '407'", StringComparison.Ordinal)
                         ? (ConnectFailureKind.ProxyAuthentication, http.Message)
                         : (ConnectFailureKind.ProxyRefused, http.Message);
                 case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } http when http.Message.Contains("proxy", StringComparison.OrdinalIgnoreCase):
