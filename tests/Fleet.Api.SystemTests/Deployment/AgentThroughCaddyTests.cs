@@ -5,30 +5,39 @@ using Fleet.Api.SystemTests.EndToEnd;
 namespace Fleet.Api.SystemTests.Deployment;
 
 /// <summary>
-/// Issue 14: the agent (its real binary) on a network that lets only 443 out reaches the embedded broker through Caddy
-/// over wss://…/mqtt. Its endpoint list starts with mqtts on a port where nothing answers, as 8883 behind such a
-/// firewall; it moves on to wss, trusts only Caddy's own CA (Agent:Mqtt:CaFile), and the detector comes online.
+/// Issue 14: the agent (its real binary) on a network that lets only 443 out reaches the broker through Caddy over
+/// wss://…/mqtt: the embedded broker (MQTT over WebSockets on the API's port) and Mosquitto (its websockets listener,
+/// as in the compose deployment). Its endpoint list starts with mqtts on a port where nothing answers, as 8883 behind
+/// such a firewall; it moves on to wss, trusts only Caddy's own CA (Agent:Mqtt:CaFile), and the detector comes online.
 /// </summary>
 public sealed class AgentThroughCaddyTests
 {
     private static readonly TimeSpan TestTimeout = TimeSpan.FromMinutes(3);
 
-    [Fact]
-    public async Task Agent_With8883BlockedFirst_ComesOnlineOverWssThroughCaddyToTheEmbeddedBroker()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Agent_With8883BlockedFirst_ComesOnlineOverWssThroughCaddy(bool mosquitto)
     {
         using var timeout = new CancellationTokenSource(TestTimeout);
         var ct = timeout.Token;
         var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("agent_caddy", ct);
-        // The embedded broker serves MQTT over WebSockets at /mqtt on the API's own port, so Caddy sends both there.
-        await using var api = await ApiProcess.StartAsync(new FleetApiSettings(database, BrokerSettings.ForEmbedded()), "api-embedded-behind-caddy", ct);
+        await using var broker = mosquitto ? await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { WebSockets = true }, ct) : null;
+        var settings = new FleetApiSettings(database, broker is null ? BrokerSettings.ForEmbedded() : BrokerSettings.ForMosquitto(broker));
+        await using var api = await ApiProcess.StartAsync(settings, mosquitto ? "api-mosquitto-behind-caddy" : "api-embedded-behind-caddy", ct);
         await api.WaitReadyAsync(ct: ct);
-        await using var caddy = await CaddyServer.StartAsync(api.HttpPort, api.HttpPort, ct);
+        // The embedded broker serves MQTT over WebSockets at /mqtt on the API's own port; Mosquitto on its listener.
+        await using var caddy = await CaddyServer.StartAsync(api.HttpPort, broker?.WebSocketsPort ?? api.HttpPort, ct);
 
         var id = Messages.NewId("pi-443");
         using var admin = api.CreateWithKey(TestKeys.Admin);
         using var provisioned = await admin.PostAsync(new Uri($"/detectors/{id}/credentials", UriKind.Relative), content: null, ct);
         Assert.Equal(HttpStatusCode.Created, provisioned.StatusCode);
         var password = JsonDocument.Parse(await provisioned.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("password").GetString()!;
+        if (broker is not null)
+        {
+            await broker.AddUserAsync(id, password, ct);
+        }
 
         var work = Directory.CreateTempSubdirectory("fleet-agent-caddy-").FullName;
         try
