@@ -70,7 +70,7 @@ public sealed class NgrokAgentTests(FleetDeployment stack) : IClassFixture<Fleet
             stack.Mosquitto.Host, stack.Mosquitto.Port, "monitor", stack.Mosquitto.MonitorPassword, $"fleet/v1/detectors/{id}/#", 2, TimeSpan.FromSeconds(10));
         agent.Terminate();
         await agent.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        await stack.WaitForDetectorAsync(id, v => v.Status == Presence.Offline, "offline after SIGTERM");
+        await stack.WaitForDetectorAsync(id, v => v.Status == Presence.Offline, $"offline after SIGTERM. Agent output:{Environment.NewLine}{agent.Output}");
 
         Assert.Equal("ngrok", changed.Provider?.Kind);
         Assert.Equal("running", changed.Provider?.State);
