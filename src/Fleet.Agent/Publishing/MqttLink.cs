@@ -77,6 +77,9 @@ internal sealed partial class MqttLink : IAsyncDisposable
             LogReturning(from, preferred.Address);
         }
 
+        // A ping cut short by the stop says nothing about the connection: keep it, so the stop can still say offline
+        // and disconnect cleanly (otherwise the broker publishes the will: "lost" instead of "offline").
+        ct.ThrowIfCancellationRequested();
         _ready = false;
         if (Interlocked.Exchange(ref _closedByBroker, null) is { } why)
         {
