@@ -16,7 +16,7 @@ namespace Fleet.Api.SystemTests.Deployment;
 /// for FLEET_DOMAIN, keeps it across starts and logs the pin; Debian's Mosquitto then starts all three listeners and
 /// a client pinning that key logs in over TLS.
 /// </summary>
-public sealed partial class MosquittoEntrypointTests : IAsyncDisposable
+public sealed partial class MosquittoEntrypointTests : IAsyncLifetime
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
     private readonly string work = Directory.CreateTempSubdirectory("fleet-entrypoint-").FullName;
@@ -60,7 +60,11 @@ public sealed partial class MosquittoEntrypointTests : IAsyncDisposable
         Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xunit 2 never calls the latter on a test class, which left a Mosquitto
+    // running after every run.
+    public async Task DisposeAsync()
     {
         if (mosquitto is not null)
         {
