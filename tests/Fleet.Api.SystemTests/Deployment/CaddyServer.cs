@@ -52,9 +52,7 @@ public sealed class CaddyServer : IAsyncDisposable
         CaddyServer server = new(directory, FreePort.Next());
         try
         {
-            await OrphanGuard.WatchAsync(
-                directory,
-                "pid=$(cat \"$2/caddy.pid\") && tr '\\0' ' ' < \"/proc/$pid/cmdline\" | grep -qF \"$2\" && kill -9 \"$pid\"");
+            await OrphanGuard.WatchPidFileAsync(directory, "caddy.pid");
             string config = Path.Combine(directory, "Caddyfile");
             await File.WriteAllTextAsync(config, ForTest(await File.ReadAllTextAsync(ShippedCaddyfile, ct), FreePort.Next(), server.HttpsPort), ct);
 

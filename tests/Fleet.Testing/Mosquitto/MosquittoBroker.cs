@@ -125,9 +125,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         {
             // If the test host dies without disposing, kill the broker it leaves behind, but only a
             // process whose command line names this directory (its pid may have been reused).
-            await OrphanGuard.WatchAsync(
-                directory.FullName,
-                "pid=$(cat \"$2/mosquitto.pid\") && tr '\\0' ' ' < \"/proc/$pid/cmdline\" | grep -qF \"$2\" && kill -9 \"$pid\"");
+            await OrphanGuard.WatchPidFileAsync(directory.FullName, "mosquitto.pid");
             if (options.Tls)
             {
                 TestCertificates.Write(broker.files.CaFile, broker.files.CertFile, broker.files.KeyFile);

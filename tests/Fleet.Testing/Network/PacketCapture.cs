@@ -50,7 +50,7 @@ public sealed class PacketCapture : IAsyncDisposable
         });
         await File.WriteAllTextAsync(Path.Combine(directory, "server.pid"), process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
         // tcpdump's command line names the file in this directory, so the guard kills only this capture.
-        await OrphanGuard.WatchAsync(directory, "pid=$(cat \"$2/server.pid\") && tr '\\0' ' ' < \"/proc/$pid/cmdline\" | grep -qF \"$2\" && kill -9 \"$pid\"");
+        await OrphanGuard.WatchPidFileAsync(directory, "server.pid");
         var capture = new PacketCapture(process, output, directory, file);
         try
         {

@@ -93,9 +93,7 @@ public sealed class ApiProcess : IAsyncDisposable
         try
         {
             // If the test host dies, kill the API it leaves behind: only a process whose command line names this folder.
-            await OrphanGuard.WatchAsync(
-                directory,
-                "pid=$(cat \"$2/api.pid\") && tr '\\0' ' ' < \"/proc/$pid/cmdline\" | grep -qF \"$2\" && kill -9 \"$pid\"");
+            await OrphanGuard.WatchPidFileAsync(directory, "api.pid");
             await api.LaunchAsync(ct);
             return api;
         }

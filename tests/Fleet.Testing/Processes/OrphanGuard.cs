@@ -14,6 +14,13 @@ public static class OrphanGuard
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The usual guard: once the host is gone, SIGKILL the process whose pid is in <paramref name="pidFile"/> (a file in
+    /// <paramref name="directory"/>), but only if its command line names that directory: the pid may have been reused.
+    /// </summary>
+    public static Task WatchPidFileAsync(string directory, string pidFile) =>
+        WatchAsync(directory, "pid=$(cat \"$2/$3\") && tr '\\0' ' ' < \"/proc/$pid/cmdline\" | grep -qF \"$2\" && kill -9 \"$pid\"", pidFile);
+
     /// <param name="directory">The server's temp directory: "$2" in <paramref name="cleanup"/>.</param>
     /// <param name="cleanup">sh commands run after the host died; "$3", "$4", … are <paramref name="arguments"/>.</param>
     /// <param name="arguments">Values for the script, passed as arguments rather than spliced in, to avoid quoting.</param>

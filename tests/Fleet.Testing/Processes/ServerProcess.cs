@@ -61,7 +61,7 @@ public sealed class ServerProcess : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(directory, "server.pid"), started.Id.ToString(CultureInfo.InvariantCulture), ct);
             if (attempt == 1)
             {
-                await OrphanGuard.WatchAsync(directory, "pid=$(cat \"$2/server.pid\") && tr '\\0' ' ' < \"/proc/$pid/cmdline\" | grep -qF \"$2\" && kill -9 \"$pid\"");
+                await OrphanGuard.WatchPidFileAsync(directory, "server.pid");
             }
 
             _ = ChildProcess.PumpAsync(started.StandardOutput, server.output);
