@@ -32,13 +32,14 @@ internal sealed class ProbeEgress(IProbeResolver resolver, ProbeProxy proxy, IOp
     // The URL rule as ingest applies it (so a fixed address the operator listed in Ingest:AllowedNetworks passes the
     // host-suffix list here too), plus the probe's networks; which non-public address may be connected to is decided
     // by EgressRules with Probe:AllowedNetworks alone, before and after this rule.
-    private UrlPolicy Policy
+    private UrlPolicy Policy => _policy ??= Build();
+
+    private UrlPolicy? _policy;
+
+    private UrlPolicy Build()
     {
-        get
-        {
-            var tunnels = TunnelUrlPolicy.For(ingest.Value);
-            return new(tunnels.AllowedHostSuffixes, [.. tunnels.AllowedNetworks, .. _networks]);
-        }
+        var tunnels = TunnelUrlPolicy.For(ingest.Value);
+        return new(tunnels.AllowedHostSuffixes, [.. tunnels.AllowedNetworks, .. _networks]);
     }
 
     public async Task<EgressDecision> DecideAsync(string url, CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ public static class ProbeExtensions
         builder.Services.AddSingleton<IProbeResolver, ProbeResolver>();
         builder.Services.AddSingleton<ProbeEgress>();
         builder.Services.AddSingleton<ProbeMetrics>();
+        builder.Services.AddSingleton<ProbeConnections>();
         builder.Services.AddSingleton<UrlProber>();
         builder.Services.AddSingleton<ProbeScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProbeScheduler>());

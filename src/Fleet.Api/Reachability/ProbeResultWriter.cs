@@ -53,17 +53,26 @@ internal sealed partial class ProbeResultWriter(
         var now = clock.GetUtcNow();
         List<string> ids = [.. results.Select(r => r.DetectorId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
+        // Most rounds change nothing: an unlocked look first, so an unchanged batch takes no lock the ingest would wait
+        // for. A batch with a change is decided again below, under the lock.
+        var seen = (await db.Tunnels.AsNoTracking().Where(t => ids.Contains(t.DetectorId)).ToListAsync(ct)).ToDictionary(t => (t.DetectorId, t.Name));
+        if (!results.Any(r => seen.TryGetValue((r.DetectorId, r.Tunnel), out var t) && t.Url == r.Url
+            && !ReachabilityRecords.SameResult(t.ProbeOutcome, t.ProbeCode, t.ProbeHttpStatus, r.Check)))
+        {
+            return [];
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var sql = new IngestCommands(db.Database.GetDbConnection(), transaction.GetDbTransaction(), dialect, db.Database.GetCommandTimeout());
         var stored = await sql.ReadStoredAsync(ids, ct);
         var rows = await db.Tunnels.Where(t => ids.Contains(t.DetectorId)).ToListAsync(ct);
+        var byName = rows.ToDictionary(t => (t.DetectorId, t.Name));
 
         var changed = new Dictionary<string, List<FleetEvent>>(StringComparer.Ordinal);
         var stale = 0;
         foreach (var result in results)
         {
-            var row = rows.Find(t => t.DetectorId == result.DetectorId && t.Name == result.Tunnel);
-            if (row is null || row.Url != result.Url)
+            if (!byName.TryGetValue((result.DetectorId, result.Tunnel), out var row) || row.Url != result.Url)
             {
                 // The probe was of a URL the detector no longer has (or of a tunnel it dropped) while it ran.
                 stale++;

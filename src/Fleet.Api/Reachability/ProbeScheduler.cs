@@ -22,6 +22,7 @@ internal sealed partial class ProbeScheduler(
 {
     private const int PageSize = 500;
     private const int SinkBatch = 256;
+    private static readonly TimeSpan StartTick = TimeSpan.FromMilliseconds(20);
 
     private readonly Channel<ProbeResult> _results = Channel.CreateBounded<ProbeResult>(
         new BoundedChannelOptions(4096) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -108,8 +109,10 @@ internal sealed partial class ProbeScheduler(
             {
                 var due = total == 0 ? TimeSpan.Zero : window * ((index + (o.Jitter * Random.Shared.NextDouble())) / total);
                 index++;
+                // Probes due within one tick start together: a timer per probe (hundreds a second) costs more CPU than the
+                // probes, and a tick is nothing against the interval's spread.
                 var wait = due - clock.GetElapsedTime(start);
-                if (wait > TimeSpan.Zero)
+                if (wait > StartTick)
                 {
                     await Task.Delay(wait, clock, ct);
                 }

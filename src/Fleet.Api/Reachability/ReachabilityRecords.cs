@@ -43,9 +43,8 @@ internal static class ReachabilityRecords
     /// </summary>
     public static void Store(FleetDbContext db, string detectorId, string state, DateTimeOffset now)
     {
-        var tracked = db.Detectors.Local.FirstOrDefault(d => d.Id == detectorId);
-        var row = tracked ?? db.Detectors.Attach(new DetectorRecord { Id = detectorId }).Entity;
-        var entry = db.Entry(row);
+        // FindEntry looks the key up in the identity map; enumerating Local would detect changes on every tracked row.
+        var entry = db.Detectors.Local.FindEntry(detectorId) ?? db.Detectors.Attach(new DetectorRecord { Id = detectorId });
         entry.Property(d => d.Reachability).CurrentValue = state;
         entry.Property(d => d.Reachability).IsModified = true;
         entry.Property(d => d.ReachabilitySince).CurrentValue = now;

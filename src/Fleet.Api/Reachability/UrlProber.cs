@@ -13,7 +13,7 @@ namespace Fleet.Api.Reachability;
 /// bytes of the body. No redirect is followed, no cookie or credential is sent, at most Probe:MaxResponseBytes of the
 /// body is read and nothing of it is kept but the edge's error code.
 /// </summary>
-internal sealed partial class UrlProber(ProbeEgress egress, ProbeProxy proxy, ProbeMetrics metrics, TimeProvider clock, IOptions<ProbeOptions> options, ILogger<UrlProber> logger)
+internal sealed partial class UrlProber(ProbeEgress egress, ProbeConnections connections, ProbeMetrics metrics, TimeProvider clock, IOptions<ProbeOptions> options, ILogger<UrlProber> logger)
 {
     private const string UserAgent = "fleet-probe/1";
 
@@ -75,8 +75,6 @@ internal sealed partial class UrlProber(ProbeEgress egress, ProbeProxy proxy, Pr
 
     private async Task<ProbeAttempt> HttpAsync(string url, EgressDecision decision, ProbeOptions o, long start, ProbeSpend spend, CancellationToken ct)
     {
-        using var handler = ProbeConnections.Handler(decision, proxy, o, spend);
-        using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         using var request = new HttpRequestMessage(HttpMethod.Get, url) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         request.Headers.ConnectionClose = true;
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
@@ -85,7 +83,7 @@ internal sealed partial class UrlProber(ProbeEgress egress, ProbeProxy proxy, Pr
         HttpResponseMessage response;
         try
         {
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            response = await connections.SendAsync(request, decision, spend, ct);
         }
         catch (HttpRequestException ex)
         {

@@ -17,6 +17,7 @@ internal sealed class ProbeHarness : IDisposable
 {
     private readonly ServiceProvider _services;
     private readonly MeterListener _listener = new();
+    private readonly ProbeConnections _connections;
 
     // xunit 2 has no per-test token: this one bounds a failing test (not a speed assertion).
     private readonly CancellationTokenSource _test = new(TimeSpan.FromSeconds(60));
@@ -29,7 +30,8 @@ internal sealed class ProbeHarness : IDisposable
         var probeProxy = new ProbeProxy(proxy ?? new NoProxy());
         var wrapped = Microsoft.Extensions.Options.Options.Create(options);
         var egress = new ProbeEgress(resolver ?? new ProbeResolver(wrapped), probeProxy, wrapped, Microsoft.Extensions.Options.Options.Create(ingest ?? new IngestOptions()));
-        Prober = new UrlProber(egress, probeProxy, new ProbeMetrics(meterFactory), TimeProvider.System, wrapped, NullLogger<UrlProber>.Instance);
+        _connections = new ProbeConnections(probeProxy, wrapped);
+        Prober = new UrlProber(egress, _connections, new ProbeMetrics(meterFactory), TimeProvider.System, wrapped, NullLogger<UrlProber>.Instance);
 
         _listener.InstrumentPublished = (instrument, listener) =>
         {
@@ -72,6 +74,7 @@ internal sealed class ProbeHarness : IDisposable
     public void Dispose()
     {
         _listener.Dispose();
+        _connections.Dispose();
         _test.Dispose();
         _services.Dispose();
     }

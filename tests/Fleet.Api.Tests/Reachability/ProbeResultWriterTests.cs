@@ -3,6 +3,7 @@ using Fleet.Api.Data;
 using Fleet.Api.Reachability;
 using Fleet.Api.Tests.Data;
 using Fleet.Domain.Messages;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Fleet.Api.Tests.Reachability;
@@ -44,6 +45,30 @@ public sealed class ProbeResultWriterTests
 
         Assert.Equal(first.Version, second.Version);
         Assert.Equal((int?)30, second.Tunnels.Single(t => t.Name == "web").ProbeLatencyMs);
+    }
+
+    [Fact]
+    public async Task UnchangedBatch_WhileTheIngestHoldsTheDetector_IsDoneWithoutWaitingForItsLock()
+    {
+        await using var harness = await WriterHarness.CreateAsync(DatabaseProvider.Postgres);
+        var id = Messages.NewId("pu");
+        await harness.ApplyStateAsync(Checks.State(id, 0, Checks.Web(Checks.Ok())));
+        var writer = harness.NewProbeWriter(new RecordingSink());
+        var offline = Checks.Failing(CheckOutcomes.EndpointOffline, "ERR_NGROK_3200", 404) with { CheckedAt = Checks.At };
+        await writer.WriteAsync([new(id, "web", Url, offline)], CancellationToken.None);
+
+        // The row locked as the ingest's writer locks it, for as long as the same result is stored again: a writer that
+        // locked an unchanged batch would wait here until the test's bound fails it.
+        var unchanged = await harness.WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.Database.ExecuteSqlAsync($"SELECT id FROM detectors WHERE id = {id} FOR UPDATE");
+            var stored = await writer.ApplyAsync([new(id, "web", Url, offline with { LatencyMs = 5 })], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+            await transaction.RollbackAsync();
+            return stored;
+        });
+
+        Assert.Empty(unchanged);
     }
 
     [Theory]
