@@ -69,6 +69,11 @@ internal sealed class EmailSender(AlertEgress egress, IOptions<SmtpOptions> opti
             var error = $"SMTP {code}: {HttpDelivery.Short(ex.Message)}";
             return code is >= 400 and < 500 ? DeliveryResult.Retry(error, code) : DeliveryResult.Permanent(error, code);
         }
+        catch (ServiceNotAuthenticatedException ex)
+        {
+            // The server's 530: it wants STARTTLS or a login first (Alerts:Smtp:Security or Username is wrong for it).
+            return DeliveryResult.Permanent($"SMTP: {HttpDelivery.Short(ex.Message)}");
+        }
         catch (AuthenticationException)
         {
             return DeliveryResult.Permanent("SMTP authentication failed: check Alerts:Smtp:Username and Alerts:Smtp:Password");
@@ -101,6 +106,11 @@ internal sealed class EmailSender(AlertEgress egress, IOptions<SmtpOptions> opti
         catch (Exception ex) when (ex is SmtpProtocolException or ServiceNotConnectedException or IOException)
         {
             return DeliveryResult.Retry($"SMTP connection lost ({ex.GetType().Name})");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A sender must not throw for a failed delivery; the type is enough.
+            return DeliveryResult.Retry($"SMTP failed: {ex.GetType().Name}");
         }
     }
 

@@ -17,8 +17,9 @@ internal sealed class HttpDelivery(AlertEgress egress, IOptions<AlertSenderOptio
     /// <summary>Most bytes of an answer read (for a short error word); the rest is never read.</summary>
     public const int MaxAnswerBytes = 4 * 1024;
 
-    /// <param name="describe">A short, safe description of an error answer's body (e.g. Slack's "channel_not_found"), or null.</param>
-    public async Task<DeliveryResult> SendAsync(HttpRequestMessage request, Func<string, string?>? describe, CancellationToken cancellationToken)
+    /// <param name="secret">The destination's secret, never repeated in the result even when the receiver echoes it.</param>
+    /// <param name="describe">A short description of an error answer's body (e.g. Slack's "channel_not_found"), or null.</param>
+    public async Task<DeliveryResult> SendAsync(HttpRequestMessage request, string? secret, Func<string, string?>? describe, CancellationToken cancellationToken)
     {
         if (request.RequestUri is not { IsAbsoluteUri: true, Scheme: "http" or "https" } uri)
         {
@@ -38,7 +39,7 @@ internal sealed class HttpDelivery(AlertEgress egress, IOptions<AlertSenderOptio
             }
 
             var body = await EgressHttp.ReadBoundedAsync(response.Content, MaxAnswerBytes, linked.Token);
-            var detail = describe?.Invoke(body) is { Length: > 0 } d ? $": {d}" : string.Empty;
+            var detail = describe?.Invoke(body) is { Length: > 0 } d && !Echoes(d, request, secret) ? $": {d}" : string.Empty;
             return status switch
             {
                 408 or 429 or >= 500 => DeliveryResult.Retry($"HTTP {status}{detail}", status, RetryAfter(response)),
@@ -62,6 +63,30 @@ internal sealed class HttpDelivery(AlertEgress egress, IOptions<AlertSenderOptio
         {
             return DeliveryResult.Retry($"connection failed: {ex.GetType().Name}");
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A sender must not throw for a failed delivery; the type is enough, the message may name the URL.
+            return DeliveryResult.Retry($"request failed: {ex.GetType().Name}");
+        }
+    }
+
+    /// <summary>
+    /// Whether a receiver's answer repeats what must never reach a result: the URL's query or one of its values, a
+    /// path segment (Slack's and Mattermost's URLs carry their key there), the secret, or a sent credential or signature.
+    /// </summary>
+    private static bool Echoes(string detail, HttpRequestMessage request, string? secret)
+    {
+        var uri = request.RequestUri!;
+        IEnumerable<string> query = uri.Query.TrimStart('?').Split('&').SelectMany(p => p.Split('=', 2));
+        IEnumerable<string> path = uri.AbsolutePath.Split('/').Where(s => s.Length >= 6);
+        IEnumerable<string> sent = request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
+            .Where(h => h.Key is "Authorization" or "webhook-signature")
+            .SelectMany(h => h.Value)
+            .SelectMany(v => v.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries));
+        IEnumerable<string> key = secret is null ? [] : [secret, secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret];
+        return query.Concat(path).Concat(sent).Concat(key)
+            .Where(s => s.Length >= 4)
+            .Any(s => detail.Contains(s, StringComparison.Ordinal) || detail.Contains(Uri.UnescapeDataString(s), StringComparison.Ordinal));
     }
 
     /// <summary>What went wrong without the handler's message, which names the host and port and may name the URL.</summary>

@@ -36,7 +36,7 @@ internal sealed class NtfySender(HttpDelivery http) : IAlertSender
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", destination.Secret);
         }
 
-        return await http.SendAsync(request, ErrorText, cancellationToken);
+        return await http.SendAsync(request, destination.Secret, ErrorText, cancellationToken);
     }
 
     /// <summary>ASCII as it is; anything else as an RFC 2047 encoded word (<c>=?UTF-8?B?…?=</c>), one line.</summary>

@@ -25,7 +25,7 @@ internal sealed partial class SlackSender(HttpDelivery http) : IAlertSender
         {
             Content = JsonContent.Create(new SlackMessage(Text(notice)), AlertSenderJson.Default.SlackMessage),
         };
-        return await http.SendAsync(request, ErrorWord, cancellationToken);
+        return await http.SendAsync(request, destination.Secret, ErrorWord, cancellationToken);
     }
 
     /// <summary>The title on its own line, then the text; &amp;, &lt; and &gt; escaped as Slack requires of message text.</summary>

@@ -31,7 +31,7 @@ internal sealed class WebhookSender(HttpDelivery http, TimeProvider clock) : IAl
         {
             Content = webhook.MakeHttpContent(WebhookPayload.For(notice), notice.Id, clock.GetUtcNow(), AlertSenderJson.Default),
         };
-        return await http.SendAsync(request, HttpDelivery.Short, cancellationToken);
+        return await http.SendAsync(request, destination.Secret, HttpDelivery.Short, cancellationToken);
     }
 
     /// <summary>The signing key's bytes: base64 after the optional <c>whsec_</c> prefix, as every Standard Webhooks library reads it.</summary>
