@@ -12,17 +12,26 @@ namespace Fleet.Api.Tests.Alerts.Senders;
 /// The e-mail sender against a real SMTP server (Debian's aiosmtpd) that offers STARTTLS with a test CA's certificate
 /// and refuses mail before it; and Alerts:Smtp checked at start (never a password without TLS).
 /// </summary>
-public sealed class EmailSenderTests : IAsyncLifetime
+public sealed class EmailSenderTests(EmailSenderTests.Sink fixture) : IClassFixture<EmailSenderTests.Sink>
 {
-    private readonly TestCertificateAuthority ca = TestCertificateAuthority.Create();
-    private SmtpSink sink = null!;
+    private readonly TestCertificateAuthority ca = fixture.Ca;
 
-    public async Task InitializeAsync() => sink = await SmtpSink.StartAsync(ca);
+    private readonly SmtpSink sink = fixture.Server;
 
-    public async Task DisposeAsync()
+    /// <summary>The mails the sink holds for one notice (the sink is shared by the class's tests; Message-Id comes from the notice's id).</summary>
+    private async Task<IReadOnlyList<MimeMessage>> MailsAsync(string noticeId)
     {
-        await sink.DisposeAsync();
-        ca.Dispose();
+        List<MimeMessage> mails = [];
+        foreach (var file in sink.MailFiles)
+        {
+            var mail = await MimeMessage.LoadAsync(file);
+            if (mail.MessageId?.StartsWith(noticeId + "@", StringComparison.Ordinal) == true)
+            {
+                mails.Add(mail);
+            }
+        }
+
+        return mails;
     }
 
     private Dictionary<string, string?> Smtp(string security = "StartTls", bool allowLoopback = true)
@@ -52,16 +61,16 @@ public sealed class EmailSenderTests : IAsyncLifetime
     public async Task Email_OverStartTls_ArrivesWithSubjectRecipientsAndMessageId()
     {
         using var harness = new SenderHarness(Smtp(), trust: TrustTestCa());
-        var notice = Notices.Fired();
+        var notice = Notices.Fired("alert-11-fired");
 
         var result = await SendAsync(harness, notice, "oncall@example.test", "Lab A <lab-a@example.test>");
 
         Assert.True(result.Outcome == DeliveryOutcome.Delivered, $"{result.Error} / sink: {sink.Output}");
-        var mail = await MimeMessage.LoadAsync(Assert.Single(sink.MailFiles));
+        var mail = Assert.Single(await MailsAsync(notice.Id));
         Assert.Equal(notice.Title, mail.Subject);
         Assert.Equal(["oncall@example.test", "lab-a@example.test"], mail.To.Mailboxes.Select(m => m.Address));
         Assert.Equal("fleet@alerts.example.test", Assert.Single(mail.From.Mailboxes).Address);
-        Assert.Equal("alert-42-fired@alerts.example.test", mail.MessageId);
+        Assert.Equal("alert-11-fired@alerts.example.test", mail.MessageId);
         Assert.Equal(notice.Text, mail.TextBody?.TrimEnd());
     }
 
@@ -70,11 +79,11 @@ public sealed class EmailSenderTests : IAsyncLifetime
     {
         using var harness = new SenderHarness(Smtp("None"));
 
-        var result = await SendAsync(harness, Notices.Fired(), "oncall@example.test");
+        var result = await SendAsync(harness, Notices.Fired("alert-13-fired"), "oncall@example.test");
 
         Assert.Equal(DeliveryOutcome.Permanent, result.Outcome);
         Assert.Contains("STARTTLS", result.Error, StringComparison.Ordinal);
-        Assert.Empty(sink.MailFiles);
+        Assert.Empty(await MailsAsync("alert-13-fired"));
     }
 
     [Fact]
@@ -82,11 +91,11 @@ public sealed class EmailSenderTests : IAsyncLifetime
     {
         using var harness = new SenderHarness(Smtp());
 
-        var result = await SendAsync(harness, Notices.Fired(), "oncall@example.test");
+        var result = await SendAsync(harness, Notices.Fired("alert-14-fired"), "oncall@example.test");
 
         Assert.Equal(DeliveryOutcome.Permanent, result.Outcome);
         Assert.Contains("certificate", result.Error, StringComparison.Ordinal);
-        Assert.Empty(sink.MailFiles);
+        Assert.Empty(await MailsAsync("alert-14-fired"));
     }
 
     [Fact]
@@ -94,10 +103,10 @@ public sealed class EmailSenderTests : IAsyncLifetime
     {
         using var harness = new SenderHarness(Smtp(allowLoopback: false), trust: TrustTestCa());
 
-        var result = await SendAsync(harness, Notices.Fired(), "oncall@example.test");
+        var result = await SendAsync(harness, Notices.Fired("alert-15-fired"), "oncall@example.test");
 
         Assert.Equal(DeliveryResult.Permanent("refused: 127.0.0.1 is loopback"), result);
-        Assert.Empty(sink.MailFiles);
+        Assert.Empty(await MailsAsync("alert-15-fired"));
     }
 
     [Fact]
@@ -105,10 +114,10 @@ public sealed class EmailSenderTests : IAsyncLifetime
     {
         using var harness = new SenderHarness(Smtp(), trust: TrustTestCa());
 
-        var result = await SendAsync(harness, Notices.Fired(), "on call");
+        var result = await SendAsync(harness, Notices.Fired("alert-16-fired"), "on call");
 
         Assert.Equal(DeliveryOutcome.Permanent, result.Outcome);
-        Assert.Empty(sink.MailFiles);
+        Assert.Empty(await MailsAsync("alert-16-fired"));
     }
 
     [Fact]
@@ -148,5 +157,21 @@ public sealed class EmailSenderTests : IAsyncLifetime
         using var harness = new SenderHarness(configuration);
 
         harness.ValidateAtStart();
+    }
+
+    /// <summary>One SMTP sink for the class, offering STARTTLS with a certificate from its own test CA.</summary>
+    public sealed class Sink : IAsyncLifetime
+    {
+        public TestCertificateAuthority Ca { get; } = TestCertificateAuthority.Create();
+
+        public SmtpSink Server { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Server = await SmtpSink.StartAsync(Ca);
+
+        public async Task DisposeAsync()
+        {
+            await Server.DisposeAsync();
+            Ca.Dispose();
+        }
     }
 }
