@@ -93,9 +93,9 @@ internal sealed class EmailSender(AlertEgress egress, IOptions<SmtpOptions> opti
         }
         catch (TimeoutException)
         {
-            return DeliveryResult.Retry($"timeout while connecting to {o.Host}");
+            return DeliveryResult.Retry($"timeout talking to {o.Host}");
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return DeliveryResult.Retry($"timeout after {o.Timeout.TotalSeconds:0.#} s");
         }

@@ -51,8 +51,9 @@ internal sealed class HttpDelivery(AlertEgress egress, IOptions<AlertSenderOptio
         {
             return DeliveryResult.Permanent(refused.Message);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            // The attempt's deadline or the handler's connect timeout; only the caller's own cancellation propagates.
             return DeliveryResult.Retry($"timeout after {timeout.TotalSeconds:0.#} s");
         }
         catch (HttpRequestException ex)

@@ -109,6 +109,22 @@ public sealed class HttpAnswerMappingTests
         Assert.StartsWith("timeout", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(DestinationTypes.Webhook)]
+    [InlineData(DestinationTypes.Ntfy)]
+    [InlineData(DestinationTypes.Slack)]
+    public async Task Destination_ConnectNeverAnswered_RetryTimeoutNotThrown(string type)
+    {
+        using var blackhole = new BlackholePort();
+        using var harness = new SenderHarness(SenderHarness.LoopbackAllowed(("Alerts:SendTimeout", "00:00:01")));
+
+        var result = await harness.Sender(type).SendAsync(
+            Notices.Destination(type, new Uri($"http://127.0.0.1:{blackhole.Port}/hook"), type == DestinationTypes.Webhook ? Secret : null), Notices.Fired(), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcome.Retry, result.Outcome);
+        Assert.StartsWith("timeout", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Error_AnswerEchoesQueryAndSecret_NeitherInTheResult()
     {
