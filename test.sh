@@ -21,6 +21,10 @@ command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v tcpdump >/dev/null 2>&1 || [ -x /usr/bin/tcpdump ] || missing+=(tcpdump)   # the secret scan: captures loopback traffic of a TLS session
 command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || missing+=(tinyproxy)
 command -v websockify >/dev/null 2>&1 || missing+=(websockify)
+# The alert senders' tests: an SMTP sink (Debian's interpreter, not a pyenv one) and the Standard Webhooks receiver in node.
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${missing[*]}"
@@ -29,6 +33,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
     echo "test.sh: the tests need ${missing[*]} (Debian: apt-get install -y ${missing[*]}); they fail without them" >&2
   fi
 fi
+
+# The webhook receiver's packages (tests/receivers/standard-webhooks), from its committed package-lock.json.
+[ -d tests/receivers/standard-webhooks/node_modules ] || (cd tests/receivers/standard-webhooks && npm ci --no-audit --no-fund >/dev/null) \
+  || echo "npm ci in tests/receivers/standard-webhooks failed: the webhook receiver tests will fail" >&2
 
 dotnet tool restore >/dev/null
 log=$(mktemp)
