@@ -21,6 +21,8 @@ command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v tcpdump >/dev/null 2>&1 || [ -x /usr/bin/tcpdump ] || missing+=(tcpdump)   # the secret scan: captures loopback traffic of a TLS session
 command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || missing+=(tinyproxy)
 command -v websockify >/dev/null 2>&1 || missing+=(websockify)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)   # the reverse-ssh relay tests: a real sshd on loopback
+command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${missing[*]}"
