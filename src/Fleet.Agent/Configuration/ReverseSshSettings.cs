@@ -42,6 +42,13 @@ public sealed class ReverseSshSettings
 
     public TimeSpan RestartMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Check from the Pi that relay:RemotePort answers before reporting running. Off only for a forward that is reachable
+    /// on the relay itself (RemoteBindAddress localhost, visitors come through <c>ssh -J relay</c>): running then means
+    /// the relay accepted the forward.
+    /// </summary>
+    public bool Probe { get; set; } = true;
+
     /// <summary>How long one check that the relay's port answers may take.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -103,7 +103,15 @@ internal sealed partial class ReverseSshTunnelProvider(IOptions<AgentOptions> op
             if (_process == SupervisedState.Running && !_forwarded)
             {
                 _forwarded = true;
-                _probeRequests.Writer.TryWrite(_run);
+                if (Settings.Probe)
+                {
+                    _probeRequests.Writer.TryWrite(_run);
+                    return;
+                }
+
+                _reachable = true;
+                _error = null;
+                Publish();
             }
         }
     }

@@ -113,7 +113,22 @@ public sealed class ReverseSshTunnelProviderTests
         cts.Dispose();
     }
 
-    private static ReverseSshTunnelProvider Start(TempDirectory temp, string script, int remotePort, out Task run, out CancellationTokenSource cts)
+    [Fact]
+    public async Task Provider_ProbeOff_IsRunningOnceTheRelayAcceptedTheForward()
+    {
+        using var temp = new TempDirectory();
+        var port = FreePort.Next();
+        var provider = Start(temp, $"echo 'debug1: remote forward success for: listen {port}, connect localhost:22' >&2\nexec sleep 60", port, out var run, out var cts, probe: false);
+
+        // Nothing listens on the port here: only the relay's own loopback would answer (RemoteBindAddress localhost).
+        await Eventually.TrueAsync(() => Task.FromResult(provider.Current.Provider.State == "running"), "running on the relay's word");
+        Assert.Equal($"ssh://127.0.0.1:{port}", Assert.Single(provider.Current.Tunnels).Url);
+        await cts.CancelAsync();
+        await run;
+        cts.Dispose();
+    }
+
+    private static ReverseSshTunnelProvider Start(TempDirectory temp, string script, int remotePort, out Task run, out CancellationTokenSource cts, bool probe = true)
     {
         var fakeSsh = temp.Combine("ssh");
         File.WriteAllText(fakeSsh, "#!/bin/sh\n" + script + "\n");
@@ -128,7 +143,7 @@ public sealed class ReverseSshTunnelProviderTests
             {
                 Binary = fakeSsh, Relay = "127.0.0.1", User = "tunnel", RemotePort = remotePort,
                 RestartMinDelay = TimeSpan.FromSeconds(30), RestartMaxDelay = TimeSpan.FromSeconds(60),
-                ProbeMinDelay = TimeSpan.FromMilliseconds(50), ProbeMaxDelay = TimeSpan.FromMilliseconds(200),
+                ProbeMinDelay = TimeSpan.FromMilliseconds(50), ProbeMaxDelay = TimeSpan.FromMilliseconds(200), Probe = probe,
             },
         });
         var provider = new ReverseSshTunnelProvider(options, TimeProvider.System, NullLoggerFactory.Instance);
