@@ -206,14 +206,22 @@ install_drop_in() {
     local prepared
     prepared=$(mktemp)
     drop_in >"$prepared"
+    local previous=""
+    if [ -z "$ROOT" ] && [ "$dry_run" = 0 ] && [ -f "$DROP_IN" ]; then
+        previous=$(mktemp)
+        cp -p "$DROP_IN" "$previous"
+    fi
     install_file "$prepared" "$DROP_IN" 0644 root:root
     rm -f "$prepared"
+    if [ -z "$ROOT" ] && [ "$dry_run" = 0 ] && ! /usr/sbin/sshd -t; then
+        # A drop-in sshd refuses would stop ssh at its next restart, for every user: put the old state back.
+        if [ -n "$previous" ]; then mv -f "$previous" "$DROP_IN"; else rm -f "$DROP_IN"; fi
+        die "sshd -t refuses the configuration with the new $DROP_IN (see above); it was not kept"
+    fi
+    [ -z "$previous" ] || rm -f "$previous"
     local main=$SSH_DIR/sshd_config
     if [ -f "$main" ] && ! grep -qE '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config\.d/\*\.conf' "$main"; then
         warn "$main does not include /etc/ssh/sshd_config.d/*.conf: add that Include line at its top"
-    fi
-    if [ -z "$ROOT" ] && [ "$dry_run" = 0 ]; then
-        /usr/sbin/sshd -t || die "sshd -t refuses the configuration: see the message above ($DROP_IN)"
     fi
     system systemctl reload ssh
 }
