@@ -54,7 +54,8 @@ public sealed class ReverseSshTunnelProviderTests
         var stopFile = temp.Combine("stop");
 
         // Runs like an ssh that connected but never got the forward: before, this alone was reported running.
-        var provider = Start(temp, $"while [ ! -e '{stopFile}' ]; do sleep 0.05; done\nexit 255", FreePort.Next(), out var run, out var cts);
+        await using var ssh = Start(temp, $"while [ ! -e '{stopFile}' ]; do sleep 0.05; done\nexit 255", FreePort.Next());
+        var provider = ssh.Provider;
         var states = new List<string?>();
         provider.Changed += () => { lock (states) { states.Add(provider.Current.Provider.State); } };
         await Eventually.TrueAsync(() => Task.FromResult(File.Exists(temp.Combine("log", "ssh.log")) && File.ReadAllText(temp.Combine("log", "ssh.log")).Contains("started pid", StringComparison.Ordinal)), "the stand-in started");
@@ -69,26 +70,22 @@ public sealed class ReverseSshTunnelProviderTests
             Assert.DoesNotContain("running", states);
         }
 
-        await cts.CancelAsync();
-        await run;
+        await ssh.StopAsync();
         Assert.Equal("stopped", provider.Current.Provider.State);
-        cts.Dispose();
     }
 
     [Fact]
     public async Task Provider_ForwardRefused_IsCrashedWithTheReasonInWords()
     {
         using var temp = new TempDirectory();
-        var provider = Start(temp, "echo 'Error: remote port forwarding failed for listen port 2222' >&2\nexit 255", 2222, out var run, out var cts);
+        await using var ssh = Start(temp, "echo 'Error: remote port forwarding failed for listen port 2222' >&2\nexit 255", 2222);
+        var provider = ssh.Provider;
 
         await Eventually.TrueAsync(() => Task.FromResult(provider.Current.Provider.State == "crashed"), "crashed after the refusal");
 
         Assert.Equal(
             "the relay refused to listen on port 2222: the port is taken (by another detector or service) or this key may not listen there (permitlisten) (ssh exited with code 255)",
             provider.Current.Provider.Error);
-        await cts.CancelAsync();
-        await run;
-        cts.Dispose();
     }
 
     [Fact]
@@ -96,7 +93,8 @@ public sealed class ReverseSshTunnelProviderTests
     {
         using var temp = new TempDirectory();
         var port = FreePort.Next();
-        var provider = Start(temp, $"echo 'debug1: remote forward success for: listen {port}, connect localhost:22' >&2\nexec sleep 60", port, out var run, out var cts);
+        await using var ssh = Start(temp, $"echo 'debug1: remote forward success for: listen {port}, connect localhost:22' >&2\nexec sleep 60", port);
+        var provider = ssh.Provider;
 
         await Eventually.TrueAsync(() => Task.FromResult(provider.Current.Provider.Error?.Contains("does not answer", StringComparison.Ordinal) == true), "the probe reported the silent port");
         Assert.Equal("starting", provider.Current.Provider.State);
@@ -108,9 +106,6 @@ public sealed class ReverseSshTunnelProviderTests
         await Eventually.TrueAsync(() => Task.FromResult(provider.Current.Provider.State == "running"), "running once the port answers");
         Assert.Equal($"ssh://127.0.0.1:{port}", Assert.Single(provider.Current.Tunnels).Url);
         Assert.Null(provider.Current.Provider.Error);
-        await cts.CancelAsync();
-        await run;
-        cts.Dispose();
     }
 
     [Fact]
@@ -118,17 +113,15 @@ public sealed class ReverseSshTunnelProviderTests
     {
         using var temp = new TempDirectory();
         var port = FreePort.Next();
-        var provider = Start(temp, $"echo 'debug1: remote forward success for: listen {port}, connect localhost:22' >&2\nexec sleep 60", port, out var run, out var cts, probe: false);
+        await using var ssh = Start(temp, $"echo 'debug1: remote forward success for: listen {port}, connect localhost:22' >&2\nexec sleep 60", port, probe: false);
+        var provider = ssh.Provider;
 
         // Nothing listens on the port here: only the relay's own loopback would answer (RemoteBindAddress localhost).
         await Eventually.TrueAsync(() => Task.FromResult(provider.Current.Provider.State == "running"), "running on the relay's word");
         Assert.Equal($"ssh://127.0.0.1:{port}", Assert.Single(provider.Current.Tunnels).Url);
-        await cts.CancelAsync();
-        await run;
-        cts.Dispose();
     }
 
-    private static ReverseSshTunnelProvider Start(TempDirectory temp, string script, int remotePort, out Task run, out CancellationTokenSource cts, bool probe = true)
+    private static StandIn Start(TempDirectory temp, string script, int remotePort, bool probe = true)
     {
         var fakeSsh = temp.Combine("ssh");
         File.WriteAllText(fakeSsh, "#!/bin/sh\n" + script + "\n");
@@ -147,8 +140,25 @@ public sealed class ReverseSshTunnelProviderTests
             },
         });
         var provider = new ReverseSshTunnelProvider(options, TimeProvider.System, NullLoggerFactory.Instance);
-        cts = new CancellationTokenSource();
-        run = provider.RunAsync(cts.Token);
-        return provider;
+        var stop = new CancellationTokenSource();
+        return new StandIn(provider, stop, provider.RunAsync(stop.Token));
+    }
+
+    /// <summary>The provider running a stand-in; stopped on dispose, so a failing test leaves no script running.</summary>
+    private sealed class StandIn(ReverseSshTunnelProvider provider, CancellationTokenSource stop, Task run) : IAsyncDisposable
+    {
+        public ReverseSshTunnelProvider Provider => provider;
+
+        public async Task StopAsync()
+        {
+            await stop.CancelAsync();
+            await run;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            stop.Dispose();
+        }
     }
 }
