@@ -44,7 +44,7 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
                 errors.Add("Agent:Ngrok:Binary is required when the agent runs ngrok.");
                 break;
             case "reverse-ssh":
-                ValidateReverseSsh(options.ReverseSsh, errors);
+                ReverseSshSettingsValidator.Validate(options.ReverseSsh, PublishablePolicy, errors);
                 break;
             case "static":
                 ValidateStatic(options.Static, errors);
@@ -59,24 +59,6 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         if (value < min || value > max)
         {
             errors.Add($"{key} must be between {min} and {max} (got {value}).");
-        }
-    }
-
-    private static void ValidateReverseSsh(ReverseSshSettings ssh, List<string> errors)
-    {
-        if (string.IsNullOrWhiteSpace(ssh.Relay) || string.IsNullOrWhiteSpace(ssh.User))
-        {
-            errors.Add("Agent:ReverseSsh:Relay and Agent:ReverseSsh:User are required for the reverse-ssh provider.");
-        }
-
-        if (ssh.RemotePort is < 1 or > 65535 || ssh.LocalPort is < 1 or > 65535)
-        {
-            errors.Add("Agent:ReverseSsh:RemotePort and Agent:ReverseSsh:LocalPort must be ports (1-65535).");
-        }
-
-        if (ssh.PublicUrl is null || UrlRules.Validate(ssh.PublicUrl, PublishablePolicy) is { } error)
-        {
-            errors.Add($"Agent:ReverseSsh:PublicUrl must be a valid tunnel URL such as ssh://relay.example.org:2222 ({ssh.PublicUrl ?? "missing"}).");
         }
     }
 
