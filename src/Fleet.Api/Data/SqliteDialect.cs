@@ -11,6 +11,9 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string Greatest => "MAX";
 
+    // BEGIN IMMEDIATE holds the one write lock to the commit: ids are already drawn in commit order (History/EventLog).
+    public string? EventOrderLock => null;
+
     public bool HasArrays => false;
 
     // The one-row counter: SQLite has one writer, so the newest version is commit-ordered.
