@@ -11,7 +11,7 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string Greatest => "MAX";
 
-    // BEGIN IMMEDIATE holds the one write lock to the commit: ids are already drawn in commit order (History/EventLog).
+    // The one write lock is held from a transaction's first write to its commit: ids are already drawn in commit order (History/EventLog).
     public string? EventOrderLock => null;
 
     public bool HasArrays => false;

@@ -18,9 +18,9 @@ namespace Fleet.Api.History;
 /// of every API instance.
 /// </para>
 /// <para>
-/// SQLite: one writer at a time already. Microsoft.Data.Sqlite begins transactions with <c>BEGIN IMMEDIATE</c>, so the
-/// write lock is held from the start of the transaction to its commit, and a write outside an explicit transaction
-/// holds it from the insert to its own commit; the AUTOINCREMENT ids are drawn under that lock and never reused.
+/// SQLite: one writer at a time already. A transaction takes the database's single write lock at the latest with its
+/// first write (at BEGIN when it is IMMEDIATE) and holds it until it commits or rolls back; the insert draws the
+/// AUTOINCREMENT ids (never reused) under that lock, so no other writer can draw or commit ids in between.
 /// </para>
 /// </summary>
 internal static class EventLog
@@ -60,14 +60,9 @@ internal static class EventLog
             return;
         }
 
-        if (dialect.EventOrderLock is { } orderLock)
-        {
-            await db.Database.ExecuteSqlRawAsync(orderLock, ct);
-        }
-
         if (dialect.HasArrays)
         {
-            await db.Database.ExecuteSqlRawAsync(InsertMany,
+            await db.Database.ExecuteSqlRawAsync(LockAndInsert(dialect),
                 [
                     dialect.Column("d", SqlType.Text, events.Select(e => e.DetectorId).ToArray()),
                     dialect.Column("t", SqlType.Text, events.Select(e => e.Type).ToArray()),
@@ -78,8 +73,17 @@ internal static class EventLog
         }
         else
         {
+            if (dialect.EventOrderLock is { } orderLock)
+            {
+                await db.Database.ExecuteSqlRawAsync(orderLock, ct);
+            }
+
             db.Events.AddRange(events.Select(e => new EventRecord { DetectorId = e.DetectorId, Type = e.Type, At = e.At, Data = e.Data?.ToJsonString() }));
             await db.SaveChangesAsync(ct);
         }
     }
+
+    // One round trip: the statements run in order, so the lock is held before the insert draws its ids. Constant text.
+    private static string LockAndInsert(ISqlDialect dialect) =>
+        dialect.EventOrderLock is { } orderLock ? orderLock + ";\n" + InsertMany : InsertMany;
 }
