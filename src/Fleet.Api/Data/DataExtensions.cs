@@ -36,6 +36,8 @@ public static class DataExtensions
                 db.UseNpgsql(connectionString, npgsql => npgsql.CommandTimeout(timeout)));
             builder.Services.AddScoped<FleetDbContext>(sp => sp.GetRequiredService<PostgresFleetDbContext>());
             builder.Services.AddSingleton<ISqlDialect, PostgresDialect>();
+            builder.Services.AddSingleton<IEventNotifications>(sp => new PostgresEventNotifications(
+                connectionString, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresEventNotifications>>()));
         }
         else
         {
@@ -46,6 +48,7 @@ public static class DataExtensions
                 db.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(timeout)));
             builder.Services.AddScoped<FleetDbContext>(sp => sp.GetRequiredService<SqliteFleetDbContext>());
             builder.Services.AddSingleton<ISqlDialect, SqliteDialect>();
+            builder.Services.AddSingleton<IEventNotifications, NoEventNotifications>();
         }
 
         builder.Services.AddHealthChecks().AddDbContextCheck<FleetDbContext>(DatabaseHealthCheck, tags: ["ready"]);

@@ -20,6 +20,12 @@ public interface ISqlDialect
     /// </summary>
     bool HasArrays { get; }
 
+    /// <summary>
+    /// The statement that keeps events visible in id order, run right before a transaction inserts events, or null where
+    /// the database already serializes writers (the rule and why: History/EventLog).
+    /// </summary>
+    string? EventOrderLock { get; }
+
     /// <summary>The SQL function returning the largest of its arguments: GREATEST or MAX.</summary>
     string Greatest { get; }
 

@@ -10,6 +10,10 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string Greatest => "GREATEST";
 
+    // Held to the commit; the NOTIFY is sent on commit and wakes every instance's feed (History/EventLog).
+    public string? EventOrderLock { get; } =
+        $"SELECT pg_advisory_xact_lock({History.EventLog.LockKey}), pg_notify('{History.EventLog.Channel}', '')";
+
     public bool HasArrays => true;
 
     // The 16 commit-ordered counters every writing transaction bumps one of (the ListMarks migration): the values a

@@ -11,6 +11,9 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string Greatest => "MAX";
 
+    // The one write lock is held from a transaction's first write to its commit: ids are already drawn in commit order (History/EventLog).
+    public string? EventOrderLock => null;
+
     public bool HasArrays => false;
 
     // The one-row counter: SQLite has one writer, so the newest version is commit-ordered.

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
+using Fleet.Api.History;
 using Fleet.Api.Ingest;
 using Fleet.Api.Mqtt;
 using Fleet.Domain.Identity;
@@ -34,6 +35,7 @@ internal static partial class DecommissionEndpoint
         string id,
         HttpContext http,
         FleetDbContext db,
+        ISqlDialect dialect,
         IEventSink sink,
         RetiredDetectorBroker broker,
         TimeProvider clock,
@@ -62,8 +64,8 @@ internal static partial class DecommissionEndpoint
             revoked = await db.DetectorCredentials.Where(c => c.DetectorId == id && c.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, at), ct);
             var data = http.User.Identity?.Name is { } by ? new JsonObject { ["by"] = by } : null;
-            new EventRecorder(db, id, at, events).Add(EventTypes.Decommissioned, data);
-            await db.SaveChangesAsync(ct);
+            events.Add(new FleetEvent { Type = EventTypes.Decommissioned, DetectorId = id, At = at, Data = data });
+            await EventLog.AppendAsync(db, dialect, events, ct);
             await transaction.CommitAsync(ct);
         }
 

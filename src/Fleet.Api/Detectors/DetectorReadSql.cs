@@ -24,6 +24,13 @@ internal static class DetectorReadSql
 
     public static string One { get; } = $"SELECT {DetectorColumns.Select} FROM detectors d LEFT JOIN tunnels t ON t.detector_id = d.id WHERE d.id = @id;";
 
+    /// <summary>Several detectors with their tunnels, grouped by detector (ids as parameters <c>@i0</c>…).</summary>
+    public static string Many(IReadOnlyList<string> ids, DbCommand command, ISqlDialect dialect)
+    {
+        var names = ids.Select((id, i) => Add(command, dialect, "i", i, id));
+        return $"SELECT {DetectorColumns.Select} FROM detectors d LEFT JOIN tunnels t ON t.detector_id = d.id WHERE d.id IN ({string.Join(", ", names)}) ORDER BY d.id;";
+    }
+
     public static string VersionOfOne => "SELECT version FROM detectors WHERE id = @id;";
 
     /// <summary>

@@ -70,6 +70,12 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
             async (reader, token) => (await ReadDetectorsAsync(reader, token)).SingleOrDefault(),
             ct);
 
+    /// <summary>The detectors of these ids that exist, with their tunnels, in one statement (the live stream's views).</summary>
+    public Task<List<DetectorRecord>> FindManyAsync(IReadOnlyList<string> ids, CancellationToken ct) =>
+        ids.Count == 0
+            ? Task.FromResult(new List<DetectorRecord>())
+            : WithinBudgetAsync(command => DetectorReadSql.Many(ids, command, dialect), ReadDetectorsAsync, ct);
+
     private static EntityTagHeaderValue Tag(DetectorQuery query, ListMark mark) =>
         DetectorETags.ForList(query, mark.Mark);
 

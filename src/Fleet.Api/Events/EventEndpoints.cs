@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Fleet.Api.Auth;
 using Fleet.Api.Limits;
@@ -17,6 +18,9 @@ public static class EventEndpoints
     {
         builder.Services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<EventStream>();
+        builder.Services.AddScoped<StoredEvents>();
+        builder.Services.AddSingleton<EventFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventFeed>());
         return builder;
     }
 
@@ -26,26 +30,41 @@ public static class EventEndpoints
             .RequireAuthorization(Roles.ReaderPolicy)
             .WithTags("Events")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithName("StreamEvents")
-            .WithSummary("Live Server-Sent Events: every change event, then the detector's new view")
+            .WithSummary("Server-Sent Events: every change event of every API instance, then the detector's view; resumable")
             .WithDescription("`event: fleet-event` carries an event as on `fleet/v1/events/{id}`; `event: detector` the view " +
                 "as on `fleet/v1/registry/{id}`. An idle stream sends a `: keep-alive` comment every `Events:KeepAlive`. " +
                 "Browsers authenticate `EventSource` with the session cookie of `POST /auth/session`. The stream ends when its key " +
-                "is removed or rotated or its session signed out; open streams are capped per key and in total (429).");
+                "is removed or rotated or its session signed out; open streams are capped per key and in total (429). " +
+                "Every `fleet-event` carries `id:` (its id in the history, in commit order across API instances); reconnecting with " +
+                "`Last-Event-ID` (or `?lastEventId=`) replays the events stored after it, then continues live without gap or " +
+                "duplicate; `event: reset` says that id is no longer stored (reload the view). A client more than " +
+                "`Events:SubscriberCapacity` items behind gets `event: overflow` and the stream ends (reconnect with Last-Event-ID).");
         return app;
     }
 
     /// <summary>What a refused stream's Retry-After says: streams end only when clients leave, so not at once.</summary>
     internal static readonly TimeSpan RefusedRetryAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a browser waits before reconnecting after a blip (the <c>retry:</c> line at connect).</summary>
+    internal static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(3);
+
     internal static async Task StreamAsync(
         HttpContext http, EventStream stream, CredentialCheck credentials, IOptions<EventsOptions> options, TimeProvider clock)
     {
         var ct = http.RequestAborted;
         var settings = options.Value;
+        if (!EventReplay.TryParse(http.Request, out var lastId, out var error))
+        {
+            await Problems.WriteAsync(http, StatusCodes.Status400BadRequest, "Invalid Last-Event-ID", error!);
+            return;
+        }
+
+        // Subscribed before the replay reads the history, so nothing committed meanwhile falls between the two.
         using var subscription = stream.TrySubscribe(http.User.Identity?.Name ?? string.Empty);
         if (subscription is null)
         {
@@ -66,7 +85,12 @@ public static class EventEndpoints
         try
         {
             // Sends the headers at once, so the client knows it is subscribed before the first change.
-            await WriteAsync(response, ": connected\n\n", ct);
+            var retry = ((long)ReconnectDelay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            await EventReplay.WriteAndFlushAsync(response, $"retry: {retry}\n: connected\n\n", ct);
+            var replayed = lastId is { } from
+                ? await EventReplay.WriteAsync(response, http.RequestServices.GetRequiredService<StoredEvents>(), from, ct)
+                : 0;
+            var written = replayed;
             var nextKeepAlive = clock.GetUtcNow() + settings.KeepAlive;
             var nextCheck = clock.GetUtcNow() + settings.RecheckInterval;
             while (!ct.IsCancellationRequested)
@@ -79,7 +103,7 @@ public static class EventEndpoints
                     if (!await credentials.IsValidAsync(http.User, ct))
                     {
                         // The key was removed or rotated, or the session signed out: the stream ends (a reconnect gets 401).
-                        await WriteAsync(response, ": credential no longer valid\n\n", ct);
+                        await EventReplay.WriteAndFlushAsync(response, ": credential no longer valid\n\n", ct);
                         return;
                     }
 
@@ -88,7 +112,7 @@ public static class EventEndpoints
 
                 if (now >= nextKeepAlive)
                 {
-                    await WriteAsync(response, ": keep-alive\n\n", ct);
+                    await EventReplay.WriteAndFlushAsync(response, ": keep-alive\n\n", ct);
                     nextKeepAlive = now + settings.KeepAlive;
                 }
 
@@ -105,31 +129,40 @@ public static class EventEndpoints
                     continue;
                 }
 
+                var text = new StringBuilder();
+                while (subscription.Reader.TryRead(out var item))
+                {
+                    // The live copies of what the replay already sent.
+                    if (item.Id is { } id && id <= replayed)
+                    {
+                        continue;
+                    }
+
+                    EventReplay.Append(text, item);
+                    written = item.Id ?? written;
+                }
+
+                if (!more && subscription.Overflowed)
+                {
+                    // Everything queued before the cut is sent; the client resumes after the last id it got.
+                    text.Append(EventReplay.Overflow(settings.SubscriberCapacity, written));
+                }
+
+                if (text.Length > 0)
+                {
+                    await EventReplay.WriteAndFlushAsync(response, text.ToString(), ct);
+                    nextKeepAlive = clock.GetUtcNow() + settings.KeepAlive;
+                }
+
                 if (!more)
                 {
                     return;
                 }
-
-                var text = new StringBuilder();
-                while (subscription.Reader.TryRead(out var item))
-                {
-                    // The JSON is a single line (no indentation), so one data: line carries it.
-                    text.Append("event: ").Append(item.Type).Append('\n').Append("data: ").Append(item.Json).Append("\n\n");
-                }
-
-                await WriteAsync(response, text.ToString(), ct);
-                nextKeepAlive = clock.GetUtcNow() + settings.KeepAlive;
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // The client went away; disposing the subscription unsubscribes it.
         }
-    }
-
-    private static async Task WriteAsync(HttpResponse response, string text, CancellationToken ct)
-    {
-        await response.WriteAsync(text, ct);
-        await response.Body.FlushAsync(ct);
     }
 }

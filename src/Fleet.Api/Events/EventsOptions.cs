@@ -10,7 +10,10 @@ public sealed class EventsOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Events:KeepAlive must be between 00:00:01 and 00:10:00.")]
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Items queued per subscriber; a client that falls further behind loses the oldest.</summary>
+    /// <summary>
+    /// Items queued per subscriber (an event and its detector's view are two); a client that falls further behind is
+    /// cut with <c>event: overflow</c> and resumes with <c>Last-Event-ID</c>.
+    /// </summary>
     [Range(16, 65536, ErrorMessage = "Events:SubscriberCapacity must be between 16 and 65536.")]
     public int SubscriberCapacity { get; set; } = 1024;
 
@@ -28,4 +31,11 @@ public sealed class EventsOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Events:RecheckInterval must be between 00:00:01 and 01:00:00.")]
     public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often the feed reads new events even without a signal (this instance's commits and PostgreSQL
+    /// <c>NOTIFY fleet_events</c> wake it at once): the safety net while the notification connection is down.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00", ErrorMessage = "Events:PollInterval must be between 00:00:00.100 and 01:00:00.")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

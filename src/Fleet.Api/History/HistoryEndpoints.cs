@@ -116,7 +116,7 @@ public static class HistoryEndpoints
         return TypedResults.Ok(rows.Select(ToEvent).ToList());
     }
 
-    private static FleetEvent ToEvent(EventRecord e) => new()
+    internal static FleetEvent ToEvent(EventRecord e) => new()
     {
         Type = e.Type,
         DetectorId = e.DetectorId,

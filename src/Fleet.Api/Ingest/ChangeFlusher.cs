@@ -1,4 +1,5 @@
 using Fleet.Api.Data;
+using Fleet.Api.History;
 using Fleet.Api.Logging;
 using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
@@ -68,6 +69,8 @@ internal sealed partial class ChangeFlusher(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<FleetDbContext>();
+            var dialect = scope.ServiceProvider.GetRequiredService<ISqlDialect>();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var ids = due.Select(d => d.DetectorId).ToList();
             var known = await db.Detectors.AsNoTracking().Where(d => ids.Contains(d.Id)).Select(d => d.Id).ToListAsync(ct);
             var rows = await db.Tunnels.AsNoTracking().Where(t => ids.Contains(t.DetectorId)).ToListAsync(ct);
@@ -81,11 +84,11 @@ internal sealed partial class ChangeFlusher(
                     fleetEvent.Data!["coalesced"] = held.Count;
                 }
 
-                db.Events.AddRange(events.Select(e => new EventRecord { DetectorId = e.DetectorId, Type = e.Type, At = e.At, Data = e.Data?.ToJsonString() }));
                 written.Add((id, events));
             }
 
-            await db.SaveChangesAsync(ct);
+            await EventLog.AppendAsync(db, dialect, [.. written.SelectMany(w => w.Events)], ct);
+            await transaction.CommitAsync(ct);
         }
         catch
         {

@@ -88,17 +88,6 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
         return await ReadRowsAsync(command, ct);
     }
 
-    /// <summary>Appends history rows in one statement (array parameters: PostgreSQL only).</summary>
-    public async Task InsertEventsAsync(IReadOnlyList<FleetEvent> events, CancellationToken ct)
-    {
-        await using var command = Command(IngestSql.InsertEvents);
-        command.Parameters.Add(dialect.Column("d", SqlType.Text, events.Select(e => e.DetectorId).ToArray()));
-        command.Parameters.Add(dialect.Column("t", SqlType.Text, events.Select(e => e.Type).ToArray()));
-        command.Parameters.Add(dialect.Column("a", SqlType.Timestamp, events.Select(e => e.At.UtcDateTime).ToArray()));
-        command.Parameters.Add(dialect.Column("x", SqlType.Text, events.Select(e => e.Data?.ToJsonString()).ToArray()));
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
     // One array per parameter StateWriteColumns binds, for its unnest.
     private void AddStateColumns(DbParameterCollection p, IReadOnlyList<IngestWrite> writes)
     {

@@ -61,13 +61,6 @@ internal static class IngestSql
     private static string LastHeard(string greatest) =>
         $"{greatest}(COALESCE(d.state_at, d.created_at), COALESCE(d.last_seen_at, d.created_at), COALESCE(d.status_since, d.created_at))";
 
-    /// <summary>History rows in bulk (PostgreSQL), ids in array order so the history keeps the receive order.</summary>
-    public const string InsertEvents = """
-        INSERT INTO events (detector_id, type, at, data)
-        SELECT d, t, a, x FROM unnest(@d::text[], @t::text[], @a::timestamptz[], @x::text[]) WITH ORDINALITY AS v(d, t, a, x, n)
-        ORDER BY n
-        """;
-
     private static string StatusRow(int r) => $"(@i{r}, @st{r}, @e{r}, @now, @seen{r}, @now, @inc{r})";
 
     private static string Rows(int rows, Func<int, string> row)

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Fleet.Api.Data;
+using Fleet.Api.History;
 using Fleet.Api.Reachability;
 using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
@@ -83,21 +84,8 @@ internal sealed class IngestWriter(FleetDbContext db, ISqlDialect dialect, TimeP
             await ReplaceTunnelsAsync(writes, tunnelWork, stored, events, now, ct);
         }
 
-        List<FleetEvent> history = [.. events.SelectMany(e => e ?? [])];
-        if (history.Count > 0 && dialect.HasArrays)
-        {
-            await sql.InsertEventsAsync(history, ct);
-        }
-        else
-        {
-            db.Events.AddRange(history.Select(e => new EventRecord { DetectorId = e.DetectorId, Type = e.Type, At = e.At, Data = e.Data?.ToJsonString() }));
-        }
-
-        if (db.ChangeTracker.HasChanges())
-        {
-            await db.SaveChangesAsync(ct);
-        }
-
+        // Last before the commit: the tunnels and summaries, then the events under the order lock (History/EventLog).
+        await EventLog.AppendAsync(db, dialect, [.. events.SelectMany(e => e ?? [])], ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return [.. events.Select(e => e is null ? IngestOutcome.Stale : new IngestOutcome(true, e))];

@@ -17,7 +17,7 @@ namespace Fleet.Api.Monitoring;
 /// <summary>
 /// Publishes committed changes for monitoring tools: every event to <c>fleet/v1/events/{id}</c> (QoS 1, not
 /// retained) and then the detector's current view, read back from the database, to <c>fleet/v1/registry/{id}</c>
-/// (QoS 1, retained), and both to the live stream of <c>GET /events</c>. Changes without an event (heartbeats) refresh
+/// (QoS 1, retained), and views refreshed without an event to the live stream of <c>GET /events</c> (which reads the events themselves from the history: Events/EventFeed). Changes without an event (heartbeats) refresh
 /// the view at most once per <see cref="MonitoringOptions.HeartbeatRefresh"/> per detector. The ingest only drops the change into a bounded queue and never waits for the broker; when
 /// the queue is full the oldest change is dropped. A failed publish (broker down) is logged at most once per
 /// interval and skipped: the registry topic is brought up to date by the detector's next change.
@@ -25,6 +25,7 @@ namespace Fleet.Api.Monitoring;
 internal sealed partial class MonitoringPublisher(
     MqttConnection mqtt,
     EventStream live,
+    EventFeed feed,
     IServiceScopeFactory scopes,
     TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<MonitoringOptions> options,
@@ -62,6 +63,11 @@ internal sealed partial class MonitoringPublisher(
         }
 
         _viewQueuedAt[detectorId] = now;
+        if (events.Count > 0)
+        {
+            // The live stream reads the stored events itself, in id order, with every instance's (Events/EventFeed).
+            feed.Signal();
+        }
 
         // DropOldest: TryWrite always succeeds, so the caller never waits for the broker.
         _changes.Writer.TryWrite(new MonitoringChange(detectorId, events));
@@ -105,13 +111,9 @@ internal sealed partial class MonitoringPublisher(
             view = record?.ToView();
         }
 
-        // The live stream first: it never waits, and a broker that is down must not hold the dashboards back.
-        foreach (var fleetEvent in change.Events)
-        {
-            live.Publish(fleetEvent);
-        }
-
-        if (view is not null)
+        // A view refreshed without an event (a heartbeat) reaches this instance's streams from here; events and the
+        // views after them come from the feed. First: it never waits, and a broker that is down must not hold it back.
+        if (change.Events.Count == 0 && view is not null)
         {
             live.Publish(view);
         }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Fleet.Api.Data;
+using Fleet.Api.History;
 using Fleet.Api.Ingest;
 using Fleet.Api.Mqtt;
 using Fleet.Domain.Messages;
@@ -158,11 +159,10 @@ internal sealed partial class PresenceSweeper(
         foreach (var id in ids)
         {
             var data = new JsonObject { ["reason"] = "heartbeat-timeout" };
-            db.Events.Add(new EventRecord { DetectorId = id, Type = EventTypes.Lost, At = now, Data = data.ToJsonString() });
             events.Add(new FleetEvent { Type = EventTypes.Lost, DetectorId = id, At = now, Data = data });
         }
 
-        await db.SaveChangesAsync(ct);
+        await EventLog.AppendAsync(db, dialect, events, ct);
         await transaction.CommitAsync(ct);
         return events;
     }

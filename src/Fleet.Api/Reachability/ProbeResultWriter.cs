@@ -1,4 +1,5 @@
 using Fleet.Api.Data;
+using Fleet.Api.History;
 using Fleet.Api.Ingest;
 using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
@@ -101,7 +102,6 @@ internal sealed partial class ProbeResultWriter(
             if (ReachabilityRecords.EventOf(id, now, before.Reachability, summary, before.Status) is { } change)
             {
                 events.Add(change);
-                db.Events.Add(new EventRecord { DetectorId = id, Type = change.Type, At = change.At, Data = change.Data?.ToJsonString() });
             }
         }
 
@@ -110,11 +110,7 @@ internal sealed partial class ProbeResultWriter(
             LogStaleDropped(stale);
         }
 
-        if (db.ChangeTracker.HasChanges())
-        {
-            await db.SaveChangesAsync(ct);
-        }
-
+        await EventLog.AppendAsync(db, dialect, [.. changed.Values.SelectMany(e => e)], ct);
         await transaction.CommitAsync(ct);
         return changed;
     }

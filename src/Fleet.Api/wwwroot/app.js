@@ -188,29 +188,60 @@ async function refresh(id) {
   if (response.ok) upsert(await response.json(), true);
 }
 
-async function load() {
+// Reads the whole table; false when signed out or failed (already shown).
+async function loadTable() {
   const response = await fetch('detectors?limit=1000', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
-  if (response.status === 401 || response.status === 403) { showSignIn(); return; }
-  if (!response.ok) { setConnection('down', `error ${response.status}`); return; }
+  if (response.status === 401 || response.status === 403) { showSignIn(); return false; }
+  if (!response.ok) { setConnection('down', `error ${response.status}`); return false; }
   const list = await response.json();
-  await loadWords().catch(() => { /* the page still shows the outcomes by name */ });
   detectors.clear();
   for (const view of list) detectors.set(view.id, view);
+  render();
+  return true;
+}
+
+async function load() {
+  await loadWords().catch(() => { /* the page still shows the outcomes by name */ });
+  if (!(await loadTable())) return;
   $('sign-in').hidden = true;
   $('fleet').hidden = false;
   $('sign-out').hidden = false;
-  render();
   connect();
 }
 
+// The stream could not replay what was missed (older than the history keeps): read the table again while the stream
+// goes on; views arriving meanwhile are applied again after the table, as they may be newer than it.
+let pendingViews = null;
+async function reloadTable() {
+  if (pendingViews) return;
+  pendingViews = [];
+  try {
+    await loadTable();
+  } finally {
+    const views = pendingViews;
+    pendingViews = null;
+    for (const view of views) upsert(view, false);
+  }
+}
+
+// After a blip the browser reconnects by itself (after the stream's `retry:`) and sends the id of the last event it
+// got (Last-Event-ID): the API replays what was missed, so the table is never reloaded for a blip. A stream cut for
+// reading too slowly (`overflow`) resumes the same way; only `reset` reloads the table.
 function connect() {
   if (source) source.close();
   setConnection('connecting', 'connecting');
   source = new EventSource('events');
   source.addEventListener('open', () => setConnection('live', 'live'));
   source.addEventListener('detector', (e) => {
-    try { upsert(JSON.parse(e.data), true); } catch { /* a malformed item is ignored */ }
+    let view;
+    try { view = JSON.parse(e.data); } catch { return; /* a malformed item is ignored */ }
+    if (pendingViews) pendingViews.push(view);
+    upsert(view, true);
   });
+  source.addEventListener('reset', () => {
+    reloadTable().catch(() => setConnection('down', 'disconnected'));
+  });
+  source.addEventListener('overflow', () => setConnection('connecting', 'catching up'));
   source.addEventListener('fleet-event', (e) => {
     let event;
     try { event = JSON.parse(e.data); } catch { return; }

@@ -25,6 +25,11 @@ internal sealed class WriterHarness : IAsyncDisposable
 
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 
+    public ISqlDialect Dialect => _dialect;
+
+    /// <summary>A context of its own on the harness's database (the caller disposes it).</summary>
+    public FleetDbContext NewContext() => _newContext();
+
     public static async Task<WriterHarness> CreateAsync(DatabaseProvider provider)
     {
         WriterHarness harness;

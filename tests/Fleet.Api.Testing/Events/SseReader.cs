@@ -9,17 +9,25 @@ public sealed class SseReader(Stream stream) : IDisposable
 
     public int Comments { get; private set; }
 
+    /// <summary>The <c>id:</c> of the event <see cref="NextAsync"/> returned last, or null when it had none.</summary>
+    public long? Id { get; private set; }
+
+    /// <summary>The <c>retry:</c> the stream sent, if any.</summary>
+    public int? Retry { get; private set; }
+
     /// <summary>The next event (skipping comments), or null when the stream ends.</summary>
     public async Task<(string Type, string Data)?> NextAsync(CancellationToken ct)
     {
         string type = "message";
         var data = new StringBuilder();
+        long? id = null;
         while (await _reader.ReadLineAsync(ct) is { } line)
         {
             if (line.Length == 0)
             {
                 if (data.Length > 0)
                 {
+                    Id = id;
                     return (type, data.ToString());
                 }
 
@@ -33,6 +41,14 @@ public sealed class SseReader(Stream stream) : IDisposable
             else if (line.StartsWith("event: ", StringComparison.Ordinal))
             {
                 type = line[7..];
+            }
+            else if (line.StartsWith("id: ", StringComparison.Ordinal))
+            {
+                id = long.Parse(line[4..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (line.StartsWith("retry: ", StringComparison.Ordinal))
+            {
+                Retry = int.Parse(line[7..], System.Globalization.CultureInfo.InvariantCulture);
             }
             else if (line.StartsWith("data: ", StringComparison.Ordinal))
             {

@@ -29,14 +29,18 @@ public sealed class EventStreamTests
     }
 
     [Fact]
-    public void SlowSubscriber_LosesOldestItems_AndNeverBlocksThePublisher()
+    public void SlowSubscriber_IsCutWhenItsQueueIsFull_KeepingTheOldestAndNeverBlockingThePublisher()
     {
         var stream = NewStream(capacity: 16);
         using var slow = stream.TrySubscribe("k1")!;
+        using var fast = stream.TrySubscribe("k2")!;
 
-        for (var i = 0; i < 1000; i++)
+        for (var i = 1; i <= 1000; i++)
         {
-            stream.Publish(Event(i));
+            stream.Publish(i, Event(i), view: null);
+            while (fast.Reader.TryRead(out _))
+            {
+            }
         }
 
         var items = new List<EventStream.StreamItem>();
@@ -45,8 +49,10 @@ public sealed class EventStreamTests
             items.Add(item);
         }
 
-        Assert.Equal(16, items.Count);
-        Assert.Contains("\"pi-999\"", items[^1].Json, StringComparison.Ordinal);
+        Assert.True(slow.Overflowed);
+        Assert.True(slow.Reader.Completion.IsCompleted);
+        Assert.Equal(Enumerable.Range(1, 16).Select(i => (long?)i), items.Select(i => i.Id));
+        Assert.False(fast.Overflowed);
     }
 
     [Fact]
