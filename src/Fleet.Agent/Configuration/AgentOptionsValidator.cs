@@ -46,6 +46,9 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             case "reverse-ssh":
                 ValidateReverseSsh(options.ReverseSsh, errors);
                 break;
+            case "cloudflared":
+                CloudflaredSettingsValidator.Validate(options.Cloudflared, errors);
+                break;
             case "static":
                 ValidateStatic(options.Static, errors);
                 break;
