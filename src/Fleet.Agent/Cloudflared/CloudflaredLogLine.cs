@@ -17,11 +17,15 @@ internal static partial class CloudflaredLogLine
     /// <summary>Error words are cut to this many characters: a line can carry a whole HTML page.</summary>
     public const int MaxWordsLength = 300;
 
+    /// <summary>Only the start of a longer line is read; cloudflared's own lines are far shorter.</summary>
+    public const int MaxLineLength = 8 * 1024;
+
     private const string EdgeAdvice = "no connection to Cloudflare's edge (is outbound UDP/TCP port 7844 blocked, or the network down?)";
 
     public static CloudflaredLogEvent Parse(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
+        line = line.Length <= MaxLineLength ? line : line[..MaxLineLength];
         var match = Prefix().Match(line);
         var (level, text) = match.Success ? (match.Groups["level"].Value, line[match.Length..]) : ((string?)null, line.Trim());
         return new CloudflaredLogEvent(level, text, CloudflaredLogKind.Other) switch
@@ -76,18 +80,43 @@ internal static partial class CloudflaredLogLine
         };
     }
 
-    /// <summary>A field's value: <c>key="quoted \" value"</c> or <c>key=bare</c>.</summary>
+    /// <summary>
+    /// A field's value: <c>key="quoted \" value"</c> or <c>key=bare</c>, the last one when the key repeats (zerolog puts
+    /// fields after the message). A linear scan, not a regex: a line can be a whole HTML page.
+    /// </summary>
     internal static string? Field(string text, string key)
     {
-        foreach (Match match in FieldPattern().Matches(text))
+        var marker = " " + key + "=";
+        var at = text.LastIndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
         {
-            if (match.Groups["key"].Value == key)
+            return null;
+        }
+
+        var start = at + marker.Length;
+        if (start >= text.Length || text[start] != '"')
+        {
+            var end = text.IndexOf(' ', start);
+            return text[start..(end < 0 ? text.Length : end)];
+        }
+
+        var value = new System.Text.StringBuilder();
+        for (var i = start + 1; i < text.Length; i++)
+        {
+            switch (text[i])
             {
-                return match.Groups["quoted"].Success ? match.Groups["quoted"].Value.Replace("\\\"", "\"", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal) : match.Groups["bare"].Value;
+                case '\\' when i + 1 < text.Length:
+                    value.Append(text[++i]);
+                    break;
+                case '"':
+                    return value.ToString();
+                default:
+                    value.Append(text[i]);
+                    break;
             }
         }
 
-        return null;
+        return value.ToString();
     }
 
     private static string Cut(string words) => words.Length <= MaxWordsLength ? words : words[..(MaxWordsLength - 1)] + "…";
@@ -97,7 +126,4 @@ internal static partial class CloudflaredLogLine
 
     [GeneratedRegex(@"^Version (?<version>[0-9][0-9A-Za-z.+_-]*)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex VersionLine();
-
-    [GeneratedRegex(@"(?:^|\s)(?<key>[a-zA-Z_][a-zA-Z0-9_]*)=(?:""(?<quoted>(?:[^""\\]|\\.)*)""|(?<bare>\S+))", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
-    private static partial Regex FieldPattern();
 }
