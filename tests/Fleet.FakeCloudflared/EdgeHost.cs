@@ -62,6 +62,11 @@ internal static class EdgeHost
             request.Headers.TryAddWithoutValidation(header.Key, [.. header.Value]);
         }
 
+        // Headers Cloudflare's edge adds to every proxied request (developers.cloudflare.com/fundamentals/reference/http-headers/).
+        request.Headers.TryAddWithoutValidation("Cf-Ray", $"{Random.Shared.NextInt64():x16}-AMS");
+        request.Headers.TryAddWithoutValidation("Cf-Connecting-Ip", context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
+
         HttpResponseMessage response;
         try
         {
