@@ -1,4 +1,5 @@
 using Fleet.Agent.Configuration;
+using Microsoft.Extensions.Configuration;
 
 namespace Fleet.Agent.Tests.Configuration;
 
@@ -50,5 +51,18 @@ public sealed class CloudflaredSettingsTests
         staticProvider.Provider = "static";
         staticProvider.Static.Tunnels.Add(new StaticTunnel { Name = "web", Url = "https://203.0.113.5" });
         Assert.Empty(Errors(staticProvider));
+    }
+
+    [Fact]
+    public void ExampleConfiguration_WithTheCloudflaredProvider_BindsAndValidates()
+    {
+        var path = Path.Combine(RepositoryPaths.Root, "infra", "agent", "agent.example.json");
+        var options = new AgentOptions();
+        new ConfigurationBuilder().AddJsonFile(path).Build().GetSection(AgentOptions.Section).Bind(options);
+        options.Provider = "cloudflared";
+
+        Assert.Empty(Errors(options));
+        Assert.Equal("/usr/bin/cloudflared", options.Cloudflared.Binary);
+        Assert.Equal("127.0.0.1:20241", options.Cloudflared.MetricsAddress);
     }
 }
