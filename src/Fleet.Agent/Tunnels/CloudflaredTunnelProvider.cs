@@ -201,7 +201,12 @@ internal sealed partial class CloudflaredTunnelProvider(
         Version = _version,
         State = state,
         Restarts = _supervisor?.Restarts ?? 0,
-        Error = state is "running" ? null : _lastError,
+        Error = state switch
+        {
+            "running" => null,
+            "crashed" when _lastError is null => _supervisor?.LastExitCode is { } code ? $"cloudflared exited with code {code}" : $"cloudflared could not be started ({Settings.Binary})",
+            _ => _lastError,
+        },
     };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "cloudflared: {Words}")]

@@ -65,6 +65,7 @@ public sealed partial class CloudflaredTunnelProviderTests : IDisposable
         await fake.WriteControlAsync("""{"crash": true, "exitCode": 1}""");
         var crashed = await run.WaitForAsync(s => s.Provider.State == "crashed", "crashed");
         Assert.Empty(crashed.Tunnels);
+        Assert.Equal("cloudflared exited with code 1", crashed.Provider.Error);
 
         await fake.WriteControlAsync("{}");
         var again = await run.WaitForAsync(s => s.Provider.State == "running", "running again");
