@@ -37,6 +37,9 @@ Usage: sudo ./install.sh [--binary-dir DIR] [--config FILE] [--take-over-ngrok D
   --take-over-ngrok DIR   move an existing ngrok setup (binary and ngrok.yml, e.g. /home/pi/ngrok) under the
                           service, stop that ngrok, and remove its start line from /etc/rc.local
   --dry-run               print every action without doing it
+
+Providers (Agent.Provider in agent.json): ngrok, cloudflared (a Cloudflare quick tunnel: install cloudflared from
+Cloudflare's Debian repository or its .deb first, see README.md), reverse-ssh, static.
 EOF
 }
 
@@ -356,7 +359,8 @@ next_steps() {
         note "      sudo tee $password >/dev/null     # paste the password, Enter, then Ctrl-D"
         note "      sudo systemctl restart $SERVICE"
     fi
-    note "  - check $ETC_DIR/agent.json (DetectorId, Mqtt.Host, Provider)"
+    note "  - check $ETC_DIR/agent.json (DetectorId, Mqtt.Host, Provider: ngrok, cloudflared, reverse-ssh or static)"
+    note "    (cloudflared is not installed by this script: see README.md, \"cloudflared quick tunnels\")"
     note "  - systemctl status $SERVICE; journalctl -u $SERVICE -f; sudo -u $SERVICE /opt/fleet-agent/fleet-agent check"
 }
 

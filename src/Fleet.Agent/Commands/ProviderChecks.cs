@@ -18,6 +18,9 @@ internal static class ProviderChecks
             "reverse-ssh" => report($"ssh binary {options.ReverseSsh.Binary}", FindBinary(options.ReverseSsh.Binary))
                 && (options.ReverseSsh.IdentityFile is null || report($"identity file {options.ReverseSsh.IdentityFile}",
                     File.Exists(options.ReverseSsh.IdentityFile) ? null : "does not exist")),
+            "cloudflared" => report($"cloudflared binary {options.Cloudflared.Binary}", FindBinary(options.Cloudflared.Binary) is { } missing
+                ? $"{missing}: install cloudflared from Cloudflare's Debian repository (pkg.cloudflare.com) or its .deb, see infra/agent/README.md"
+                : null),
             "static" => report("static tunnels", null),
             _ => true,
         };

@@ -26,9 +26,9 @@ public sealed class AgentOptions
     /// <summary>Changes closer together than this are published once.</summary>
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>ngrok, reverse-ssh or static.</summary>
+    /// <summary>ngrok, reverse-ssh, cloudflared or static.</summary>
     [Required]
-    [RegularExpression("^(ngrok|reverse-ssh|static)$", ErrorMessage = "Agent:Provider must be ngrok, reverse-ssh or static")]
+    [RegularExpression("^(ngrok|reverse-ssh|cloudflared|static)$", ErrorMessage = "Agent:Provider must be ngrok, reverse-ssh, cloudflared or static")]
     public string Provider { get; set; } = "ngrok";
 
     [ValidateObjectMembers]
@@ -37,6 +37,8 @@ public sealed class AgentOptions
     public NgrokSettings Ngrok { get; set; } = new();
 
     public ReverseSshSettings ReverseSsh { get; set; } = new();
+
+    public CloudflaredSettings Cloudflared { get; set; } = new();
 
     public StaticSettings Static { get; set; } = new();
 

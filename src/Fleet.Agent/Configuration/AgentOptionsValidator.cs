@@ -46,6 +46,9 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             case "reverse-ssh":
                 ReverseSshSettingsValidator.Validate(options.ReverseSsh, PublishablePolicy, errors);
                 break;
+            case "cloudflared":
+                CloudflaredSettingsValidator.Validate(options.Cloudflared, errors);
+                break;
             case "static":
                 ValidateStatic(options.Static, errors);
                 break;

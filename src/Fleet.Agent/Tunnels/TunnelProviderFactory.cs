@@ -13,6 +13,7 @@ public static class TunnelProviderFactory
             "static" => ActivatorUtilities.CreateInstance<StaticTunnelProvider>(services),
             "ngrok" => ActivatorUtilities.CreateInstance<NgrokTunnelProvider>(services),
             "reverse-ssh" => ActivatorUtilities.CreateInstance<ReverseSshTunnelProvider>(services),
+            "cloudflared" => ActivatorUtilities.CreateInstance<CloudflaredTunnelProvider>(services),
             _ => throw new InvalidOperationException($"Agent:Provider '{options.Provider}' is not available in this build."),
         };
     }
