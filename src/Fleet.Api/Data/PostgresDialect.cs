@@ -8,6 +8,8 @@ public sealed class PostgresDialect : ISqlDialect
 {
     public string ForUpdate => " FOR UPDATE";
 
+    public string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
+
     public string Greatest => "GREATEST";
 
     public bool HasArrays => true;
