@@ -35,7 +35,7 @@ public sealed class AlertDeliveryOptions : IValidatableObject
     public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How often the worker looks for due deliveries when nothing woke it.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Attempts in flight at once on this instance.</summary>
