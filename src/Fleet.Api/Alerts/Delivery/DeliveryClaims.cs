@@ -11,6 +11,9 @@ namespace Fleet.Api.Alerts.Delivery;
 /// </summary>
 internal static class DeliveryClaims
 {
+    // The outer WHERE repeats the claimability test: a row another claim updated between this one's pick and its
+    // update is checked again as it now is (PostgreSQL re-evaluates the target's own conditions on the new row
+    // version, not the subquery's), so it is never claimed twice even where rows are not skipped.
     public static async Task<List<long>> ClaimAsync(
         FleetDbContext db, ISqlDialect dialect, string owner, DateTimeOffset now, TimeSpan lease, int limit,
         IReadOnlyCollection<long> excludedDestinations, CancellationToken ct)
@@ -21,7 +24,7 @@ internal static class DeliveryClaims
             : $" AND destination_id NOT IN ({string.Join(',', excludedDestinations.Select(id => id.ToString(CultureInfo.InvariantCulture)))})";
         var sql = $"""
             UPDATE {DeliveryModel.DeliveriesTable} SET lease_owner = @owner, lease_until = @lease_until
-            WHERE id IN (
+            WHERE status = '{DeliveryStatuses.Pending}' AND (lease_until IS NULL OR lease_until <= @now) AND id IN (
                 SELECT id FROM {DeliveryModel.DeliveriesTable}
                 WHERE status = '{DeliveryStatuses.Pending}' AND next_attempt_at <= @now
                   AND (lease_until IS NULL OR lease_until <= @now){excluded}

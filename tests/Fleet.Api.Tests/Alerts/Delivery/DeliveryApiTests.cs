@@ -26,7 +26,7 @@ public sealed class DeliveryApiTests(DeliveryApiFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task PermanentRefusal_IsADeadLetter_RetriedOverRest_ThenDeliveredWithBothAttemptsInItsHistory()
+    public async Task PermanentRefusal_IsADeadLetter_RetriedOverRest_ThenDeliveredWithBothAttemptsInItsHistoryAndMetrics()
     {
         using var admin = fixture.Client(TestKeys.Admin);
         using var reader = fixture.Client(TestKeys.Reader);
@@ -54,6 +54,15 @@ public sealed class DeliveryApiTests(DeliveryApiFixture fixture) : IClassFixture
         var attempts = detail["attemptHistory"]!.AsArray();
         Assert.Equal(["permanent", "delivered"], attempts.Select(a => (string?)a!["outcome"]));
         Assert.Equal([410, 200], attempts.Select(a => (int?)a!["status"]));
+
+        var samples = await Eventually.GetAsync(
+            async () => PrometheusText.Parse(await reader.GetStringAsync("/metrics")),
+            s => s.Sum("fleet_alerts_delivery_attempts_total", ("type", "webhook"), ("outcome", "permanent")) >= 1,
+            "the scrape shows the delivery attempts");
+        Assert.True(samples.Sum("fleet_alerts_delivery_attempts_total", ("type", "webhook"), ("outcome", "delivered")) >= 1);
+        Assert.True(samples.Sum("fleet_alerts_delivery_dead_letters_total", ("type", "webhook")) >= 1);
+        Assert.True(samples.Sum("fleet_alerts_delivery_latency_seconds_count", ("type", "webhook")) >= 1);
+        Assert.NotEmpty(samples.Named("fleet_alerts_delivery_pending"));
     }
 
     [Theory]

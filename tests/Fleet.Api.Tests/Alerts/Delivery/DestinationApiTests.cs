@@ -44,6 +44,7 @@ public sealed class DestinationApiTests(DeliveryApiFixture fixture) : IClassFixt
         Assert.Equal("https://hooks.slack.com/…", (string?)slack["url"]);
         Assert.Equal([true, true, true, false], new[] { webhook, ntfy, slack, email }.Select(d => (bool)d["hasSecret"]!));
         Assert.Equal(["ops@example.com", "oncall@example.org"], email["recipients"]!.AsArray().Select(r => (string?)r));
+        Assert.Contains(fixture.Logs.Lines, line => line.Contains("/alerts/destinations", StringComparison.Ordinal));
         foreach (var secret in new[] { signingSecret, token, slackPath })
         {
             Assert.All(shown, body => Assert.DoesNotContain(secret, body, StringComparison.Ordinal));
