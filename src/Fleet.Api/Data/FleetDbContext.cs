@@ -1,4 +1,5 @@
 using System.Text;
+using Fleet.Api.Alerts.Delivery;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -27,6 +28,14 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
 
     /// <summary>The embedded broker's retained messages, kept across restarts.</summary>
     public DbSet<RetainedMessageRecord> RetainedMessages => Set<RetainedMessageRecord>();
+
+    /// <summary>Where alert notices go (Alerts/Delivery).</summary>
+    public DbSet<DestinationRecord> AlertDestinations => Set<DestinationRecord>();
+
+    /// <summary>The alert outbox: one row per notice and destination, pending until delivered or dead.</summary>
+    public DbSet<DeliveryRecord> AlertDeliveries => Set<DeliveryRecord>();
+
+    public DbSet<DeliveryAttemptRecord> AlertDeliveryAttempts => Set<DeliveryAttemptRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -96,6 +105,8 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
             retained.Property(r => r.Topic).HasMaxLength(1024);
             retained.Property(r => r.ContentType).HasMaxLength(256);
         });
+
+        DeliveryModel.Configure(modelBuilder);
 
         // snake_case columns so that hand-written SQL and psql sessions read naturally.
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

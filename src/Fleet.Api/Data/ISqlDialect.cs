@@ -14,6 +14,12 @@ public interface ISqlDialect
     string ForUpdate { get; }
 
     /// <summary>
+    /// What makes a SELECT lock the rows it reads and pass over rows another transaction holds, so several instances
+    /// claiming work from one queue table (the alert outbox) each take different rows; empty where one writer is all there is.
+    /// </summary>
+    string ForUpdateSkipLocked { get; }
+
+    /// <summary>
     /// Whether statements take whole columns as array parameters (PostgreSQL's unnest, see <see cref="Column{T}"/>):
     /// one statement text for any number of rows, parsed and planned once, instead of a VALUES list that grows with
     /// the batch.

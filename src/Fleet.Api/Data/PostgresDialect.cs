@@ -8,6 +8,8 @@ public sealed class PostgresDialect : ISqlDialect
 {
     public string ForUpdate => " FOR UPDATE";
 
+    public string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
+
     public string Greatest => "GREATEST";
 
     // Held to the commit; the NOTIFY is sent on commit and wakes every instance's feed (History/EventLog).

@@ -9,6 +9,8 @@ public sealed class SqliteDialect : ISqlDialect
     // SQLite has one writer at a time: the transaction itself serializes writers.
     public string ForUpdate => "";
 
+    public string ForUpdateSkipLocked => "";
+
     public string Greatest => "MAX";
 
     // The one write lock is held from a transaction's first write to its commit: ids are already drawn in commit order (History/EventLog).
