@@ -1,4 +1,5 @@
 using Fleet.Api.Alerts.Delivery;
+using Fleet.Api.Alerts.Senders;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.Detectors;
@@ -41,6 +42,7 @@ try
     builder.AddFleetProvisioning();
     builder.AddFleetLinks();
     builder.AddFleetAlertDelivery();
+    builder.AddFleetAlertSenders();
 
     // `fleet-api detectors provision|revoke|export-mosquitto …`: same configuration, no web host.
     if (ProvisioningCli.Handles(args))
