@@ -117,7 +117,7 @@ internal sealed partial class DeliveryAttempts(
             return DeliveryResult.Permanent($"destination {row.DestinationId} no longer exists");
         }
 
-        var sender = senders.FirstOrDefault(s => s.Type == stored.Type);
+        var sender = senders.For(stored.Type);
         if (sender is null)
         {
             // Perhaps another instance (a newer version during a rolling update) can: not this one's call to give up.

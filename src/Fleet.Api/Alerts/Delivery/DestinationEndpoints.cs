@@ -89,7 +89,7 @@ internal static class DestinationEndpoints
             return NotFound(id);
         }
 
-        if (senders.FirstOrDefault(s => s.Type == record.Type) is not { } sender)
+        if (senders.For(record.Type) is not { } sender)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status501NotImplemented, title: "No sender", detail: $"This instance cannot send to '{record.Type}' destinations.");
