@@ -1,3 +1,4 @@
+using Fleet.Api.Alerts.Rules;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.Detectors;
@@ -39,6 +40,7 @@ try
     builder.AddFleetEvents();
     builder.AddFleetProvisioning();
     builder.AddFleetLinks();
+    builder.AddFleetAlertRules();
 
     // `fleet-api detectors provision|revoke|export-mosquitto …`: same configuration, no web host.
     if (ProvisioningCli.Handles(args))
@@ -59,6 +61,7 @@ try
     app.MapSessionEndpoints();
     app.MapEventEndpoints();
     app.MapProvisioningEndpoints();
+    app.MapAlertRuleEndpoints();
 
     await app.PrepareFleetAsync();
     app.PrintBannerWhenStarted();

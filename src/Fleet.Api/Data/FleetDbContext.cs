@@ -97,6 +97,8 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
             retained.Property(r => r.ContentType).HasMaxLength(256);
         });
 
+        Alerts.Rules.AlertRulesModel.Configure(modelBuilder);
+
         // snake_case columns so that hand-written SQL and psql sessions read naturally.
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
