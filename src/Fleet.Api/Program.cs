@@ -1,3 +1,4 @@
+using Fleet.Api.Alerts.Rules;
 using Fleet.Api.Alerts.Delivery;
 using Fleet.Api.Alerts.Senders;
 using Fleet.Api.Auth;
@@ -41,6 +42,7 @@ try
     builder.AddFleetEvents();
     builder.AddFleetProvisioning();
     builder.AddFleetLinks();
+    builder.AddFleetAlertRules();
     builder.AddFleetAlertDelivery();
     builder.AddFleetAlertSenders();
 
@@ -63,6 +65,7 @@ try
     app.MapSessionEndpoints();
     app.MapEventEndpoints();
     app.MapProvisioningEndpoints();
+    app.MapAlertRuleEndpoints();
     app.MapAlertDeliveryEndpoints();
 
     await app.PrepareFleetAsync();

@@ -63,6 +63,11 @@ public sealed class FleetApiFactory(FleetApiSettings settings) : WebApplicationF
         {
             builder.ConfigureTestServices(services => services.RemoveAll<TimeProvider>().AddSingleton(clock));
         }
+
+        if (settings.Services is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
+        }
     }
 
     public HttpClient CreateReader() => CreateWithKey(TestKeys.Reader);

@@ -10,6 +10,9 @@ public sealed record FleetApiSettings(string ConnectionString, BrokerSettings Br
     /// <summary>Replaces the API's TimeProvider (e.g. a FakeTimeProvider) when set.</summary>
     public TimeProvider? Clock { get; init; }
 
+    /// <summary>Changes the API's services after its own registrations (e.g. a recording stand-in) when set.</summary>
+    public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? Services { get; init; }
+
     /// <summary>An extra logger provider (e.g. <see cref="CapturingLoggerProvider"/>) the API logs to when set.</summary>
     public Microsoft.Extensions.Logging.ILoggerProvider? LoggerProvider { get; init; }
 }

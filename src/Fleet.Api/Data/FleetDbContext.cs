@@ -106,6 +106,7 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
             retained.Property(r => r.ContentType).HasMaxLength(256);
         });
 
+        Alerts.Rules.AlertRulesModel.Configure(modelBuilder);
         DeliveryModel.Configure(modelBuilder);
 
         // snake_case columns so that hand-written SQL and psql sessions read naturally.

@@ -158,6 +158,9 @@ internal static partial class DetectorPatch
         return null;
     }
 
+    /// <summary>The one rule for a tag's spelling (alert rules and silences name tags too).</summary>
+    public static bool IsValidTag(string tag) => TagRegex().IsMatch(tag);
+
     [GeneratedRegex("^[a-z0-9][a-z0-9._:-]{0,63}$")]
     private static partial Regex TagRegex();
 }
