@@ -7,8 +7,7 @@ public sealed class RestApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync("rest");
+        var connectionString = await MigratedDatabase.CreateAsync("rest");
         Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded()));
     }
 

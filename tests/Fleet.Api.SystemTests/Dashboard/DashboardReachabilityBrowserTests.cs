@@ -16,9 +16,8 @@ public sealed class DashboardReachabilityBrowserTests
     [Fact]
     public async Task Dashboard_ReachabilityEvents_ShowTheMarkAndReasonThenClearIt()
     {
-        var postgres = await PostgresServer.GetAsync();
         var port = FreePort.Next();
-        await using var api = new FleetApiFactory(new FleetApiSettings(await postgres.CreateDatabaseAsync("dashreach"), BrokerSettings.ForEmbedded()));
+        await using var api = new FleetApiFactory(new FleetApiSettings(await MigratedDatabase.CreateAsync("dashreach"), BrokerSettings.ForEmbedded()));
         api.UseKestrel(port);
         api.StartServer();
         await Eventually.TrueAsync(() => Task.FromResult(api.MqttConnected), "the API connected to its broker");

@@ -21,7 +21,7 @@ public sealed class AgentThroughCaddyTests
     {
         using var timeout = new CancellationTokenSource(TestTimeout);
         var ct = timeout.Token;
-        var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("agent_caddy", ct);
+        var database = await MigratedDatabase.CreateAsync("agent_caddy", ct);
         await using var broker = mosquitto ? await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { WebSockets = true }, ct) : null;
         var settings = new FleetApiSettings(database, broker is null ? BrokerSettings.ForEmbedded() : BrokerSettings.ForMosquitto(broker));
         await using var api = await ApiProcess.StartAsync(settings, mosquitto ? "api-mosquitto-behind-caddy" : "api-embedded-behind-caddy", ct);

@@ -118,7 +118,7 @@ public sealed class CaddyInFrontTests(CaddyInFrontTests.FrontDoor stack) : IClas
         public async Task InitializeAsync()
         {
             Broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { WebSockets = true });
-            string database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("caddy");
+            string database = await MigratedDatabase.CreateAsync("caddy");
             Api = await ApiProcess.StartAsync(new FleetApiSettings(database, BrokerSettings.ForMosquitto(Broker)), "api-behind-caddy");
             await Api.WaitReadyAsync();
             Caddy = await CaddyServer.StartAsync(Api.HttpPort, Broker.WebSocketsPort, CancellationToken.None);

@@ -20,8 +20,7 @@ public sealed class ReadsDuringDatabaseOutageTests(ITestOutputHelper output) : I
 
     public async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        _direct = await postgres.CreateDatabaseAsync("reads-outage");
+        _direct = await MigratedDatabase.CreateAsync("reads-outage");
         var direct = new NpgsqlConnectionStringBuilder(_direct);
         _proxy = TcpFaultProxy.Start(direct.Host!, direct.Port);
         var proxied = new NpgsqlConnectionStringBuilder(_direct) { Host = _proxy.Host, Port = _proxy.Port, Timeout = 3 };

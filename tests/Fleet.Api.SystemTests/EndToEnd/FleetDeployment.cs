@@ -14,8 +14,7 @@ public sealed class FleetDeployment : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync("e2e");
+        var connectionString = await MigratedDatabase.CreateAsync("e2e");
         Mosquitto = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
         Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(Mosquitto)));
     }

@@ -23,8 +23,7 @@ public sealed class SecretScanTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync("secrets");
+        var connectionString = await MigratedDatabase.CreateAsync("secrets");
         _mosquitto = await MosquittoBroker.StartAsync();
         _api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(_mosquitto))
         {

@@ -23,8 +23,7 @@ public sealed class AgentFaultDeployment : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync("faultagent");
+        var connectionString = await MigratedDatabase.CreateAsync("faultagent");
         Mosquitto = await MosquittoBroker.StartAsync();
         Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(Mosquitto))
         {

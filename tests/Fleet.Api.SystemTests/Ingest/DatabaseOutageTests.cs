@@ -17,8 +17,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var direct = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync("outage"));
+        var direct = new NpgsqlConnectionStringBuilder(await MigratedDatabase.CreateAsync("outage"));
         _proxy = TcpFaultProxy.Start(direct.Host!, direct.Port);
         var proxied = new NpgsqlConnectionStringBuilder(direct.ConnectionString)
         {

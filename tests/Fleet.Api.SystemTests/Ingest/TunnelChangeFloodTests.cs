@@ -148,7 +148,7 @@ public sealed class TunnelChangeFloodTests
             }
             else
             {
-                connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("flood");
+                connectionString = await MigratedDatabase.CreateAsync("flood");
             }
 
             stack.Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, stack.Broker)

@@ -21,7 +21,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("scaleout");
+        var connectionString = await MigratedDatabase.CreateAsync("scaleout");
         _mosquitto = await MosquittoBroker.StartAsync();
         var shared = new Dictionary<string, string?> { ["Mqtt:SharedGroup"] = "fleet-api" };
         foreach (var broker in new[]

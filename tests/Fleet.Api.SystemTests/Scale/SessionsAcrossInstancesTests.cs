@@ -16,7 +16,7 @@ public sealed class SessionsAcrossInstancesTests(ITestOutputHelper output)
     [Fact]
     public async Task SessionCookie_FromOneInstance_IsAcceptedByAnother_AndAfterARestart()
     {
-        var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("sessions");
+        var database = await MigratedDatabase.CreateAsync("sessions");
         var shared = Directory.CreateTempSubdirectory("fleet-key-ring-");
         var extra = new Dictionary<string, string?> { ["DataProtection:CertificatePath"] = Security.KeyRingCertificates.WritePfx(shared.FullName) };
         await using var one = await ApiProcess.StartAsync(new FleetApiSettings(database, BrokerSettings.ForEmbedded()) { Extra = extra }, "api-1");

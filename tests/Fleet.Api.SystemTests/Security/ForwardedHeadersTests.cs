@@ -43,7 +43,7 @@ public sealed class ForwardedHeadersTests
     private static async Task<ApiProcess> StartAsync(Dictionary<string, string?> extra)
     {
         extra["Limits:FailedAuthPerMinute"] = "3";
-        var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("proxies");
+        var database = await MigratedDatabase.CreateAsync("proxies");
         return await ApiProcess.StartAsync(new FleetApiSettings(database, BrokerSettings.ForEmbedded()) { Extra = extra }, "api-proxied");
     }
 

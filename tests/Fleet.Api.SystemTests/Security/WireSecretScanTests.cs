@@ -58,7 +58,7 @@ public sealed class WireSecretScanTests
                 extra["Mqtt:Embedded:TlsPort"] = tlsPort.ToString(CultureInfo.InvariantCulture);
             }
 
-            var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("secret_scan", ct);
+            var database = await MigratedDatabase.CreateAsync("secret_scan", ct);
             await using var api = new FleetApiFactory(new FleetApiSettings(database, broker) { Extra = extra });
             api.UseKestrel();
             api.StartServer();

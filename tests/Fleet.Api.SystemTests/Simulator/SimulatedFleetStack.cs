@@ -25,7 +25,7 @@ internal sealed class SimulatedFleetStack : IAsyncDisposable
 
     public static async Task<SimulatedFleetStack> StartAsync(string database, string directoryPrefix)
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync(database);
+        var connectionString = await MigratedDatabase.CreateAsync(database);
         var broker = await MosquittoBroker.StartAsync();
         var directory = System.IO.Directory.CreateTempSubdirectory(directoryPrefix).FullName;
         var api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(broker)));

@@ -35,7 +35,7 @@ internal sealed class WriterHarness : IAsyncDisposable
         WriterHarness harness;
         if (provider == DatabaseProvider.Postgres)
         {
-            var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("writer");
+            var connectionString = await MigratedDatabase.CreateAsync("writer");
             var options = new DbContextOptionsBuilder<PostgresFleetDbContext>().UseNpgsql(connectionString).Options;
             harness = new WriterHarness(() => new PostgresFleetDbContext(options), new PostgresDialect(), null);
         }

@@ -29,8 +29,7 @@ public abstract class DecommissionTests : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync("decommission");
+        var connectionString = await MigratedDatabase.CreateAsync("decommission");
         Broker = await StartBrokerAsync();
         Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, Broker) { Extra = ExtraSettings() });
     }

@@ -6,7 +6,6 @@ public sealed class ReachabilityViewsOnPostgresTests : ReachabilityViewTests
 {
     protected override async Task<FleetApiSettings> CreateSettingsAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        return new FleetApiSettings(await postgres.CreateDatabaseAsync("reach"), BrokerSettings.ForEmbedded());
+        return new FleetApiSettings(await MigratedDatabase.CreateAsync("reach"), BrokerSettings.ForEmbedded());
     }
 }

@@ -11,8 +11,7 @@ public sealed class HistoryApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync("history");
+        var connectionString = await MigratedDatabase.CreateAsync("history");
         Api = new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded())
         {
             Clock = Clock,

@@ -27,8 +27,7 @@ public sealed class HostileFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync("hostile");
+        var connectionString = await MigratedDatabase.CreateAsync("hostile");
         Mosquitto = await MosquittoBroker.StartAsync();
         Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(Mosquitto))
         {

@@ -24,8 +24,7 @@ public abstract class IngestTests : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync("ingest");
+        var connectionString = await MigratedDatabase.CreateAsync("ingest");
         Broker = await StartBrokerAsync();
         Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, Broker) { Extra = ExtraSettings() });
     }

@@ -18,7 +18,7 @@ public sealed class PoisonBatchTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("poison");
+        var connectionString = await MigratedDatabase.CreateAsync("poison");
         _api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded()));
     }
 

@@ -5,5 +5,5 @@ namespace Fleet.Api.Tests.Ingest;
 public sealed class ReflashOnPostgresTests : ReflashTests
 {
     protected override async Task<FleetApiSettings> CreateSettingsAsync() =>
-        new(await (await PostgresServer.GetAsync()).CreateDatabaseAsync("reflash"), BrokerSettings.ForEmbedded());
+        new(await MigratedDatabase.CreateAsync("reflash"), BrokerSettings.ForEmbedded());
 }

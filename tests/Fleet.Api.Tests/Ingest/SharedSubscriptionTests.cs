@@ -15,7 +15,7 @@ public sealed class SharedSubscriptionTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("shared");
+        var connectionString = await MigratedDatabase.CreateAsync("shared");
         _mosquitto = await MosquittoBroker.StartAsync();
         var shared = new Dictionary<string, string?> { ["Mqtt:SharedGroup"] = "fleet-api" };
         _first = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(_mosquitto)) { Extra = shared });

@@ -11,8 +11,7 @@ public sealed class MetricsApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync("metrics");
+        var connectionString = await MigratedDatabase.CreateAsync("metrics");
         Api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded())
         {
             Extra = new Dictionary<string, string?> { ["Metrics:DetectorRefreshInterval"] = "00:00:00.200" },

@@ -19,8 +19,7 @@ public sealed class MonitoringTopicsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        _connectionString = await postgres.CreateDatabaseAsync("monitoring");
+        _connectionString = await MigratedDatabase.CreateAsync("monitoring");
         _mosquitto = await MosquittoBroker.StartAsync();
         _api = await StartApiAsync();
     }

@@ -29,7 +29,7 @@ public sealed class EmbeddedBrokerTransportsFixture : IAsyncLifetime
     {
         _directory = Directory.CreateTempSubdirectory("fleet-broker-tls-").FullName;
         var (certificate, key) = Ca.IssueServerPem(_directory);
-        var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("broker_transports");
+        var database = await MigratedDatabase.CreateAsync("broker_transports");
         Api = new FleetApiFactory(new FleetApiSettings(database, BrokerSettings.ForEmbedded())
         {
             Extra = new Dictionary<string, string?>

@@ -29,7 +29,7 @@ public sealed class EmbeddedBrokerWillDelayTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("willdelay");
+        var connectionString = await MigratedDatabase.CreateAsync("willdelay");
         _api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded())
         {
             Clock = _clock,

@@ -16,8 +16,7 @@ public sealed class PresenceSweeperTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync("presence");
+        var connectionString = await MigratedDatabase.CreateAsync("presence");
         _api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded()) { Clock = _clock });
     }
 

@@ -23,8 +23,7 @@ public sealed class ProbeSchedulerTests : IAsyncLifetime
     {
         _endpoint = LoopbackEndpoint.Answer(200, "detector page");
         var port = _endpoint.Port;
-        var postgres = await PostgresServer.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync("probe");
+        var connectionString = await MigratedDatabase.CreateAsync("probe");
         var settings = new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded())
         {
             Extra = new Dictionary<string, string?>

@@ -14,8 +14,7 @@ public sealed class ProvisioningOnEmbeddedBrokerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync("provisioning");
+        var connectionString = await MigratedDatabase.CreateAsync("provisioning");
         _broker = BrokerSettings.ForEmbedded();
         _api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, _broker));
     }

@@ -17,8 +17,7 @@ public sealed class ProvisioningOnMosquittoTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync("provisioning_mosquitto");
+        var connectionString = await MigratedDatabase.CreateAsync("provisioning_mosquitto");
         _mosquitto = await MosquittoBroker.StartAsync();
         _passwordFile = await _mosquitto.SharePasswordFileAsync();
         _api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(_mosquitto))

@@ -20,7 +20,7 @@ public sealed class ReachabilityEventsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("reachevents");
+        var connectionString = await MigratedDatabase.CreateAsync("reachevents");
         _api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded())
         {
             Extra = new Dictionary<string, string?>

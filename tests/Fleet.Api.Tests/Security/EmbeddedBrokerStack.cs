@@ -27,7 +27,7 @@ internal sealed class EmbeddedBrokerStack : IAsyncDisposable
 
     public static async Task<EmbeddedBrokerStack> StartAsync(string database, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync(database);
+        var connectionString = await MigratedDatabase.CreateAsync(database);
         var monitorPassword = SecretHash.NewSecret();
         var extra = new Dictionary<string, string?>
         {

@@ -15,8 +15,7 @@ internal static class SecurityApi
     /// <summary>Not started yet, so a test can add configuration or logging through <c>WithWebHostBuilder</c>.</summary>
     public static async Task<FleetApiFactory> CreateAsync(IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var postgres = await PostgresServer.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync("security");
+        var connectionString = await MigratedDatabase.CreateAsync("security");
         return new FleetApiFactory(new FleetApiSettings(connectionString, BrokerSettings.ForEmbedded())
         {
             Extra = extra ?? new Dictionary<string, string?>(),

@@ -92,7 +92,7 @@ public sealed class SessionRevocationTests
     [Fact]
     public async Task SignOutOnAnotherInstance_EndsTheStreamAtItsNextRecheck()
     {
-        var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("sessions");
+        var database = await MigratedDatabase.CreateAsync("sessions");
         var extra = new Dictionary<string, string?> { ["Events:RecheckInterval"] = "00:00:01" };
         await using var one = new FleetApiFactory(new FleetApiSettings(database, BrokerSettings.ForEmbedded()) { Extra = extra });
         await using var two = new FleetApiFactory(new FleetApiSettings(database, BrokerSettings.ForEmbedded()) { Extra = extra });

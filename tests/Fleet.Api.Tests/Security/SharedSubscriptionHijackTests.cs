@@ -21,7 +21,7 @@ public sealed class SharedSubscriptionHijackTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("hijack");
+        var connectionString = await MigratedDatabase.CreateAsync("hijack");
         _mosquitto = await MosquittoBroker.StartAsync();
         _api = await FleetApiFactory.StartAsync(new FleetApiSettings(connectionString, BrokerSettings.ForMosquitto(_mosquitto))
         {

@@ -44,13 +44,21 @@ public sealed class PostgresServer : IAsyncDisposable
     public static Task<PostgresServer> GetAsync() => Shared.Value;
 
     /// <summary>Creates an empty, uniquely named database and returns a connection string to it.</summary>
-    public async Task<string> CreateDatabaseAsync(string prefix, CancellationToken ct = default)
+    public Task<string> CreateDatabaseAsync(string prefix, CancellationToken ct = default) =>
+        CreateDatabaseAsync(prefix, template: null, ct);
+
+    /// <summary>
+    /// Creates a uniquely named database as a copy of <paramref name="template"/> (a database nobody is connected to,
+    /// see <see cref="PostgresTemplate"/>), or an empty one when it is null, and returns a connection string to it.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string prefix, string? template, CancellationToken ct = default)
     {
         string name = UniqueName(prefix);
+        string copy = template is null ? string.Empty : $" TEMPLATE \"{template.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
         await using (NpgsqlConnection connection = new(AdminConnectionString))
         {
             await connection.OpenAsync(ct);
-            await using NpgsqlCommand create = new($"CREATE DATABASE \"{name}\"", connection);
+            await using NpgsqlCommand create = new($"CREATE DATABASE \"{name}\"{copy}", connection);
             await create.ExecuteNonQueryAsync(ct);
         }
 

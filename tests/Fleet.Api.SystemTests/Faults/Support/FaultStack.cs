@@ -21,7 +21,7 @@ internal sealed class FaultStack : IAsyncDisposable
 
     public static async Task<FaultStack> StartAsync(string prefix, MosquittoBrokerOptions? broker = null, string? connectionString = null, CancellationToken ct = default)
     {
-        connectionString ??= await (await PostgresServer.GetAsync()).CreateDatabaseAsync(prefix, ct);
+        connectionString ??= await MigratedDatabase.CreateAsync(prefix, ct);
         var mosquitto = await MosquittoBroker.StartAsync(broker ?? new MosquittoBrokerOptions(), ct);
         return new FaultStack(mosquitto, connectionString);
     }
