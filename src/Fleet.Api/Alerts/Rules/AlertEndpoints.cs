@@ -25,7 +25,7 @@ public static class AlertEndpoints
             .WithName("ListAlerts")
             .WithSummary("Fired alerts, newest first")
             .WithDescription("`ruleId` filters by rule; `limit` 1..1000, default 100. The next page is in the `Link: <…>; rel=\"next\"` header.");
-        alerts.MapGet("/{id:long}", GetAsync)
+        alerts.MapGet("/{id}", GetAsync)
             .WithName("GetAlert")
             .WithSummary("One fired alert");
         alerts.MapRules();

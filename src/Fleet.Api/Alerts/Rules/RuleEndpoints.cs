@@ -15,7 +15,7 @@ internal static class RuleEndpoints
         rules.MapGet("/", ListAsync)
             .WithName("ListAlertRules")
             .WithSummary("Every alert rule");
-        rules.MapGet("/{id:long}", GetAsync)
+        rules.MapGet("/{id}", GetAsync)
             .WithName("GetAlertRule")
             .WithSummary("One alert rule");
         rules.MapPost("/", CreateAsync)
@@ -29,12 +29,12 @@ internal static class RuleEndpoints
                 "one tag) fires when more than `thresholdPercent` of the detectors with that tag have been in a watched state for " +
                 "`forSeconds`, and recovers when the share drops below it. Selector: `detectorIds`, or `tags` (any of them), or neither " +
                 "for every detector.");
-        rules.MapPut("/{id:long}", ReplaceAsync)
+        rules.MapPut("/{id}", ReplaceAsync)
             .RequireAuthorization(Roles.AdminPolicy)
             .WithName("ReplaceAlertRule")
             .WithSummary("Replace an alert rule (admin)")
             .WithDescription("Detectors already pending or firing for the rule keep their state.");
-        rules.MapDelete("/{id:long}", DeleteAsync)
+        rules.MapDelete("/{id}", DeleteAsync)
             .RequireAuthorization(Roles.AdminPolicy)
             .WithName("DeleteAlertRule")
             .WithSummary("Remove an alert rule (admin); its fired alerts stay listed");

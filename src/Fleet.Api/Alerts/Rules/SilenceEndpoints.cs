@@ -14,7 +14,7 @@ internal static class SilenceEndpoints
         silences.MapGet("/", ListAsync)
             .WithName("ListAlertSilences")
             .WithSummary("Every silence, newest first, expired ones included (state: scheduled, active, expired)");
-        silences.MapGet("/{id:long}", GetAsync)
+        silences.MapGet("/{id}", GetAsync)
             .WithName("GetAlertSilence")
             .WithSummary("One silence");
         silences.MapPost("/", CreateAsync)
@@ -24,11 +24,11 @@ internal static class SilenceEndpoints
             .WithDescription("Covers the detectors named by `detectorIds` and those with any of `tags`, from `startsAt` (default now, " +
                 "inclusive) to `endsAt` (required, exclusive). An alert about a covered detector fires as suppressed: recorded " +
                 "(`GET /alerts`), nobody told, and no recovery notice follows it.");
-        silences.MapPut("/{id:long}", ReplaceAsync)
+        silences.MapPut("/{id}", ReplaceAsync)
             .RequireAuthorization(Roles.AdminPolicy)
             .WithName("ReplaceAlertSilence")
             .WithSummary("Change a silence (admin), e.g. end it early or extend it");
-        silences.MapDelete("/{id:long}", DeleteAsync)
+        silences.MapDelete("/{id}", DeleteAsync)
             .RequireAuthorization(Roles.AdminPolicy)
             .WithName("DeleteAlertSilence")
             .WithSummary("Remove a silence (admin)");
