@@ -43,7 +43,12 @@ public sealed class ReachabilityEndToEndTests(FleetDeployment stack) : IClassFix
         try
         {
             // 1. Both tunnels answer through the edge.
-            var reachable = await stack.WaitForDetectorAsync(id, v => v.Reachability?.State == ReachabilityStates.Reachable, "reachable", Step);
+            // Each tunnel's check arrives as it finishes: the summary may say reachable with one checked and one not yet.
+            var reachable = await stack.WaitForDetectorAsync(
+                id,
+                v => v.Reachability?.State == ReachabilityStates.Reachable && v.Tunnels.Count(t => t.Check?.Outcome == CheckOutcomes.Ok) == 2,
+                "reachable with both tunnels checked",
+                Step);
             await WaitForEventAsync(events, EventTypes.Reachable, 1);
             var atReachable = DateTimeOffset.UtcNow;
 
