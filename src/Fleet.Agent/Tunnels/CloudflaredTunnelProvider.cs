@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Fleet.Agent.Cloudflared;
 using Fleet.Agent.Configuration;
 using Fleet.Agent.Logging;
@@ -24,7 +23,7 @@ internal sealed partial class CloudflaredTunnelProvider(
     private static readonly TimeSpan MetricsTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan FastPoll = TimeSpan.FromMilliseconds(500);
 
-    private readonly Channel<bool> _refresh = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly RefreshTrigger _refresh = new();
     private readonly ILogger _logger = loggers.CreateLogger<CloudflaredTunnelProvider>();
     private ProcessSupervisor? _supervisor;
     private RotatingLogFile? _log;
@@ -98,7 +97,7 @@ internal sealed partial class CloudflaredTunnelProvider(
                 break;
         }
 
-        _refresh.Writer.TryWrite(true);
+        _refresh.Poke();
     }
 
     private void OnStateChanged(SupervisedState state)
@@ -108,7 +107,7 @@ internal sealed partial class CloudflaredTunnelProvider(
             _run = new RunFacts(_run.Number + 1, null, false);
         }
 
-        _refresh.Writer.TryWrite(true);
+        _refresh.Poke();
     }
 
     private async Task PollAsync(CloudflaredMetricsClient metrics, CancellationToken ct)
@@ -120,18 +119,7 @@ internal sealed partial class CloudflaredTunnelProvider(
 
             // Between the start and the first connection the answers change within seconds: look again soon.
             var wait = snapshot.Provider.State is "running" ? Settings.PollInterval : FastPoll;
-            using var delay = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            delay.CancelAfter(wait);
-            try
-            {
-                await _refresh.Reader.WaitToReadAsync(delay.Token);
-                _refresh.Reader.TryRead(out _);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                // The poll interval passed without a trigger.
-            }
-            catch (OperationCanceledException)
+            if (!await _refresh.WaitAsync(wait, ct))
             {
                 return;
             }

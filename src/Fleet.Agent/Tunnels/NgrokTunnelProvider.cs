@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Fleet.Agent.Configuration;
 using Fleet.Agent.Logging;
 using Fleet.Agent.Ngrok;
@@ -21,7 +20,7 @@ internal sealed partial class NgrokTunnelProvider(
     private static readonly TimeSpan ApiTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan FastPoll = TimeSpan.FromMilliseconds(500);
 
-    private readonly Channel<bool> _refresh = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly RefreshTrigger _refresh = new();
     private readonly ILogger _logger = loggers.CreateLogger<NgrokTunnelProvider>();
     private ProcessSupervisor? _supervisor;
     private RotatingLogFile? _log;
@@ -111,7 +110,7 @@ internal sealed partial class NgrokTunnelProvider(
 
         if (ev.IsTunnelStarted || ev.IsSessionEstablished || ev.IsSessionLost || ev.IsReconnecting || ev.ErrorCode is not null)
         {
-            _refresh.Writer.TryWrite(true);
+            _refresh.Poke();
         }
     }
 
@@ -122,7 +121,7 @@ internal sealed partial class NgrokTunnelProvider(
             _lastError = null;
         }
 
-        _refresh.Writer.TryWrite(true);
+        _refresh.Poke();
     }
 
     private async Task PollAsync(NgrokApiClient api, CancellationToken ct)
@@ -134,18 +133,7 @@ internal sealed partial class NgrokTunnelProvider(
 
             // Right after a start the API answers before the tunnels are up: look again soon.
             var wait = snapshot.Provider.State is "running" && snapshot.Tunnels.Count > 0 ? Settings.PollInterval : FastPoll;
-            using var delay = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            delay.CancelAfter(wait);
-            try
-            {
-                await _refresh.Reader.WaitToReadAsync(delay.Token);
-                _refresh.Reader.TryRead(out _);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                // The poll interval passed without a trigger.
-            }
-            catch (OperationCanceledException)
+            if (!await _refresh.WaitAsync(wait, ct))
             {
                 return;
             }
