@@ -24,6 +24,13 @@ public sealed class ProbeOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Results are stored in one transaction per StoreEvery (or per 512 results, if sooner), not one per finished probe:
+    /// each transaction that changes something locks the detectors concerned, which the ingest then waits for.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan StoreEvery { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Probes in flight at once, all hosts together.</summary>
     [Range(1, 4096)]
     public int MaxConcurrency { get; set; } = 64;

@@ -21,7 +21,7 @@ internal sealed partial class ProbeScheduler(
     ILogger<ProbeScheduler> logger) : BackgroundService
 {
     private const int PageSize = 500;
-    private const int SinkBatch = 256;
+    private const int SinkBatch = 512;
     private static readonly TimeSpan StartTick = TimeSpan.FromMilliseconds(20);
 
     private readonly Channel<ProbeResult> _results = Channel.CreateBounded<ProbeResult>(
@@ -156,10 +156,7 @@ internal sealed partial class ProbeScheduler(
         {
             while (await _results.Reader.WaitToReadAsync(ct))
             {
-                while (batch.Count < SinkBatch && _results.Reader.TryRead(out var result))
-                {
-                    batch.Add(result);
-                }
+                await GatherAsync(batch, ct);
 
                 try
                 {
@@ -177,6 +174,36 @@ internal sealed partial class ProbeScheduler(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Stopping.
+        }
+    }
+
+    /// <summary>
+    /// From the first result on, what else arrives within Probe:StoreEvery (at most a batch): a transaction a second
+    /// instead of one per probe, so the detectors a change locks are locked once, not hundreds of times a second.
+    /// </summary>
+    private async Task GatherAsync(List<ProbeResult> batch, CancellationToken ct)
+    {
+        using var elapsed = new CancellationTokenSource(options.Value.StoreEvery, clock);
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(ct, elapsed.Token);
+        while (batch.Count < SinkBatch)
+        {
+            if (_results.Reader.TryRead(out var result))
+            {
+                batch.Add(result);
+                continue;
+            }
+
+            try
+            {
+                if (!await _results.Reader.WaitToReadAsync(window.Token))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 

@@ -10,8 +10,12 @@ internal sealed class InMemoryProbeSink : IProbeResultSink
 
     public void Clear() => Results = new ConcurrentQueue<ProbeResult>();
 
+    /// <summary>The size of each batch written, in order.</summary>
+    public ConcurrentQueue<int> Batches { get; } = new();
+
     public ValueTask WriteAsync(IReadOnlyList<ProbeResult> results, CancellationToken cancellationToken)
     {
+        Batches.Enqueue(results.Count);
         foreach (var result in results)
         {
             Results.Enqueue(result);

@@ -124,7 +124,12 @@ internal static class ProbeScenario
 
     private static async Task IngestAsync(BenchContext context, RunRecord record, string prefix, string tunnelPort)
     {
+        var locks = new LockWaitSampler(context.FleetConnectionString, TimeSpan.FromMilliseconds(20));
         var (rate, committed, seconds, _) = await IngestScenario.MeasureEndToEndAsync(context, ["--tunnel-port", tunnelPort], context.Settings.ProbeIngestSeconds);
+        await locks.DisposeAsync();
+        var (waiting, byEvent) = locks.Result;
+        record.Set($"{prefix}LockWaitShare", waiting);
+        Log.Line($"  ingest ({prefix}): a backend waited for a lock in {waiting:P0} of the samples ({byEvent})");
         record.Set($"{prefix}Rate", rate);
         record.Set($"{prefix}Committed", committed);
         record.Set($"{prefix}Seconds", seconds);
