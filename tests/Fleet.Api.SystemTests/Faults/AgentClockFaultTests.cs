@@ -15,6 +15,7 @@ namespace Fleet.Api.SystemTests.Faults;
 /// </summary>
 [Collection(AgentFaultGroup.Name)]
 [Trait("Category", "Fault")]
+[Trait("Suite", "Long")]
 public sealed class AgentClockFaultTests(AgentFaultDeployment stack, ITestOutputHelper output)
 {
     private static readonly (string Name, string Offset)[] Skews = [("past", "-3d"), ("future", "+2d"), ("right", "+0")];

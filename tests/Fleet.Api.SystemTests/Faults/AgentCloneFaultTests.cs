@@ -16,6 +16,7 @@ namespace Fleet.Api.SystemTests.Faults;
 /// </summary>
 [Collection(AgentFaultGroup.Name)]
 [Trait("Category", "Fault")]
+[Trait("Suite", "Long")]
 public sealed partial class AgentCloneFaultTests(AgentFaultDeployment stack, ITestOutputHelper output)
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Fleet.Api.SystemTests.Faults;
 /// </summary>
 [Collection(AgentFaultGroup.Name)]
 [Trait("Category", "Fault")]
+[Trait("Suite", "Long")]
 public sealed class AgentCrashLoopFaultTests(AgentFaultDeployment stack, ITestOutputHelper output)
 {
     [Fact]

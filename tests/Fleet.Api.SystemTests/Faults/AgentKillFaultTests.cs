@@ -19,6 +19,7 @@ namespace Fleet.Api.SystemTests.Faults;
 /// </summary>
 [Collection(AgentFaultGroup.Name)]
 [Trait("Category", "Fault")]
+[Trait("Suite", "Long")]
 public sealed class AgentKillFaultTests(AgentFaultDeployment stack, ITestOutputHelper output)
 {
     private static readonly TimeSpan LongWillDelay = TimeSpan.FromSeconds(8);

@@ -12,6 +12,7 @@ namespace Fleet.Api.SystemTests.Faults;
 /// </summary>
 [Collection(AgentFaultGroup.Name)]
 [Trait("Category", "Fault")]
+[Trait("Suite", "Long")]
 public sealed class AgentLinkFaultTests(AgentFaultDeployment stack, ITestOutputHelper output)
 {
     [Fact]

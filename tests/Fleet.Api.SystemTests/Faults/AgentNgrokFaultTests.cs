@@ -13,6 +13,7 @@ namespace Fleet.Api.SystemTests.Faults;
 /// </summary>
 [Collection(AgentFaultGroup.Name)]
 [Trait("Category", "Fault")]
+[Trait("Suite", "Long")]
 public sealed partial class AgentNgrokFaultTests(AgentFaultDeployment stack, ITestOutputHelper output)
 {
     private static readonly TimeSpan RestartMin = TimeSpan.FromMilliseconds(200);

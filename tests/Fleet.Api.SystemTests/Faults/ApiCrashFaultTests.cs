@@ -15,6 +15,7 @@ namespace Fleet.Api.SystemTests.Faults;
 /// plain MQTT clients that never answer a resync, so convergence proves what the broker session or retained copy did.
 /// </summary>
 [Trait("Category", "Fault")]
+[Trait("Suite", "Long")]
 public sealed class ApiCrashFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan NothingLostWithin = TimeSpan.FromSeconds(15);

@@ -13,6 +13,7 @@ namespace Fleet.Api.SystemTests.Faults;
 /// the bound, and nothing may ever be shown going backwards.
 /// </summary>
 [Trait("Category", "Fault")]
+[Trait("Suite", "Long")]
 public sealed class BrokerFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Agents = 3;

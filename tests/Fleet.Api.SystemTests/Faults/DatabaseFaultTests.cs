@@ -14,6 +14,7 @@ namespace Fleet.Api.SystemTests.Faults;
 /// fast with 503 problem details; afterwards every accepted state is shown and nothing ever went backwards.
 /// </summary>
 [Trait("Category", "Fault")]
+[Trait("Suite", "Long")]
 public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Detectors = 10;

@@ -11,6 +11,7 @@ namespace Fleet.Api.SystemTests.Faults;
 /// must still win: the API re-reads the retained states when it comes back.
 /// </summary>
 [Trait("Category", "Fault")]
+[Trait("Suite", "Long")]
 public sealed class OfflineQueueFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Detectors = 50;

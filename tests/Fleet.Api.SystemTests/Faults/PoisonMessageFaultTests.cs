@@ -13,6 +13,7 @@ namespace Fleet.Api.SystemTests.Faults;
 /// after it is shown, and the API process stays up.
 /// </summary>
 [Trait("Category", "Fault")]
+[Trait("Suite", "Long")]
 public sealed class PoisonMessageFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     // Valid by the contract, refused by a CHECK constraint the test adds: what a constraint or trigger added by a

@@ -22,6 +22,7 @@ public sealed class ReconnectStormGroup
 /// </summary>
 [Collection(ReconnectStormGroup.Name)]
 [Trait("Category", "Fault")]
+[Trait("Suite", "Long")]
 public sealed class ReconnectStormTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly int Count = FaultDurations.Pick(2000, 400);

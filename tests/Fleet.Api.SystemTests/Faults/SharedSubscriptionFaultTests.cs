@@ -10,6 +10,7 @@ namespace Fleet.Api.SystemTests.Faults;
 /// detectors publish. The survivor must take over: every accepted state shown, nothing ever shown going backwards.
 /// </summary>
 [Trait("Category", "Fault")]
+[Trait("Suite", "Long")]
 public sealed class SharedSubscriptionFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Detectors = 20;

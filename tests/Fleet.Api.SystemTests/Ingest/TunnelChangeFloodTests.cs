@@ -16,6 +16,7 @@ namespace Fleet.Api.SystemTests.Ingest;
 /// 90 days and a registry/live update. Through the real embedded broker and the API on both databases (the history
 /// insert differs: PostgreSQL arrays, SQLite through EF), with the API on a fake clock so the budget is exact.
 /// </summary>
+[Trait("Suite", "Long")]
 public sealed class TunnelChangeFloodTests
 {
     private const int Changes = 3000;

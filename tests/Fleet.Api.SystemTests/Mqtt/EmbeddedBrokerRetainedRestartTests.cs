@@ -7,6 +7,7 @@ namespace Fleet.Api.SystemTests.Mqtt;
 /// zero-setup SQLite file), and so does their deletion: the API as a real process in Development, stopped and started
 /// again on the same data folder, a detector and a monitor as real MQTT clients.
 /// </summary>
+[Trait("Suite", "Long")]
 public sealed class EmbeddedBrokerRetainedRestartTests
 {
     private const string DetectorId = "pi-042";

@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace Fleet.Api.SystemTests.Provisioning;
 
 /// <summary><c>fleet-api detectors provision-many</c> as a real process on real PostgreSQL: credentials for a whole fleet in one command.</summary>
+[Trait("Suite", "Long")]
 public sealed class ProvisionManyTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(120);

@@ -11,6 +11,7 @@ namespace Fleet.Api.SystemTests.Scale;
 /// on separate machines or containers; only the database and the key-ring certificate (DataProtection:CertificatePath)
 /// are shared. Sign-out on one instance ends the session on the other.
 /// </summary>
+[Trait("Suite", "Long")]
 public sealed class SessionsAcrossInstancesTests(ITestOutputHelper output)
 {
     [Fact]
