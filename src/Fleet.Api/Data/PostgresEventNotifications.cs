@@ -16,7 +16,10 @@ internal sealed partial class PostgresEventNotifications(string connectionString
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+    /// <summary>The listening connection's application_name in pg_stat_activity: an operator (or a test) can find it.</summary>
+    public const string ApplicationName = "fleet-events-listen";
+
+    private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = ApplicationName }.ConnectionString;
 
     public async Task ListenAsync(Action signal, CancellationToken ct)
     {

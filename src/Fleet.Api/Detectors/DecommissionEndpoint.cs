@@ -52,6 +52,9 @@ internal static partial class DecommissionEndpoint
         var revoked = 0;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            // The tags go with the event: alert rules select by tag, and the row is gone by the time they evaluate it.
+            var tags = await db.Detectors.AsNoTracking().Where(d => d.Id == id).Select(d => d.Tags).SingleOrDefaultAsync(ct) ?? [];
+
             // Deleting first makes two concurrent calls safe: the second deletes nothing and answers 404.
             if (await db.Detectors.Where(d => d.Id == id).ExecuteDeleteAsync(ct) == 0)
             {
@@ -64,6 +67,12 @@ internal static partial class DecommissionEndpoint
             revoked = await db.DetectorCredentials.Where(c => c.DetectorId == id && c.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, at), ct);
             var data = http.User.Identity?.Name is { } by ? new JsonObject { ["by"] = by } : null;
+            if (tags.Count > 0)
+            {
+                data ??= [];
+                data["tags"] = new JsonArray([.. tags.Select(t => JsonValue.Create(t))]);
+            }
+
             events.Add(new FleetEvent { Type = EventTypes.Decommissioned, DetectorId = id, At = at, Data = data });
             await EventLog.AppendAsync(db, dialect, events, ct);
             await transaction.CommitAsync(ct);

@@ -15,6 +15,8 @@ public static class AlertDeliveryExtensions
             .ValidateOnStart();
         builder.Services.AddAlertDeliveryCore();
         builder.Services.AddHostedService<DeliveryWorker>();
+        builder.Services.AddSingleton<DeliveryCleanupService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryCleanupService>());
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Add(DeliveryJsonContext.Default));
         return builder;
     }

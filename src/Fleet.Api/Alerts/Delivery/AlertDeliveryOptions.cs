@@ -54,6 +54,18 @@ public sealed class AlertDeliveryOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan CircuitCoolDown { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long delivered deliveries (and their attempts) are kept, from their delivery; dead letters stay until retried or deleted.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the retention deletes what is older (also once at start).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Deliveries deleted per statement: short transactions that never hold the outbox for long.</summary>
+    [Range(1, 100_000)]
+    public int CleanupBatchSize { get; set; } = 1000;
+
     /// <summary>Accept http:// destination URLs (a receiver on a trusted network); https only otherwise.</summary>
     public bool AllowHttp { get; set; }
 

@@ -12,7 +12,7 @@ public sealed record AlertNotice
     /// <summary>Stable per notice, e.g. <c>alert-42-fired</c>; never reused for another notice.</summary>
     public required string Id { get; init; }
 
-    /// <summary><see cref="NoticeKinds.Fired"/> or <see cref="NoticeKinds.Recovered"/>.</summary>
+    /// <summary><see cref="NoticeKinds.Fired"/>, <see cref="NoticeKinds.Recovered"/> or <see cref="NoticeKinds.Resolved"/>.</summary>
     public required string Kind { get; init; }
 
     public required long AlertId { get; init; }

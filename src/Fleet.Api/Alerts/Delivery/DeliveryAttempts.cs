@@ -40,7 +40,7 @@ internal sealed partial class DeliveryAttempts(
         var elapsed = clock.GetElapsedTime(started);
         var type = stored?.Type ?? "unknown";
         metrics.Attempted(type, result.Outcome);
-        var closed = stored is not null && circuits.Record(stored.Id, result.Outcome, settings);
+        var closed = stored is not null && circuits.Record(stored.Id, result.Outcome, settings, stored.UpdatedAt);
 
         var now = clock.GetUtcNow();
         var attempt = row.Attempts + 1;
@@ -115,6 +115,12 @@ internal sealed partial class DeliveryAttempts(
         if (stored is null)
         {
             return DeliveryResult.Permanent($"destination {row.DestinationId} no longer exists");
+        }
+
+        if (!stored.Enabled)
+        {
+            // An operator switched it off: nothing goes out; the dead letter can be retried once it is on again.
+            return DeliveryResult.Permanent($"destination {row.DestinationId} is disabled");
         }
 
         var sender = senders.For(stored.Type);

@@ -60,6 +60,7 @@ internal sealed partial class DeliveryDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<FleetDbContext>();
         var dialect = scope.ServiceProvider.GetRequiredService<ISqlDialect>();
         var now = clock.GetUtcNow();
+        await ResetChangedCircuitsAsync(db, ct);
         var ids = await DeliveryClaims.ClaimAsync(db, dialect, Owner, now, settings.LeaseTimeout, free, [.. full.Union(circuits.Blocked())], ct);
         if (ids.Count == 0)
         {
@@ -119,6 +120,21 @@ internal sealed partial class DeliveryDispatcher(
         var next = await pending.OrderBy(d => d.NextAttemptAt).Select(d => (DateTimeOffset?)d.NextAttemptAt).FirstOrDefaultAsync(ct);
         var probe = circuits.NextProbeAt();
         return next is null ? probe : probe is null || next < probe ? next : probe;
+    }
+
+    /// <summary>Reads the versions of the destinations holding a circuit here: one changed (on any instance) starts afresh.</summary>
+    private async Task ResetChangedCircuitsAsync(FleetDbContext db, CancellationToken ct)
+    {
+        var tracked = circuits.Tracked();
+        if (tracked.Count == 0)
+        {
+            return;
+        }
+
+        var ids = tracked.Keys.ToList();
+        var current = await db.AlertDestinations.AsNoTracking().Where(d => ids.Contains(d.Id))
+            .ToDictionaryAsync(d => d.Id, d => d.UpdatedAt, ct);
+        circuits.ResetChanged(current);
     }
 
     private bool TryReserve(long destinationId, AlertDeliveryOptions settings)

@@ -39,6 +39,13 @@ internal static class DeliveryEndpoints
             .WithSummary("Send a dead letter again (admin)")
             .WithDescription("The delivery is pending again, due now, with a fresh count of attempts and age; its past attempts stay in its history. " +
                 "Only a dead delivery can be retried (409 otherwise).");
+
+        group.MapDelete("/{id}", DeleteAsync)
+            .RequireAuthorization(Roles.AdminPolicy)
+            .WithName("DeleteAlertDelivery")
+            .WithSummary("Remove a dead letter and its attempts (admin)")
+            .WithDescription("Only a dead delivery can be deleted (409 otherwise): a pending one is still to be sent, a delivered one " +
+                "goes by itself after Alerts:Delivery:Retention.");
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<DeliveryView>>, ValidationProblem>> ListAsync(
@@ -140,6 +147,21 @@ internal static class DeliveryEndpoints
 
         signal.Wake();
         return TypedResults.Ok(ToView(row, await NamesAsync(db, [row], ct)));
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, FleetDbContext db, CancellationToken ct)
+    {
+        // The status is part of the delete: a retry in between (another request, another instance) wins. The
+        // attempts go with the row (foreign key, on delete cascade).
+        if (await db.AlertDeliveries.Where(d => d.Id == id && d.Status == DeliveryStatuses.Dead).ExecuteDeleteAsync(ct) > 0)
+        {
+            return TypedResults.NoContent();
+        }
+
+        return await db.AlertDeliveries.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, ct) is { } row
+            ? TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict, title: "Not a dead letter", detail: $"Delivery {id} is {row.Status}; only a dead delivery can be deleted.")
+            : NotFound(id);
     }
 
     private static async Task<Dictionary<long, string>> NamesAsync(FleetDbContext db, IReadOnlyCollection<DeliveryRecord> rows, CancellationToken ct)

@@ -7,6 +7,7 @@ namespace Fleet.Api.Alerts.Delivery;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AlertNotice))]
 [JsonSerializable(typeof(DestinationInput))]
+[JsonSerializable(typeof(DestinationUpdate))]
 [JsonSerializable(typeof(DestinationView))]
 [JsonSerializable(typeof(IReadOnlyList<DestinationView>))]
 [JsonSerializable(typeof(DestinationTestView))]

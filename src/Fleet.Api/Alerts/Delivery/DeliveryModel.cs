@@ -32,6 +32,8 @@ internal static class DeliveryModel
             delivery.Property(d => d.LastError).HasMaxLength(MaxErrorLength);
             // The worker's claim: due pending rows in order.
             delivery.HasIndex(d => new { d.Status, d.NextAttemptAt });
+            // The retention's batches: the oldest delivered rows.
+            delivery.HasIndex(d => new { d.Status, d.FinishedAt });
             delivery.HasIndex(d => d.AlertId);
             delivery.HasIndex(d => d.DestinationId);
             delivery.HasMany(d => d.AttemptHistory).WithOne().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);

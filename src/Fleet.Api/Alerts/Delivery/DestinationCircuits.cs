@@ -43,8 +43,11 @@ internal sealed class DestinationCircuits(TimeProvider clock)
         }
     }
 
-    /// <summary>Records an attempt's outcome; true when it closed a circuit that was open (its waiting deliveries may go now).</summary>
-    public bool Record(long destinationId, DeliveryOutcome outcome, AlertDeliveryOptions options)
+    /// <summary>
+    /// Records an attempt's outcome; true when it closed a circuit that was open (its waiting deliveries may go now).
+    /// <paramref name="version"/> is the destination's UpdatedAt as the attempt saw it (see <see cref="ResetChanged"/>).
+    /// </summary>
+    public bool Record(long destinationId, DeliveryOutcome outcome, AlertDeliveryOptions options, DateTimeOffset? version = null)
     {
         lock (_lock)
         {
@@ -56,6 +59,7 @@ internal sealed class DestinationCircuits(TimeProvider clock)
                     return circuit?.OpenUntil is not null;
                 case DeliveryOutcome.Retry:
                     circuit ??= _circuits[destinationId] = new Circuit();
+                    circuit.Version = version;
                     circuit.Failures++;
                     if (circuit.Probing || circuit.Failures >= options.CircuitFailures)
                     {
@@ -85,6 +89,35 @@ internal sealed class DestinationCircuits(TimeProvider clock)
         }
     }
 
+    /// <summary>The destinations this instance holds a circuit for, with the version each was recorded at.</summary>
+    public IReadOnlyDictionary<long, DateTimeOffset?> Tracked()
+    {
+        lock (_lock)
+        {
+            return _circuits.ToDictionary(c => c.Key, c => c.Value.Version);
+        }
+    }
+
+    /// <summary>
+    /// Forgets the circuit of every destination whose stored version differs from the one its failures were recorded
+    /// at: an operator changed it (a new URL, a new token), so its past failures say nothing about it any more. Returns
+    /// how many it reset. Every instance calls it before claiming, so a change made on one resets them all.
+    /// </summary>
+    public int ResetChanged(IReadOnlyDictionary<long, DateTimeOffset?> current)
+    {
+        lock (_lock)
+        {
+            var changed = _circuits.Where(c => current.TryGetValue(c.Key, out var version) && version != c.Value.Version && !c.Value.Probing)
+                .Select(c => c.Key).ToList();
+            foreach (var id in changed)
+            {
+                _circuits.Remove(id);
+            }
+
+            return changed.Count;
+        }
+    }
+
     public bool IsOpen(long destinationId)
     {
         lock (_lock)
@@ -100,5 +133,8 @@ internal sealed class DestinationCircuits(TimeProvider clock)
         public DateTimeOffset? OpenUntil { get; set; }
 
         public bool Probing { get; set; }
+
+        /// <summary>The destination's UpdatedAt when its last failure was recorded.</summary>
+        public DateTimeOffset? Version { get; set; }
     }
 }

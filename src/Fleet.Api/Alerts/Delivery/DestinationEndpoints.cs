@@ -33,6 +33,15 @@ internal static class DestinationEndpoints
             .WithName("GetAlertDestination")
             .WithSummary("One destination (admin)");
 
+        group.MapPatch("/{id}", DestinationUpdateEndpoint.UpdateAsync)
+            .WithName("UpdateAlertDestination")
+            .WithSummary("Change a destination's name, URL, recipients, token or enabled; rotate a webhook's secret (admin)")
+            .WithDescription("Fields left out keep their value; the result is validated as a creation is (400 naming the field, 409 for " +
+                "a name taken). Secrets are write-only: `token` replaces the ntfy token (\"\" removes it), `rotateSecret: true` " +
+                "gives a webhook a new signing secret, returned in `signingSecret` of this answer only; a Slack URL is given whole. " +
+                "The type cannot change. The destination's circuit breaker starts closed again on every instance, and its " +
+                "pending deliveries are due at once. `enabled: false` stops sending: its deliveries go to the dead-letter list.");
+
         group.MapDelete("/{id}", DeleteAsync)
             .WithName("DeleteAlertDestination")
             .WithSummary("Remove a destination (admin)")
@@ -124,6 +133,6 @@ internal static class DestinationEndpoints
         return TypedResults.Ok(new DestinationTestView(DeliveryMetrics.OutcomeName(result.Outcome), result.Status, result.Error));
     }
 
-    private static ProblemHttpResult NotFound(long id) =>
+    internal static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Destination not found", detail: $"No alert destination with id {id}.");
 }

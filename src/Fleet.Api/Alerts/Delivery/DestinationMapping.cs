@@ -20,6 +20,41 @@ internal static class DestinationMapping
         };
     }
 
+    /// <summary>
+    /// The destination as if created with the update applied: what <see cref="DestinationValidation"/> checks, exactly as
+    /// for a creation. Secrets left out are the stored ones (decrypted), so a Slack URL need not be given again.
+    /// </summary>
+    public static DestinationInput Merge(DestinationRecord record, DestinationUpdate update, DestinationSecrets secrets)
+    {
+        var storedUrl = record.Type == DestinationTypes.Slack ? secrets.Unprotect(record.ProtectedUrl) : record.Url;
+        var storedToken = record.Type == DestinationTypes.Ntfy ? secrets.Unprotect(record.ProtectedSecret) : null;
+        return new DestinationInput
+        {
+            Type = record.Type,
+            Name = update.Name ?? record.Name,
+            Url = update.Url ?? storedUrl,
+            Recipients = update.Recipients ?? (record.Type == DestinationTypes.Email ? Split(record.Recipients) : null),
+            Token = update.Token is null ? storedToken : update.Token.Length == 0 ? null : update.Token,
+        };
+    }
+
+    /// <summary>Writes a validated <paramref name="merged"/> input over <paramref name="record"/>; a new signing secret if one is given.</summary>
+    public static void Apply(DestinationRecord record, DestinationInput merged, bool? enabled, string? newSigningSecret, DestinationSecrets secrets, DateTimeOffset now)
+    {
+        var fresh = ToRecord(merged, newSigningSecret, secrets, record.CreatedAt);
+        record.Name = fresh.Name;
+        record.Url = fresh.Url;
+        record.ProtectedUrl = fresh.ProtectedUrl;
+        record.Recipients = fresh.Recipients;
+        if (record.Type != DestinationTypes.Webhook || newSigningSecret is not null)
+        {
+            record.ProtectedSecret = fresh.ProtectedSecret;
+        }
+
+        record.Enabled = enabled ?? record.Enabled;
+        record.UpdatedAt = now;
+    }
+
     public static AlertDestination ToDestination(DestinationRecord record, DestinationSecrets secrets) => new()
     {
         Id = record.Id,
@@ -39,7 +74,11 @@ internal static class DestinationMapping
         record.Url,
         record.Type == DestinationTypes.Email ? Split(record.Recipients) : null,
         record.ProtectedSecret is not null || record.ProtectedUrl is not null,
-        record.CreatedAt);
+        record.CreatedAt)
+    {
+        Enabled = record.Enabled,
+        UpdatedAt = record.UpdatedAt,
+    };
 
     private static string[] Split(string? recipients) => recipients?.Split('\n') ?? [];
 }

@@ -26,4 +26,10 @@ public sealed class DestinationRecord
     public string? Recipients { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>False: nothing is sent to it; a delivery whose turn comes goes to the dead-letter list (retryable once enabled again).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>When an operator last changed it (null: never): every instance closes its circuit when this moves.</summary>
+    public DateTimeOffset? UpdatedAt { get; set; }
 }

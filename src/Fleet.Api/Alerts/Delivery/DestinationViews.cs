@@ -10,7 +10,13 @@ public sealed record DestinationView(
     bool HasSecret,
     DateTimeOffset CreatedAt)
 {
-    /// <summary>webhook: the Standard Webhooks signing secret, in the answer to the creation only.</summary>
+    /// <summary>False: nothing is sent to it (PATCH enabled).</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>When it was last changed, if ever.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>webhook: the Standard Webhooks signing secret, in the answer to its creation or a rotation only.</summary>
     public string? SigningSecret { get; init; }
 }
 

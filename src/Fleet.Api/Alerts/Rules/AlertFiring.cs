@@ -57,7 +57,29 @@ internal sealed class AlertFiring(FleetDbContext db, IAlertOutbox outbox)
         }
     }
 
-    /// <summary>Enqueues the notice of <paramref name="alert"/>, unless a silence suppressed it or nobody is to be told.</summary>
+    /// <summary>
+    /// Closes each alert whose last firing member was decommissioned (its state already removed), at the decommission's
+    /// time, and says so once (a <see cref="NoticeKinds.Resolved"/> notice where the rule sends recoveries). An alert
+    /// with members still firing stays open and recovers with them.
+    /// </summary>
+    public async Task ResolveAsync(AlertRuleRecord rule, IReadOnlyDictionary<long, DateTimeOffset> candidates, string resolvedBy, CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        foreach (var (alertId, at) in candidates)
+        {
+            if (await States.AnyAsync(s => s.AlertId == alertId, ct)
+                || await db.Set<AlertRecord>().SingleOrDefaultAsync(a => a.Id == alertId, ct) is not { RecoveredAt: null } alert)
+            {
+                continue;
+            }
+
+            alert.RecoveredAt = at;
+            alert.ResolvedBy = resolvedBy;
+            Tell(rule, alert, recovered: true);
+        }
+    }
+
+    /// <summary>Enqueues the notice of <paramref name="alert"/> (fired, or recovered or resolved when it closed), unless a silence suppressed it or nobody is to be told.</summary>
     public void Tell(AlertRuleRecord rule, AlertRecord alert, bool recovered, string? fleetTitle = null)
     {
         if (alert.SilenceId is not null || rule.DestinationIds.Count == 0 || (recovered && !rule.Recovery))
@@ -65,7 +87,10 @@ internal sealed class AlertFiring(FleetDbContext db, IAlertOutbox outbox)
             return;
         }
 
-        outbox.Enqueue(db, recovered ? AlertNotices.Recovered(alert, fleetTitle) : AlertNotices.Fired(alert), rule.DestinationIds);
+        var notice = !recovered ? AlertNotices.Fired(alert)
+            : alert.ResolvedBy is not null ? AlertNotices.Resolved(alert)
+            : AlertNotices.Recovered(alert, fleetTitle);
+        outbox.Enqueue(db, notice, rule.DestinationIds);
     }
 
     public Task<List<AlertSilenceRecord>> ActiveSilencesAsync(DateTimeOffset at, CancellationToken ct) =>

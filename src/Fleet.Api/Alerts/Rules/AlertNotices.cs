@@ -49,6 +49,16 @@ internal static class AlertNotices
         return Notice(alert, NoticeKinds.Recovered, title, text, alert.RecoveredAt ?? alert.FiredAt);
     }
 
+    /// <summary>An alert closed because its last firing detector was decommissioned: it will never be "back".</summary>
+    public static AlertNotice Resolved(AlertRecord alert)
+    {
+        var title = alert.DetectorIds.Count == 1 && alert.GroupKey is null
+            ? $"Detector {alert.DetectorIds[0]} {alert.ResolvedBy} (was {RuleEvents.Describe(alert.Event)}): alert closed"
+            : $"{Count(alert.DetectorIds.Count)} {Where(alert.GroupKey, null)}: alert closed, the last of them {alert.ResolvedBy} (were {RuleEvents.Describe(alert.Event)})";
+        var text = $"Rule: {alert.RuleName}\nFired: {alert.FiredAt:u}\nClosed: {alert.RecoveredAt:u} ({alert.ResolvedBy})\n{Listed(alert.DetectorIds)}";
+        return Notice(alert, NoticeKinds.Resolved, title, text, alert.RecoveredAt ?? alert.FiredAt);
+    }
+
     private static AlertNotice Notice(AlertRecord alert, string kind, string title, string text, DateTimeOffset at) => new()
     {
         // Stable per alert and kind: a retried delivery repeats it, so receivers can drop the duplicate.

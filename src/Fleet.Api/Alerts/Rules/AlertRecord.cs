@@ -22,6 +22,9 @@ public sealed class AlertRecord
     /// <summary>When the last of its detectors was back; null while firing, and for events that have no "back".</summary>
     public DateTimeOffset? RecoveredAt { get; set; }
 
+    /// <summary>What closed it other than its detectors coming back: <see cref="AlertResolutions.Decommissioned"/>; null otherwise.</summary>
+    public string? ResolvedBy { get; set; }
+
     /// <summary>The silence that covered it at fire time: recorded, no notice sent.</summary>
     public long? SilenceId { get; set; }
 

@@ -54,6 +54,7 @@ internal static class AlertRulesModel
             alert.Property(a => a.Event).HasMaxLength(32);
             alert.Property(a => a.GroupKey).HasMaxLength(80);
             alert.Property(a => a.Title).HasMaxLength(500);
+            alert.Property(a => a.ResolvedBy).HasMaxLength(32);
             AsJson(alert.Property(a => a.DetectorIds));
             alert.HasIndex(a => a.RuleId);
         });

@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Fleet.Api.Data;
+using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Fleet.Api.Alerts.Rules;
@@ -70,10 +73,17 @@ internal sealed class EvaluationBatch(FleetDbContext db, ISqlDialect dialect, Al
         var states = await db.Set<AlertStateRecord>().Where(s => ruleIds.Contains(s.RuleId) && detectorIds.Contains(s.DetectorId))
             .ToDictionaryAsync(s => (s.RuleId, s.DetectorId), ct);
         var recoveries = rules.ToDictionary(r => r.Id, _ => new Dictionary<long, DateTimeOffset>());
+        var resolutions = rules.ToDictionary(r => r.Id, _ => new Dictionary<long, DateTimeOffset>());
 
         foreach (var e in events)
         {
-            var detectorTags = tags.GetValueOrDefault(e.DetectorId) ?? [];
+            // A decommissioned detector's row is gone: its tags come with the event (DecommissionEndpoint).
+            var detectorTags = tags.GetValueOrDefault(e.DetectorId) ?? DecommissionedTags(e);
+            if (e.Type == EventTypes.Decommissioned)
+            {
+                await RetireAsync(e, rules, states, resolutions, ct);
+            }
+
             foreach (var rule in rules.Where(r => e.At >= r.CreatedAt && Selects(r, e.DetectorId, detectorTags)))
             {
                 var key = (rule.Id, e.DetectorId);
@@ -112,6 +122,60 @@ internal sealed class EvaluationBatch(FleetDbContext db, ISqlDialect dialect, Al
         foreach (var rule in rules.Where(r => recoveries[r.Id].Count > 0))
         {
             await firing.RecoverAsync(rule, recoveries[rule.Id], ct);
+        }
+
+        foreach (var rule in rules.Where(r => resolutions[r.Id].Count > 0))
+        {
+            await firing.ResolveAsync(rule, resolutions[rule.Id], AlertResolutions.Decommissioned, ct);
+        }
+    }
+
+    /// <summary>
+    /// A decommissioned detector will never be "back": its pending states end without a word (what was due before the
+    /// decommission fires first, as on a return), its firing ones leave their alerts, which close (resolved) once no
+    /// member is left firing. Nothing of it remains to fire or to recover later, even if the id is provisioned again.
+    /// </summary>
+    private async Task RetireAsync(
+        EventRecord e, List<AlertRuleRecord> rules, Dictionary<(long, string), AlertStateRecord> states,
+        Dictionary<long, Dictionary<long, DateTimeOffset>> resolutions, CancellationToken ct)
+    {
+        foreach (var rule in rules)
+        {
+            if (states.GetValueOrDefault((rule.Id, e.DetectorId)) is not { } state || !IsLive(state))
+            {
+                continue;
+            }
+
+            if (state.State == AlertStates.Pending && state.DueAt <= e.At)
+            {
+                await firing.FireDueAsync(rule, e.At, ct);
+            }
+
+            if (state.State == AlertStates.Firing && state.AlertId is { } alertId)
+            {
+                resolutions[rule.Id][alertId] = e.At;
+            }
+
+            db.Remove(state);
+        }
+    }
+
+    private static List<string> DecommissionedTags(EventRecord e)
+    {
+        if (e.Type != EventTypes.Decommissioned || e.Data is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonNode.Parse(e.Data)?["tags"] is JsonArray tags
+                ? [.. tags.Select(t => t?.GetValueKind() == JsonValueKind.String ? t.GetValue<string>() : null).OfType<string>()]
+                : [];
+        }
+        catch (JsonException)
+        {
+            return [];
         }
     }
 

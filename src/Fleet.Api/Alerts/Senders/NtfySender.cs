@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -10,7 +11,10 @@ namespace Fleet.Api.Alerts.Senders;
 /// describes: the body is the message, <c>Title</c>, <c>Priority</c> (<c>high</c> when an alert fires, <c>default</c>
 /// when it recovers) and <c>Tags</c> (emoji short codes and words) as headers, <c>Authorization: Bearer</c> with the
 /// destination's access token when it has one. A header value that is not ASCII is sent RFC 2047-encoded, which
-/// ntfy decodes.
+/// ntfy decodes. <c>X-Sequence-ID</c> is <c>fleet-alert-{alertId}</c> (ntfy 2.16 and later; older servers ignore it):
+/// every notice of one alert is one sequence, so the app replaces the "fired" notification with the "recovered" one,
+/// and a notice delivered twice (at-least-once) replaces itself instead of showing twice. ntfy has no server-side
+/// de-duplication of publishes.
 /// </summary>
 internal sealed class NtfySender(HttpDelivery http) : IAlertSender
 {
@@ -31,6 +35,11 @@ internal sealed class NtfySender(HttpDelivery http) : IAlertSender
         request.Headers.TryAddWithoutValidation("Title", HeaderText(notice.Title));
         request.Headers.TryAddWithoutValidation("Priority", fired ? "high" : "default");
         request.Headers.TryAddWithoutValidation("Tags", HeaderText(string.Join(',', fired ? "rotating_light" : "white_check_mark", notice.Event, notice.Kind)));
+        if (SequenceId(notice) is { } sequence)
+        {
+            request.Headers.TryAddWithoutValidation("X-Sequence-ID", sequence);
+        }
+
         if (!string.IsNullOrEmpty(destination.Secret))
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", destination.Secret);
@@ -38,6 +47,10 @@ internal sealed class NtfySender(HttpDelivery http) : IAlertSender
 
         return await http.SendAsync(request, destination.Secret, ErrorText, cancellationToken);
     }
+
+    /// <summary>The alert's ntfy sequence (letters, digits and dashes, as topic names); none for a test notice (no alert).</summary>
+    public static string? SequenceId(AlertNotice notice) =>
+        notice.AlertId > 0 ? string.Create(CultureInfo.InvariantCulture, $"fleet-alert-{notice.AlertId}") : null;
 
     /// <summary>ASCII as it is; anything else as an RFC 2047 encoded word (<c>=?UTF-8?B?…?=</c>), one line.</summary>
     public static string HeaderText(string text)

@@ -43,6 +43,18 @@ public sealed class NtfySenderTests
     }
 
     [Fact]
+    public async Task Ntfy_FiredThenRecovered_OneSequenceIdPerAlert_SoTheAppReplacesTheNotification()
+    {
+        var (_, fired) = await SendAsync(Notices.Fired());
+        var (_, recovered) = await SendAsync(Notices.Recovered());
+        var (_, other) = await SendAsync(Notices.Fired() with { Id = "alert-43-fired", AlertId = 43 });
+
+        Assert.Equal("fleet-alert-42", fired.Headers["X-Sequence-ID"]);
+        Assert.Equal(fired.Headers["X-Sequence-ID"], recovered.Headers["X-Sequence-ID"]);
+        Assert.Equal("fleet-alert-43", other.Headers["X-Sequence-ID"]);
+    }
+
+    [Fact]
     public async Task Ntfy_WithToken_BearerAuthorization()
     {
         var (_, request) = await SendAsync(Notices.Fired(), token: "tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2");

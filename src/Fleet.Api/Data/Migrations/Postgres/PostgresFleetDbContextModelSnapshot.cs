@@ -140,6 +140,8 @@ namespace Fleet.Api.Data.Migrations.Postgres
 
                     b.HasIndex("DestinationId");
 
+                    b.HasIndex("Status", "FinishedAt");
+
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("alert_deliveries", (string)null);
@@ -157,6 +159,10 @@ namespace Fleet.Api.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -181,6 +187,10 @@ namespace Fleet.Api.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("type");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
 
                     b.Property<string>("Url")
                         .HasMaxLength(2048)
@@ -246,6 +256,11 @@ namespace Fleet.Api.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("RecoveredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("recovered_at");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("resolved_by");
 
                     b.Property<long>("RuleId")
                         .HasColumnType("bigint")

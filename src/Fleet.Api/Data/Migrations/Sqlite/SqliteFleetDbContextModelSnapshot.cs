@@ -130,6 +130,8 @@ namespace Fleet.Api.Data.Migrations.Sqlite
 
                     b.HasIndex("DestinationId");
 
+                    b.HasIndex("Status", "FinishedAt");
+
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("alert_deliveries", (string)null);
@@ -145,6 +147,10 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -169,6 +175,10 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("type");
+
+                    b.Property<long?>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
 
                     b.Property<string>("Url")
                         .HasMaxLength(2048)
@@ -232,6 +242,11 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                     b.Property<long?>("RecoveredAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("recovered_at");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolved_by");
 
                     b.Property<long>("RuleId")
                         .HasColumnType("INTEGER")
