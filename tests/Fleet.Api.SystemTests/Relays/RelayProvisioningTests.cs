@@ -33,7 +33,6 @@ public sealed class RelayProvisioningTests
             Extra = new Dictionary<string, string?>
             {
                 ["Provisioning:BrokerHost"] = "127.0.0.1",
-                ["Ingest:AllowedNetworks:0"] = "127.0.0.1/32",
                 ["Relay:Relays:0:Name"] = "loop",
                 ["Relay:Relays:0:Host"] = relay.Host,
                 ["Relay:Relays:0:SshPort"] = relay.Port.ToString(CultureInfo.InvariantCulture),
@@ -58,7 +57,7 @@ public sealed class RelayProvisioningTests
         await using (var agentA = StartAgent(work, answerA, keyA, echo.Port, knownHosts))
         {
             var online = await WaitForDetectorAsync(api, a, v => v.Provider?.State == "running" && v.Tunnels.Count == 1, agentA, ct);
-            Assert.Equal($"tcp://127.0.0.1:{portText}", online.Tunnels[0].Url);
+            Assert.Equal(PublicUrl(port), online.Tunnels[0].Url);
             Assert.Equal(new RelayPortAssignment("loop", port), online.Relay);
             Assert.Equal("through the relay", await TcpEcho.RoundTripAsync("127.0.0.1", port, "through the relay", ct));
 
@@ -88,6 +87,30 @@ public sealed class RelayProvisioningTests
         }
 
         Directory.Delete(work, recursive: true);
+    }
+
+    [Fact]
+    public async Task AuthorizedKeysLine_IsTheLineInstallShAddKeyWrites()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var root = Directory.CreateTempSubdirectory("fleet-relay-root-").FullName;
+        var key = await SshRelay.CreateKeyAsync(root, "pi-7", cts.Token);
+        await InstallAsync(root, cts.Token, "setup", "--user", Environment.UserName);
+
+        await InstallAsync(root, cts.Token, "add-key", "--detector", "pi-7", "--port", "20007", "--key", key.PrivateKeyFile + ".pub");
+
+        var written = (await File.ReadAllLinesAsync(Path.Combine(root, "etc", "ssh", "fleet-relay", "authorized_keys"), cts.Token)).Last(l => l.EndsWith(" fleet:pi-7", StringComparison.Ordinal));
+        var relay = new Fleet.Api.Relays.RelayDefinition { Name = "edge", Host = "relay.example.org" };
+        var handout = Fleet.Api.Relays.RelayHandout.For(relay, "pi-7", 20007, Fleet.Api.Relays.SshPublicKey.Parse(key.PublicKey, out _));
+        Assert.Equal(written, handout.AuthorizedKeysLine);
+        Directory.Delete(root, recursive: true);
+    }
+
+    private static async Task InstallAsync(string root, CancellationToken ct, params string[] arguments)
+    {
+        var installer = Path.Combine(RepositoryPaths.Root, "infra", "relay", "install.sh");
+        var (exitCode, output, error) = await ChildProcess.RunAsync("env", [$"FLEET_ROOT={root}", "bash", installer, .. arguments], TimeSpan.FromMinutes(1), ct: ct);
+        Assert.True(exitCode == 0, $"install.sh {string.Join(' ', arguments)} exited with {exitCode}: {output} {error}");
     }
 
     private static async Task<JsonObject?> ProvisionAsync(HttpClient admin, string id, SshKey key, HttpStatusCode expected, CancellationToken ct)
@@ -121,6 +144,9 @@ public sealed class RelayProvisioningTests
         ssh["RestartMaxDelay"] = "00:00:01";
         ssh["ProbeMinDelay"] = "00:00:00.100";
         ssh["ProbeMaxDelay"] = "00:00:00.500";
+
+        // An agent never publishes a loopback URL: what visitors would use is named here; the agent still dials Relay.
+        ssh["PublicUrl"] = PublicUrl((int)ssh["RemotePort"]!);
         var process = new AgentProcess(home, agent);
         process.Start();
         return process;
@@ -129,16 +155,28 @@ public sealed class RelayProvisioningTests
     private static async Task<DetectorView> WaitForDetectorAsync(FleetApiFactory api, string id, Func<DetectorView, bool> condition, AgentProcess agent, CancellationToken ct)
     {
         using var reader = api.CreateReader();
-        return (await Eventually.GetAsync(
+        try
+        {
+            return await WaitAsync(reader, id, condition, ct);
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}{Environment.NewLine}agent output:{Environment.NewLine}{agent.Output}", timeout);
+        }
+    }
+
+    private static async Task<DetectorView> WaitAsync(HttpClient reader, string id, Func<DetectorView, bool> condition, CancellationToken ct) =>
+        (await Eventually.GetAsync(
             async () =>
             {
                 using var response = await reader.GetAsync($"/detectors/{id}", ct);
                 return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<DetectorView>(ct) : null;
             },
             view => view is not null && condition(view),
-            $"{id} forwards through the relay; agent output: {agent.Output}",
+            $"{id} forwards through the relay",
             TimeSpan.FromSeconds(60)))!;
-    }
+
+    private static string PublicUrl(int port) => $"tcp://relay.example.net:{port.ToString(CultureInfo.InvariantCulture)}";
 
     private static string[] SshArguments(SshRelay relay, SshKey key, string knownHosts, int remotePort, int localPort) =>
     [
