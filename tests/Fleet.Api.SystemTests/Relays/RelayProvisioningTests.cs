@@ -72,8 +72,10 @@ public sealed class RelayProvisioningTests
             Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/detectors/{a}", ct)).StatusCode);
         }
 
-        // The relay admin removes A's key (install.sh remove-key ends its session; the agent above is gone too).
-        var kept = (await File.ReadAllLinesAsync(relay.AuthorizedKeysFile, ct)).Where(l => !l.EndsWith($" fleet:{a}", StringComparison.Ordinal));
+        // The relay admin removes A's key (install.sh remove-key ends its session; the agent above is gone too), and B's
+        // line for the other port, as add-key replaces a detector's line: sshd obeys the first line that holds a key.
+        var kept = (await File.ReadAllLinesAsync(relay.AuthorizedKeysFile, ct))
+            .Where(l => !l.EndsWith($" fleet:{a}", StringComparison.Ordinal) && !l.Contains(keyB.PublicKey, StringComparison.Ordinal));
         await File.WriteAllLinesAsync(relay.AuthorizedKeysFile, kept, ct);
         Assert.Empty(await admin.GetFromJsonAsync<JsonArray>("/relays/loop/ports", ct) ?? []);
 
