@@ -17,6 +17,7 @@ using Fleet.Api.OpenApi;
 using Fleet.Api.PresenceSweep;
 using Fleet.Api.Provisioning;
 using Fleet.Api.Reachability;
+using Fleet.Api.Relays;
 using Fleet.Api.Startup;
 
 // A configuration error ends the start with one line naming the key and the fix (StartupFailure), not a stack trace.
@@ -41,6 +42,7 @@ try
     builder.AddFleetMetrics();
     builder.AddFleetEvents();
     builder.AddFleetProvisioning();
+    builder.AddFleetRelays();
     builder.AddFleetLinks();
     builder.AddFleetAlertRules();
     builder.AddFleetAlertDelivery();
@@ -65,6 +67,7 @@ try
     app.MapSessionEndpoints();
     app.MapEventEndpoints();
     app.MapProvisioningEndpoints();
+    app.MapRelayEndpoints();
     app.MapAlertRuleEndpoints();
     app.MapAlertDeliveryEndpoints();
 

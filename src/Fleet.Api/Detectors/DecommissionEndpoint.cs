@@ -14,7 +14,7 @@ namespace Fleet.Api.Detectors;
 /// <summary>
 /// <c>DELETE /detectors/{id}</c>: decommissions a detector. One transaction records a <c>decommissioned</c> event (the
 /// history has no foreign key to detectors, so it outlives the row), deletes the detector (its tunnels cascade) and
-/// revokes its embedded-broker credential. After the commit: the event goes to the sink (<c>fleet/v1/events/{id}</c>),
+/// revokes its embedded-broker credential and releases its relay ports. After the commit: the event goes to the sink (<c>fleet/v1/events/{id}</c>),
 /// the embedded broker drops the detector's connection, and its retained status, state and registry are cleared.
 /// </summary>
 internal static partial class DecommissionEndpoint
@@ -66,6 +66,8 @@ internal static partial class DecommissionEndpoint
             // broker's login already refuses a revoked credential. Re-provisioning the id replaces the row.
             revoked = await db.DetectorCredentials.Where(c => c.DetectorId == id && c.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, at), ct);
+            // The detector's relay ports go back to the pool with it (the relay admin still runs install.sh remove-key).
+            await Relays.RelayPortAllocator.ReleaseAsync(db, id, ct);
             var data = http.User.Identity?.Name is { } by ? new JsonObject { ["by"] = by } : null;
             if (tags.Count > 0)
             {

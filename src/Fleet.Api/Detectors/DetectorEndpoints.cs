@@ -158,6 +158,6 @@ public static class DetectorEndpoints
         }
 
         DetectorETags.Set(http.Response, DetectorETags.ForDetector(detector.Version));
-        return TypedResults.Ok(detector.ToView());
+        return TypedResults.Ok(detector.ToView() with { Relay = await Relays.RelayPortAllocator.AssignmentAsync(db, id, ct) });
     }
 }

@@ -32,7 +32,11 @@ internal sealed partial class DetectorProvisioner(
             : null);
 
     /// <summary>Creates the detector's credential, or replaces it (rotation); the previous secret stops working at once.</summary>
-    public async Task<ProvisionedCredential> ProvisionAsync(string id, string? requestHost, CancellationToken ct)
+    /// <param name="id">The detector.</param>
+    /// <param name="requestHost">The broker host the agent is told (see BrokerHostChoice); null: configured or this machine.</param>
+    /// <param name="relay">The detector's relay port (Relays/RelayChoice), which the agent configuration then uses; null for none.</param>
+    /// <param name="ct">Cancels before the credential is stored.</param>
+    public async Task<ProvisionedCredential> ProvisionAsync(string id, string? requestHost, Relays.RelayHandout? relay, CancellationToken ct)
     {
         if (Refusal(id) is { } refusal)
         {
@@ -68,9 +72,20 @@ internal sealed partial class DetectorProvisioner(
 
         LogProvisioned(id, rotated, dropped, file ?? "-");
         var endpoints = EndpointsFor(requestHost);
-        return new ProvisionedCredential(id, id, password, rotated, !string.IsNullOrEmpty(file), AgentConfigFor(id, endpoints))
+        var config = AgentConfigFor(id, endpoints);
+        if (relay is not null)
+        {
+            config = new AgentConfig(config.Agent with
+            {
+                Provider = "reverse-ssh",
+                ReverseSsh = new AgentReverseSshSection(relay.Host, relay.User, relay.SshPort, relay.Port) { RemoteBindAddress = relay.RemoteBindAddress },
+            });
+        }
+
+        return new ProvisionedCredential(id, id, password, rotated, !string.IsNullOrEmpty(file), config)
         {
             Warning = endpoints.Any(e => e.UseTls) ? null : AgentBrokerEndpoints.PlainTextWarning,
+            Relay = relay,
         };
     }
 

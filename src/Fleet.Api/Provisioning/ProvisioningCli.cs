@@ -72,7 +72,7 @@ public static class ProvisioningCli
         switch (verb)
         {
             case "provision":
-                var credential = await provisioner.ProvisionAsync(argument, requestHost: null, CancellationToken.None);
+                var credential = await provisioner.ProvisionAsync(argument, requestHost: null, relay: null, CancellationToken.None);
                 Console.Out.WriteLine(JsonSerializer.Serialize(credential, Output));
                 if (credential.Warning is { } warning)
                 {

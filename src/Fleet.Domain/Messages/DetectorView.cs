@@ -35,6 +35,10 @@ public sealed record DetectorView
 
     public AgentReport? Agent { get; init; }
 
+    /// <summary>The detector's port on an SSH relay when Fleet handed it one (issue 16); omitted otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RelayPortAssignment? Relay { get; init; }
+
     public long? Epoch { get; init; }
 
     public long? Seq { get; init; }

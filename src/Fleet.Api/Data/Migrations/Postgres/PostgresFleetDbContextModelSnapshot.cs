@@ -841,6 +841,37 @@ namespace Fleet.Api.Data.Migrations.Postgres
                     b.ToTable("tunnels", (string)null);
                 });
 
+            modelBuilder.Entity("Fleet.Api.Relays.RelayPortRecord", b =>
+                {
+                    b.Property<string>("Relay")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("relay");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("integer")
+                        .HasColumnName("port");
+
+                    b.Property<DateTimeOffset>("AllocatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("allocated_at");
+
+                    b.Property<string>("DetectorId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("detector_id");
+
+                    b.HasKey("Relay", "Port");
+
+                    b.HasIndex("DetectorId");
+
+                    b.HasIndex("Relay", "DetectorId")
+                        .IsUnique();
+
+                    b.ToTable("relay_ports", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")

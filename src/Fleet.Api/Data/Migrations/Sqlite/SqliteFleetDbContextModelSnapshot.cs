@@ -820,6 +820,37 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                     b.ToTable("tunnels", (string)null);
                 });
 
+            modelBuilder.Entity("Fleet.Api.Relays.RelayPortRecord", b =>
+                {
+                    b.Property<string>("Relay")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("relay");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("port");
+
+                    b.Property<long>("AllocatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("allocated_at");
+
+                    b.Property<string>("DetectorId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detector_id");
+
+                    b.HasKey("Relay", "Port");
+
+                    b.HasIndex("DetectorId");
+
+                    b.HasIndex("Relay", "DetectorId")
+                        .IsUnique();
+
+                    b.ToTable("relay_ports", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
