@@ -78,7 +78,34 @@ public sealed class AlertDeliveryFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task DatabaseRestartedWhileDeliveriesRetry_DeliveriesCompleteAndTheApiSurvives()
+    public async Task ApiKilledAfterTheLostEventsCommittedBeforeEvaluation_Restarted_AlertsFireAndEachIsDeliveredOnce()
+    {
+        var ct = CancellationToken.None;
+
+        // The evaluator is off: the lost events are committed, nothing has read them yet.
+        await using var s = await AlertScenarioStack.StartAsync(
+            "alert_api_killed_early", Alerts, output, extra: new Dictionary<string, string?> { ["Alerts:Rules:Enabled"] = "false" });
+        var ids = s.Detectors.Take(Alerts);
+        await s.Detectors.OnlineAsync(s.Alerts, ids, "lab-a", ct);
+        var rule = await s.Alerts.CreateRuleAsync(AlertSettings.LostRule("lab-a lost", "lab-a", s.Outlets, webhookOnly: true), ct);
+        await s.Detectors.LostAsync(ids, ct);
+        await AlertDetectors.WaitStatusAsync(s.Alerts, ids, Fleet.Domain.Messages.Presence.Lost, ct);
+
+        await s.Api.KillAsync(ct);
+        s.Api.Configure("Alerts:Rules:Enabled", "true");
+        await s.Api.StartAgainAsync(ct);
+        output.WriteLine($"[injected] SIGKILL of api with {Alerts} lost events committed and not evaluated; started again with its evaluator on");
+
+        var fired = await s.WaitAlertsAsync(rule.Id, a => a.Count == Alerts, $"{Alerts} alerts fired after the restart", ct);
+        await AssertEachDeliveredAsync(s, fired, ct);
+        var webhooks = await AllWebhooksAsync(s, fired, ct);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), fired.SelectMany(a => a.DetectorIds).Order(StringComparer.Ordinal));
+        Assert.Equal(fired.Select(a => $"alert-{a.Id}-fired").Order(), webhooks.Select(w => w.Id).Order());
+        Assert.All(webhooks, w => Assert.True(w.Verified, w.Error));
+    }
+
+    [Fact]
+    public async Task DatabaseRestartedWhileRequestsAreInFlight_DeliveriesCompleteAndTheApiSurvives()
     {
         var ct = CancellationToken.None;
         await using var cluster = await LocalPostgresCluster.StartAsync(ct);
@@ -86,27 +113,29 @@ public sealed class AlertDeliveryFaultTests(ITestOutputHelper output)
         // A short connect timeout, as a deployment would set (see DatabaseFaultTests).
         var connectionString = new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Timeout = 3 }.ConnectionString;
         await using var s = await AlertScenarioStack.StartAsync("alert_db_restart", Alerts, output, connectionString);
-        var fired = await FireAlertsWhileReceiverDownAsync(s, ct);
-        await Eventually.GetAsync(
-            () => WebhookDeliveriesAsync(s, fired, ct),
-            d => d.Count == Alerts && d.All(x => x.Attempts >= 1),
-            "every notice tried once", TimeSpan.FromSeconds(60));
 
-        // The receiver comes back as the database goes: the next attempts meet the outage.
-        await s.Outlets.Receiver.StartAgainAsync(ct);
-        await cluster.StopImmediateAsync();
+        // The receiver hangs: the API's requests are sent and wait for an answer (AttemptTimeout 5 s).
+        await s.Outlets.Receiver.PauseAsync(ct);
+        var fired = await FireAlertsAsync(s, ct, webhookOnly: true);
+        await Eventually.TrueAsync(() => Task.FromResult(EstablishedConnections.To(s.Outlets.Receiver.Port) > 0), "a webhook request in flight");
+
+        // Mid-delivery: the database goes, then the receiver answers what it holds; the API cannot record it.
         var pid = s.Api.ProcessId;
+        await cluster.StopImmediateAsync();
+        await s.Outlets.Receiver.ResumeAsync(ct);
+        var inFlight = (await s.Outlets.Receiver.RequestsAsync(ct)).Count;
         await Task.Delay(TimeSpan.FromSeconds(5), ct);
         await cluster.StartAgainAsync();
-        output.WriteLine($"[injected] receiver back and pg_ctl stop -m immediate at once; PostgreSQL started again 5 s later");
+        output.WriteLine($"[injected] pg_ctl stop -m immediate with webhook requests in flight ({inFlight} answered during the outage); PostgreSQL started again 5 s later");
 
         await AssertEachDeliveredAsync(s, fired, ct);
         var webhooks = await AllWebhooksAsync(s, fired, ct);
-        output.WriteLine($"[observed] {webhooks.Count} requests for {webhooks.Select(w => w.Id).Distinct().Count()} notices; api pid {pid} → {s.Api.ProcessId}");
+        output.WriteLine($"[observed] {webhooks.Count} requests for {webhooks.Select(w => w.Id).Distinct().Count()} notices (at least once: a request answered while the result could not be stored is sent again after its lease); api pid {pid} → {s.Api.ProcessId}");
         Assert.False(s.Api.HasExited, s.Api.LogTail(40));
         Assert.Equal(pid, s.Api.ProcessId);
         Assert.Equal(fired.Select(a => $"alert-{a.Id}-fired").Order(), webhooks.Select(w => w.Id).Distinct().Order());
         Assert.All(webhooks, w => Assert.True(w.Verified, w.Error));
+        Assert.Empty(await s.Alerts.DeliveriesAsync(DeliveryStatuses.Dead, ct));
     }
 
     private static async Task<List<AlertView>> FireAlertsWhileReceiverDownAsync(AlertScenarioStack s, CancellationToken ct)

@@ -49,6 +49,12 @@ public sealed class StandardWebhooksReceiver : IAsyncDisposable
     /// <summary>The receiver is down (killed): requests are refused until <see cref="StartAgainAsync"/>; what it recorded stays.</summary>
     public Task StopAsync() => server.StopAsync();
 
+    /// <summary>Hangs (SIGSTOP): connections are accepted and requests sent, none is answered (nor recorded) until <see cref="ResumeAsync"/>.</summary>
+    public Task PauseAsync(CancellationToken ct = default) => server.PauseAsync(ct);
+
+    /// <summary>Reads, records and answers what waited (SIGCONT).</summary>
+    public Task ResumeAsync(CancellationToken ct = default) => server.ResumeAsync(ct);
+
     /// <summary>Up again on the same port, appending to the same record.</summary>
     public Task StartAgainAsync(CancellationToken ct = default) => server.StartAgainAsync(ct);
 

@@ -85,6 +85,15 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGSTOP: the server hangs. The kernel still accepts connections and takes requests into its buffers, nobody
+    /// answers them until <see cref="ResumeAsync"/> (a request in flight, held at will).
+    /// </summary>
+    public Task PauseAsync(CancellationToken ct = default) => SignalAsync("STOP", ct);
+
+    /// <summary>SIGCONT: the server reads and answers what waited.</summary>
+    public Task ResumeAsync(CancellationToken ct = default) => SignalAsync("CONT", ct);
+
     /// <summary>Kills the server (a crash, as far as its clients can tell); its directory stays for <see cref="StartAgainAsync"/>.</summary>
     public async Task StopAsync()
     {
@@ -137,6 +146,9 @@ public sealed class ServerProcess : IAsyncDisposable
         _ = ChildProcess.PumpAsync(started.StandardError, output);
         return await FreePort.WaitUntilListeningAsync(Port, StartTimeout, () => started.HasExited, ct);
     }
+
+    private Task SignalAsync(string signal, CancellationToken ct) =>
+        ChildProcess.SignalAsync(process?.Id ?? throw new InvalidOperationException($"{fileName} is not running."), signal, ct);
 
     private string Describe() =>
         $"{(process is { HasExited: true } p ? $"exited with {p.ExitCode}" : "not listening")}: {Output}";
