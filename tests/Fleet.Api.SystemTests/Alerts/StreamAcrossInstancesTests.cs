@@ -13,8 +13,10 @@ namespace Fleet.Api.SystemTests.Alerts;
 /// Issue 15, "done when" 1, as a new user would try it: two API processes on one PostgreSQL database behind one MQTT 5
 /// shared subscription on Mosquitto. A dashboard's stream on A shows a change B ingested (the test checks B's ingest
 /// counter to know which instance wrote it); dropped and resumed with Last-Event-ID, it gets exactly the changes it
-/// missed, in order, once, then the live ones.
+/// missed, in order, once, then the live ones. Long: two API processes start (over 20 s on a loaded machine); the fast
+/// in-process twin is Fleet.Api.Tests' SharedStreamTests.
 /// </summary>
+[Trait("Suite", "Long")]
 public sealed class StreamAcrossInstancesTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Missed = 5;
