@@ -23,7 +23,14 @@ public sealed class StandardWebhooksReceiver : IAsyncDisposable
 
     public string Output => server.Output;
 
-    public static async Task<StandardWebhooksReceiver> StartAsync(string secret, CancellationToken ct = default)
+    /// <summary>Starts the receiver verifying with <paramref name="secret"/>, on a free port.</summary>
+    public static Task<StandardWebhooksReceiver> StartAsync(string secret, CancellationToken ct = default) => StartAsync(secret, port: null, ct);
+
+    /// <summary>
+    /// Starts the receiver verifying with <paramref name="secret"/>, on <paramref name="port"/> when given (a destination
+    /// created before the receiver, whose secret the API made: reserve the port with FreePort, then start here).
+    /// </summary>
+    public static async Task<StandardWebhooksReceiver> StartAsync(string secret, int? port, CancellationToken ct = default)
     {
         var node = ServerProcess.FindTool("node", "nodejs");
         if (!Directory.Exists(Path.Combine(Folder, "node_modules", "standardwebhooks")))
@@ -33,10 +40,23 @@ public sealed class StandardWebhooksReceiver : IAsyncDisposable
         }
 
         var server = await ServerProcess.StartAsync("webhook-receiver", node,
-            (directory, port) => [Path.Combine(Folder, "receiver.mjs"), port.ToString(System.Globalization.CultureInfo.InvariantCulture), secret, Path.Combine(directory, "requests.jsonl")],
+            (directory, listen) => [Path.Combine(Folder, "receiver.mjs"), listen.ToString(System.Globalization.CultureInfo.InvariantCulture), secret, Path.Combine(directory, "requests.jsonl")],
+            port,
             ct);
         return new StandardWebhooksReceiver(server);
     }
+
+    /// <summary>The receiver is down (killed): requests are refused until <see cref="StartAgainAsync"/>; what it recorded stays.</summary>
+    public Task StopAsync() => server.StopAsync();
+
+    /// <summary>Hangs (SIGSTOP): connections are accepted and requests sent, none is answered (nor recorded) until <see cref="ResumeAsync"/>.</summary>
+    public Task PauseAsync(CancellationToken ct = default) => server.PauseAsync(ct);
+
+    /// <summary>Reads, records and answers what waited (SIGCONT).</summary>
+    public Task ResumeAsync(CancellationToken ct = default) => server.ResumeAsync(ct);
+
+    /// <summary>Up again on the same port, appending to the same record.</summary>
+    public Task StartAgainAsync(CancellationToken ct = default) => server.StartAgainAsync(ct);
 
     /// <summary>What the receiver recorded so far, one entry per request, oldest first.</summary>
     public async Task<IReadOnlyList<ReceivedWebhook>> RequestsAsync(CancellationToken ct = default)

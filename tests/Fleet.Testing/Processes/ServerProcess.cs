@@ -14,6 +14,8 @@ public sealed class ServerProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
     private readonly StringBuilder output = new();
     private Process? process;
+    private string fileName = string.Empty;
+    private Func<string, int, IEnumerable<string>> arguments = (_, _) => [];
 
     private ServerProcess(string directory, int port)
     {
@@ -37,46 +39,71 @@ public sealed class ServerProcess : IAsyncDisposable
         ?? throw new InvalidOperationException($"{tool} not found: apt-get install -y {package} (test.sh and .ci/run install it)");
 
     /// <summary>Starts <paramref name="fileName"/> with the arguments <paramref name="arguments"/> builds from (directory, port), and waits until the port accepts.</summary>
-    public static async Task<ServerProcess> StartAsync(string name, string fileName, Func<string, int, IEnumerable<string>> arguments, CancellationToken ct = default)
+    public static Task<ServerProcess> StartAsync(string name, string fileName, Func<string, int, IEnumerable<string>> arguments, CancellationToken ct = default) =>
+        StartAsync(name, fileName, arguments, port: null, ct);
+
+    /// <summary>
+    /// As the other overload, on <paramref name="port"/> when given (an address handed out before the server could
+    /// start), else on a free one.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string name, string fileName, Func<string, int, IEnumerable<string>> arguments, int? port, CancellationToken ct = default)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory($"fleet-{name}-").FullName;
         List<string> failures = [];
         for (var attempt = 1; attempt <= 3; attempt++)
         {
-            ServerProcess server = new(directory, FreePort.Next());
-            var start = new ProcessStartInfo(fileName)
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = directory,
-            };
-            foreach (var argument in arguments(directory, server.Port))
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            var started = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}");
-            server.process = started;
-            await File.WriteAllTextAsync(Path.Combine(directory, "server.pid"), started.Id.ToString(CultureInfo.InvariantCulture), ct);
-            if (attempt == 1)
-            {
-                await OrphanGuard.WatchPidFileAsync(directory, "server.pid");
-            }
-
-            _ = ChildProcess.PumpAsync(started.StandardOutput, server.output);
-            _ = ChildProcess.PumpAsync(started.StandardError, server.output);
-            if (await FreePort.WaitUntilListeningAsync(server.Port, StartTimeout, () => started.HasExited, ct))
+            ServerProcess server = new(directory, port ?? FreePort.Next()) { fileName = fileName, arguments = arguments };
+            if (await server.LaunchAsync(watch: attempt == 1, ct))
             {
                 return server;
             }
 
-            failures.Add($"port {server.Port}: {(started.HasExited ? $"exited with {started.ExitCode}" : "not listening")}: {server.Output}");
+            failures.Add($"port {server.Port}: {server.Describe()}");
             await server.StopAsync();
         }
 
         System.IO.Directory.Delete(directory, recursive: true);
         throw new InvalidOperationException($"{name} did not start ({ChildProcess.Describe(fileName, arguments(directory, 0))}): {string.Join(" | ", failures)}");
+    }
+
+    /// <summary>Whether the server's process is running (false after <see cref="StopAsync"/> or a crash).</summary>
+    public bool IsRunning => process is { HasExited: false };
+
+    /// <summary>Starts the server again after <see cref="StopAsync"/>, same port, same directory (what it stored is still there).</summary>
+    public async Task StartAgainAsync(CancellationToken ct = default)
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException($"{fileName} is still running on port {Port}.");
+        }
+
+        if (!await LaunchAsync(watch: false, ct))
+        {
+            var failure = Describe();
+            await StopAsync();
+            throw new InvalidOperationException($"{fileName} did not start again on port {Port}: {failure}");
+        }
+    }
+
+    /// <summary>
+    /// SIGSTOP: the server hangs. The kernel still accepts connections and takes requests into its buffers, nobody
+    /// answers them until <see cref="ResumeAsync"/> (a request in flight, held at will).
+    /// </summary>
+    public Task PauseAsync(CancellationToken ct = default) => SignalAsync("STOP", ct);
+
+    /// <summary>SIGCONT: the server reads and answers what waited.</summary>
+    public Task ResumeAsync(CancellationToken ct = default) => SignalAsync("CONT", ct);
+
+    /// <summary>Kills the server (a crash, as far as its clients can tell); its directory stays for <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref process, null) is { } running)
+        {
+            using (running)
+            {
+                await ChildProcess.StopAsync(running, graceful: false, TimeSpan.FromSeconds(10));
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -92,14 +119,37 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private async Task StopAsync()
+    /// <summary>Starts the process once; true when the port accepts.</summary>
+    private async Task<bool> LaunchAsync(bool watch, CancellationToken ct)
     {
-        if (Interlocked.Exchange(ref process, null) is { } running)
+        var start = new ProcessStartInfo(fileName)
         {
-            using (running)
-            {
-                await ChildProcess.StopAsync(running, graceful: false, TimeSpan.FromSeconds(10));
-            }
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Directory,
+        };
+        foreach (var argument in arguments(Directory, Port))
+        {
+            start.ArgumentList.Add(argument);
         }
+
+        var started = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}");
+        process = started;
+        await File.WriteAllTextAsync(Path.Combine(Directory, "server.pid"), started.Id.ToString(CultureInfo.InvariantCulture), ct);
+        if (watch)
+        {
+            await OrphanGuard.WatchPidFileAsync(Directory, "server.pid");
+        }
+
+        _ = ChildProcess.PumpAsync(started.StandardOutput, output);
+        _ = ChildProcess.PumpAsync(started.StandardError, output);
+        return await FreePort.WaitUntilListeningAsync(Port, StartTimeout, () => started.HasExited, ct);
     }
+
+    private Task SignalAsync(string signal, CancellationToken ct) =>
+        ChildProcess.SignalAsync(process?.Id ?? throw new InvalidOperationException($"{fileName} is not running."), signal, ct);
+
+    private string Describe() =>
+        $"{(process is { HasExited: true } p ? $"exited with {p.ExitCode}" : "not listening")}: {Output}";
 }
