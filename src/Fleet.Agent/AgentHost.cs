@@ -1,5 +1,6 @@
 using Fleet.Agent.Checks;
 using Fleet.Agent.Configuration;
+using Fleet.Agent.Health;
 using Fleet.Agent.Publishing;
 using Fleet.Agent.Tunnels;
 using Microsoft.Extensions.Options;
@@ -47,6 +48,7 @@ public static class AgentHost
         builder.Services.AddSingleton(TunnelProviderFactory.Create);
         builder.Services.AddHostedService<AgentPublisher>();
         builder.Services.AddFleetChecks();
+        builder.Services.AddFleetHealth();
         builder.Services.AddSystemd();
         return builder;
     }

@@ -43,4 +43,6 @@ public sealed class AgentOptions
     public StaticSettings Static { get; set; } = new();
 
     public CheckSettings Checks { get; set; } = new();
+
+    public Health.HealthSettings Health { get; set; } = new();
 }

@@ -29,6 +29,7 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         CheckRange(errors, "Agent:Mqtt:TakeoverMinDelay", options.Mqtt.TakeoverMinDelay, TimeSpan.FromMilliseconds(10), options.Mqtt.TakeoverMaxDelay);
 
         CheckSettingsValidator.Validate(options.Checks, errors);
+        Health.HealthSettingsValidator.Validate(options.Health, errors);
 
         var mqtt = options.Mqtt;
         if (string.IsNullOrEmpty(mqtt.Password) && string.IsNullOrEmpty(mqtt.PasswordFile))

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Fleet.Agent.Checks;
 using Fleet.Agent.Configuration;
+using Fleet.Agent.Health;
 using Fleet.Agent.Tunnels;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Retry;
@@ -19,6 +20,7 @@ internal sealed partial class AgentPublisher(
     IOptions<AgentOptions> options,
     ITunnelProvider provider,
     CheckStore checks,
+    HealthStore health,
     MqttLink link,
     AgentStatusFile statusFile,
     TimeProvider clock,
@@ -42,6 +44,7 @@ internal sealed partial class AgentPublisher(
     {
         provider.Changed += Signal;
         checks.Changed += Signal;
+        health.Changed += Signal;
         link.ResyncRequested += Signal;
         var providerTask = RunProviderAsync(stoppingToken);
         await Task.WhenAll(ConnectionLoopAsync(stoppingToken), PublishLoopAsync(stoppingToken));
@@ -211,6 +214,7 @@ internal sealed partial class AgentPublisher(
                 Tunnels = checks.Attach(snapshot.Tunnels),
                 Provider = snapshot.Provider,
                 Agent = AgentInfo.Describe(_startedAt, _takeovers),
+                Health = health.Current,
             };
             await link.PublishAsync(FleetTopics.State(DetectorId), JsonSerializer.Serialize(state, FleetJsonContext.Default.StateMessage), ct);
             _seq++;

@@ -74,6 +74,12 @@ public sealed class DetectorRecord
 
     public string? PreviousInstance { get; set; }
 
+    /// <summary>The newest applied state's health status (ok, warn, fail; null when it carried none), for the list filter.</summary>
+    public string? HealthStatus { get; set; }
+
+    /// <summary>The newest applied state's <c>health</c> section as its JSON (Health/HealthRecords), shown as it came.</summary>
+    public string? Health { get; set; }
+
     /// <summary>
     /// A fingerprint of the stored tunnels (see Ingest/TunnelFingerprint): a state whose tunnels have the same one is
     /// a heartbeat for the tunnels table and leaves it alone. Compared inside the writing transaction, never with

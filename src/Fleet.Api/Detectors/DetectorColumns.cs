@@ -33,21 +33,23 @@ internal static class DetectorColumns
     public const int StateAt = 21;
     public const int Reachability = 22;
     public const int ReachabilitySince = 23;
-    public const int TunnelName = 24;
-    public const int TunnelUrl = 25;
-    public const int TunnelProto = 26;
-    public const int TunnelUpstream = 27;
-    public const int TunnelSince = 28;
-    public const int CheckOutcome = 29;
-    public const int CheckCode = 30;
-    public const int CheckHttpStatus = 31;
-    public const int CheckLatencyMs = 32;
-    public const int CheckAt = 33;
-    public const int ProbeOutcome = 34;
-    public const int ProbeCode = 35;
-    public const int ProbeHttpStatus = 36;
-    public const int ProbeLatencyMs = 37;
-    public const int ProbeAt = 38;
+    public const int HealthStatus = 24;
+    public const int Health = 25;
+    public const int TunnelName = 26;
+    public const int TunnelUrl = 27;
+    public const int TunnelProto = 28;
+    public const int TunnelUpstream = 29;
+    public const int TunnelSince = 30;
+    public const int CheckOutcome = 31;
+    public const int CheckCode = 32;
+    public const int CheckHttpStatus = 33;
+    public const int CheckLatencyMs = 34;
+    public const int CheckAt = 35;
+    public const int ProbeOutcome = 36;
+    public const int ProbeCode = 37;
+    public const int ProbeHttpStatus = 38;
+    public const int ProbeLatencyMs = 39;
+    public const int ProbeAt = 40;
 
     /// <summary>The select list: the detector <c>d</c>, then its tunnel <c>t</c> (NULLs when it has none).</summary>
     public static string Select { get; } = ColumnList.Of(
@@ -58,6 +60,7 @@ internal static class DetectorColumns
         (AgentVersion, "d.agent_version"), (AgentHostname, "d.agent_hostname"), (AgentOs, "d.agent_os"), (AgentArch, "d.agent_arch"),
         (AgentStartedAt, "d.agent_started_at"), (Version, "d.version"),
         (StateAt, "d.state_at"), (Reachability, "d.reachability"), (ReachabilitySince, "d.reachability_since"),
+        (HealthStatus, "d.health_status"), (Health, "d.health"),
         (TunnelName, "t.name AS tunnel_name"), (TunnelUrl, "t.url AS tunnel_url"), (TunnelProto, "t.proto AS tunnel_proto"),
         (TunnelUpstream, "t.upstream AS tunnel_upstream"), (TunnelSince, "t.since AS tunnel_since"),
         (CheckOutcome, "t.check_outcome"), (CheckCode, "t.check_code"), (CheckHttpStatus, "t.check_http_status"),

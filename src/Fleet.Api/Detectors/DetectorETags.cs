@@ -38,6 +38,7 @@ internal static class DetectorETags
             Representation,
             string.Join(',', query.Statuses),
             string.Join(',', query.Reachabilities),
+            string.Join(',', query.Healths),
             string.Join(',', query.Tags),
             query.Text ?? string.Empty,
             query.Limit.ToString(CultureInfo.InvariantCulture),

@@ -34,6 +34,7 @@ public static class DetectorEndpoints
             .WithDescription("Filters combine with AND; `status` and `reachability` may repeat (any of them), `tag` may repeat (all must match). " +
                 "`reachability` is the summary as the views show it: `reachable`, `degraded` and `unreachable` only match online detectors, " +
                 "`unknown` matches those not online and those nothing has checked yet. " +
+                "`health` (may repeat) is the newest state's health status: `ok`, `warn` or `fail`; a detector whose agent sends no health matches none. " +
                 "The next page is in the `Link: <…>; rel=\"next\"` header, the total number of matches in `X-Total-Count`.");
 
         group.MapGet("/{id}", GetAsync)
@@ -97,9 +98,10 @@ public static class DetectorEndpoints
         [FromQuery] string? q,
         [FromQuery] int? limit,
         [FromQuery] string? after,
+        [FromQuery] string[]? health,
         CancellationToken ct)
     {
-        var (query, errors) = DetectorQuery.Validate(status, reachability, tag, q, limit, after);
+        var (query, errors) = DetectorQuery.Validate(status, reachability, tag, q, limit, after, health);
         if (query is null)
         {
             return TypedResults.ValidationProblem(errors);

@@ -1,4 +1,5 @@
 using Fleet.Api.Data;
+using Fleet.Api.Health;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Reachability;
 using Fleet.Domain.Validation;
@@ -37,6 +38,7 @@ internal static class DetectorMapping
                 {
                     Version = d.AgentVersion, Hostname = d.AgentHostname, Os = d.AgentOs, Arch = d.AgentArch, StartedAt = d.AgentStartedAt,
                 },
+            Health = HealthRecords.Parse(d.Health),
             Epoch = d.Epoch,
             Seq = d.Seq,
             Links = DetectorLinks.For(d.Id),

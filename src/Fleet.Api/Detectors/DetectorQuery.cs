@@ -7,11 +7,14 @@ namespace Fleet.Api.Detectors;
 internal sealed record DetectorQuery(
     IReadOnlyList<string> Statuses, IReadOnlyList<string> Reachabilities, IReadOnlyList<string> Tags, string? Text, int Limit, string? After)
 {
+    /// <summary>Any of these health statuses (<c>?health=</c>); empty: any, including none.</summary>
+    public IReadOnlyList<string> Healths { get; init; } = [];
+
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
     public static (DetectorQuery? Query, Dictionary<string, string[]> Errors) Validate(
-        string[]? status, string[]? reachability, string[]? tag, string? q, int? limit, string? after)
+        string[]? status, string[]? reachability, string[]? tag, string? q, int? limit, string? after, string[]? health = null)
     {
         var errors = new Dictionary<string, string[]>();
         var statuses = new List<string>();
@@ -37,6 +40,19 @@ internal sealed record DetectorQuery(
             else
             {
                 errors["reachability"] = [$"Unknown reachability '{Printable(value)}'. Expected one of {string.Join(", ", ReachabilityStates.All)}."];
+            }
+        }
+
+        var healths = new List<string>();
+        foreach (var value in health ?? [])
+        {
+            if (HealthOutcomes.All.Contains(value))
+            {
+                healths.Add(value);
+            }
+            else
+            {
+                errors["health"] = [$"Unknown health '{Printable(value)}'. Expected one of {string.Join(", ", HealthOutcomes.All)}."];
             }
         }
 
@@ -71,7 +87,7 @@ internal sealed record DetectorQuery(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new DetectorQuery(statuses, reachabilities, tags, string.IsNullOrWhiteSpace(q) ? null : q.Trim().ToLowerInvariant(), limit ?? DefaultLimit, afterId), errors);
+            : (new DetectorQuery(statuses, reachabilities, tags, string.IsNullOrWhiteSpace(q) ? null : q.Trim().ToLowerInvariant(), limit ?? DefaultLimit, afterId) { Healths = healths }, errors);
     }
 
     private static string Printable(string value) =>

@@ -95,6 +95,17 @@ internal static class DetectorReadSql
             conditions.Add(ReachabilityFilter(query.Reachabilities, command, dialect));
         }
 
+        if (query.Healths.Count > 0)
+        {
+            var names = new List<string>();
+            for (var i = 0; i < query.Healths.Count; i++)
+            {
+                names.Add(Add(command, dialect, "h", i, query.Healths[i]));
+            }
+
+            conditions.Add($"d.health_status IN ({string.Join(", ", names)})");
+        }
+
         for (var i = 0; i < query.Tags.Count; i++)
         {
             var name = Add(command, dialect, "tag", i, query.Tags[i]);

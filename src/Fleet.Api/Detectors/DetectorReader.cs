@@ -178,6 +178,8 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
         StateAt = dialect.ReadTimestamp(reader, o + C.StateAt),
         Reachability = Text(reader, o + C.Reachability) ?? ReachabilityStates.Unknown,
         ReachabilitySince = dialect.ReadTimestamp(reader, o + C.ReachabilitySince),
+        HealthStatus = Text(reader, o + C.HealthStatus),
+        Health = Text(reader, o + C.Health),
     };
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Fleet.Api.Data;
+using Fleet.Api.Health;
 using Fleet.Domain.Messages;
 
 namespace Fleet.Api.Ingest;
@@ -61,6 +62,8 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
             p.Add(dialect.Timestamp($"ast{r}", state.Agent?.StartedAt));
             p.Add(dialect.Text($"th{r}", TunnelFingerprint.Of(state.Tunnels)));
             p.Add(dialect.Text($"inc{r}", state.Instance));
+            p.Add(dialect.Text($"hs{r}", state.Health?.Status));
+            p.Add(dialect.Text($"hj{r}", HealthRecords.Json(state.Health)));
         }
 
         return await ReadRowsAsync(command, ct);
@@ -110,6 +113,8 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
         p.Add(dialect.Column("ast", SqlType.Timestamp, Column(s => Utc(s.Agent?.StartedAt))));
         p.Add(dialect.Column("th", SqlType.Text, Column(s => TunnelFingerprint.Of(s.Tunnels))));
         p.Add(dialect.Column("inc", SqlType.Text, Column(s => s.Instance)));
+        p.Add(dialect.Column("hs", SqlType.Text, Column(s => s.Health?.Status)));
+        p.Add(dialect.Column("hj", SqlType.Text, Column(s => HealthRecords.Json(s.Health))));
     }
 
     private DbCommand Command(string text)
@@ -141,7 +146,8 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
                 reader.IsDBNull(StoredColumns.Seq) ? null : reader.GetInt64(StoredColumns.Seq),
                 !reader.IsDBNull(StoredColumns.StateAt),
                 reader.IsDBNull(StoredColumns.Instance) ? null : reader.GetString(StoredColumns.Instance),
-                reader.IsDBNull(StoredColumns.PreviousInstance) ? null : reader.GetString(StoredColumns.PreviousInstance));
+                reader.IsDBNull(StoredColumns.PreviousInstance) ? null : reader.GetString(StoredColumns.PreviousInstance),
+                reader.IsDBNull(StoredColumns.HealthStatus) ? null : reader.GetString(StoredColumns.HealthStatus));
         }
 
         return rows;

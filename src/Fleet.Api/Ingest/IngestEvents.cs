@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Fleet.Api.Health;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Ordering;
 
@@ -36,6 +37,11 @@ internal static class IngestEvents
         if (state.Provider?.Error is { } error && error != before?.ProviderError)
         {
             events.Add(New(EventTypes.ProviderError, detectorId, at, new JsonObject { ["error"] = error, ["state"] = state.Provider.State }));
+        }
+
+        if (HealthRecords.EventOf(detectorId, at, before?.HealthStatus, state.Health) is { } healthChanged)
+        {
+            events.Add(healthChanged);
         }
 
         return events;

@@ -33,6 +33,8 @@ internal static class StateWriteColumns
         new("created_at", Fixed: "@now", Overwrites: false),
         new("tunnels_hash", "th", "text"),
         new("instance", "inc", "text", Overwrites: false),
+        new("health_status", "hs", "text"),
+        new("health", "hj", "text"),
     ];
 
     /// <summary>The INSERT column list.</summary>

@@ -7,7 +7,8 @@ const detectors = new Map();
 let source = null;
 // The API's one wording table of check outcomes (GET reachability/words), the same words as /d's 503.
 let words = { outcomes: {}, sources: {} };
-const REACHABILITY_EVENTS = ['reachable', 'degraded', 'unreachable'];
+// Events after which a row is read again: reachability and health changes.
+const REFRESHING_EVENTS = ['reachable', 'degraded', 'unreachable', 'health-changed'];
 
 const $ = (id) => document.getElementById(id);
 
@@ -63,6 +64,42 @@ function reason(failing) {
   const code = failing.code ? ` (${failing.code})` : '';
   const source = Object.hasOwn(words.sources, failing.source) ? words.sources[failing.source] : `seen by ${failing.source}`;
   return `${outcome}${code}, ${source}`;
+}
+
+// The agent's health status; null when it sends none (an older agent, health off).
+function healthOf(view) {
+  const status = view.health && view.health.status;
+  if (typeof status !== 'string') return null;
+  return ['ok', 'warn', 'fail'].includes(status) ? status : 'fail';
+}
+
+// "34.5 °C, 1.2 GiB free, load 0.42"
+function factsText(facts) {
+  if (!facts || typeof facts !== 'object') return '';
+  const parts = [];
+  if (typeof facts.cpuTemperatureC === 'number') parts.push(`${facts.cpuTemperatureC} \u00b0C`);
+  if (typeof facts.throttled === 'string' && facts.throttled !== '0x0') parts.push(`throttled ${facts.throttled}`);
+  if (typeof facts.diskFreeBytes === 'number') parts.push(`${(facts.diskFreeBytes / 2 ** 30).toFixed(1)} GiB free`);
+  if (Array.isArray(facts.load) && typeof facts.load[0] === 'number') parts.push(`load ${facts.load[0]}`);
+  return parts.join(', ');
+}
+
+function healthCell(view) {
+  const cell = el('td', { class: 'health' });
+  const status = healthOf(view);
+  if (status === null) {
+    cell.append(el('span', { class: 'muted' }, '\u2013'));
+    return cell;
+  }
+  const checks = Array.isArray(view.health.checks) ? view.health.checks : [];
+  const summary = checks.map((c) => `${c.name}: ${c.outcome}${c.text ? ` (${c.text})` : ''}`).join('\n');
+  cell.append(el('span', { class: `health-badge ${status}`, title: summary || 'No checks configured' }, status));
+  for (const check of checks.filter((c) => c.outcome !== 'ok')) {
+    cell.append(el('span', { class: 'health-check', role: 'note' }, `${check.name}: ${check.text || check.outcome}`));
+  }
+  const facts = factsText(view.health.facts);
+  if (facts) cell.append(el('span', { class: 'facts muted' }, facts));
+  return cell;
 }
 
 function tunnelCell(view) {
@@ -121,6 +158,8 @@ function row(view) {
     statusCell.append(el('span', { class: 'reach reachable', title: 'Every checked tunnel answers' }, 'reachable'));
   }
   tr.append(statusCell);
+  tr.dataset.health = healthOf(view) || 'none';
+  tr.append(healthCell(view));
   tr.append(el('td', { class: 'last-seen', 'data-at': view.lastSeenAt || '', title: view.lastSeenAt || '' }, relativeTime(view.lastSeenAt)));
   const tags = el('td');
   for (const tag of view.tags || []) tags.append(el('span', { class: 'tag' }, tag));
@@ -139,8 +178,10 @@ function render() {
   const body = $('detectors');
   const text = $('filter').value.trim().toLowerCase();
   const reach = $('reachability-filter').value;
+  const health = $('health-filter').value;
   const rows = [...detectors.values()].sort((a, b) => a.id.localeCompare(b.id));
-  const shown = rows.filter((view) => matches(view, text) && (!reach || reachabilityOf(view) === reach));
+  const shown = rows.filter((view) => matches(view, text) && (!reach || reachabilityOf(view) === reach)
+    && (!health || healthOf(view) === health));
   body.replaceChildren(...shown.map(row));
   $('count').textContent = `${shown.length} of ${rows.length}`;
   $('empty').hidden = rows.length > 0;
@@ -245,7 +286,7 @@ function connect() {
   source.addEventListener('fleet-event', (e) => {
     let event;
     try { event = JSON.parse(e.data); } catch { return; }
-    if (event && REACHABILITY_EVENTS.includes(event.type) && typeof event.detectorId === 'string') {
+    if (event && REFRESHING_EVENTS.includes(event.type) && typeof event.detectorId === 'string') {
       refresh(event.detectorId).catch(() => { /* the next detector item brings it */ });
     }
   });
@@ -283,6 +324,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('sign-out').addEventListener('click', () => { signOut().catch(() => showSignIn()); });
   $('filter').addEventListener('input', render);
   $('reachability-filter').addEventListener('change', render);
+  $('health-filter').addEventListener('change', render);
   setInterval(() => {
     for (const cell of document.querySelectorAll('td.last-seen')) cell.textContent = relativeTime(cell.dataset.at);
   }, 10000);

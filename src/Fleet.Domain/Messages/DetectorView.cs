@@ -39,6 +39,10 @@ public sealed record DetectorView
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public RelayPortAssignment? Relay { get; init; }
 
+    /// <summary>The health section of the newest applied state; null when the agent sent none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HealthReport? Health { get; init; }
+
     public long? Epoch { get; init; }
 
     public long? Seq { get; init; }

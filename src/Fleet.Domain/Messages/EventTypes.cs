@@ -18,6 +18,9 @@ public static class EventTypes
     public const string Degraded = "degraded";
     public const string Unreachable = "unreachable";
 
+    /// <summary>The health status (the worst check outcome) changed; <c>data</c> carries <c>from</c>, <c>to</c> and <c>failing</c> (Fleet.Api Health/HealthRecords).</summary>
+    public const string HealthChanged = "health-changed";
+
     public static IReadOnlyList<string> All { get; } =
-        [Registered, Online, Offline, Lost, UrlChanged, TunnelAdded, TunnelRemoved, ProviderError, EpochReset, Decommissioned, Reachable, Degraded, Unreachable];
+        [Registered, Online, Offline, Lost, UrlChanged, TunnelAdded, TunnelRemoved, ProviderError, EpochReset, Decommissioned, Reachable, Degraded, Unreachable, HealthChanged];
 }

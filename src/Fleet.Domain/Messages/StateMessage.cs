@@ -33,4 +33,8 @@ public sealed record StateMessage
     public ProviderReport? Provider { get; init; }
 
     public AgentReport? Agent { get; init; }
+
+    /// <summary>The Pi's facts and the operator's checks (additive: absent from older agents and with Agent:Health:Enabled false).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HealthReport? Health { get; init; }
 }

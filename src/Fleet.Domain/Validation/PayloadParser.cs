@@ -161,6 +161,11 @@ public static class PayloadParser
             return new(RejectionReason.InvalidFields, $"more than {MaxTunnels} tunnels");
         }
 
+        if (HealthRules.Validate(state.Health) is { } healthError)
+        {
+            return new(RejectionReason.InvalidFields, healthError);
+        }
+
         return ValidateTunnels(state.Tunnels, policy) ?? ValidateTexts(state);
     }
 

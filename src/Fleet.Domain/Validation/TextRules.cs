@@ -26,9 +26,7 @@ public static class TextRules
                 continue;
             }
 
-            var category = char.GetUnicodeCategory(c);
-            if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
-                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse)
+            if (IsHidden(c))
             {
                 return "U+" + ((int)c).ToString("X4", CultureInfo.InvariantCulture);
             }
@@ -36,4 +34,9 @@ public static class TextRules
 
         return null;
     }
+
+    /// <summary>Whether one UTF-16 unit is such a character (a surrogate counts: the caller decides whether it is paired).</summary>
+    public static bool IsHidden(char c) =>
+        char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
+            or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse;
 }

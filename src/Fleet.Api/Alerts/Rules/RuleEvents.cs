@@ -18,12 +18,13 @@ internal static class RuleEvents
         [EventTypes.ProviderError] = [],
         [EventTypes.EpochReset] = [],
         [EventTypes.Decommissioned] = [],
+        [EventTypes.HealthChanged] = [],
     };
 
     public static IReadOnlyList<string> Watchable { get; } =
     [
         EventTypes.Lost, EventTypes.Offline, EventTypes.Unreachable, EventTypes.Degraded,
-        EventTypes.UrlChanged, EventTypes.ProviderError, EventTypes.EpochReset, EventTypes.Decommissioned,
+        EventTypes.UrlChanged, EventTypes.ProviderError, EventTypes.EpochReset, EventTypes.Decommissioned, EventTypes.HealthChanged,
     ];
 
     /// <summary>What a fleet rule may count.</summary>
@@ -42,6 +43,7 @@ internal static class RuleEvents
         EventTypes.ProviderError => "reported a provider error",
         EventTypes.EpochReset => "restarted its epoch",
         EventTypes.Decommissioned => "decommissioned",
+        EventTypes.HealthChanged => "changed its health",
         _ => badEvent,
     };
 }

@@ -531,6 +531,15 @@ namespace Fleet.Api.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("epoch");
 
+                    b.Property<string>("Health")
+                        .HasColumnType("text")
+                        .HasColumnName("health");
+
+                    b.Property<string>("HealthStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("health_status");
+
                     b.Property<int?>("HeartbeatSeconds")
                         .HasColumnType("integer")
                         .HasColumnName("heartbeat_seconds");
@@ -639,6 +648,8 @@ namespace Fleet.Api.Data.Migrations.Postgres
                         .HasColumnName("version");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("HealthStatus");
 
                     b.HasIndex("Reachability");
 

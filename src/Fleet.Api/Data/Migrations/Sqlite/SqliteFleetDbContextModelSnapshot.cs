@@ -513,6 +513,15 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("epoch");
 
+                    b.Property<string>("Health")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("health");
+
+                    b.Property<string>("HealthStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("health_status");
+
                     b.Property<int?>("HeartbeatSeconds")
                         .HasColumnType("INTEGER")
                         .HasColumnName("heartbeat_seconds");
@@ -621,6 +630,8 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                         .HasColumnName("version");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("HealthStatus");
 
                     b.HasIndex("Reachability");
 

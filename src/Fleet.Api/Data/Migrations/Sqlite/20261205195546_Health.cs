@@ -1,0 +1,48 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Fleet.Api.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Health : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "health",
+                table: "detectors",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "health_status",
+                table: "detectors",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_detectors_health_status",
+                table: "detectors",
+                column: "health_status");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_detectors_health_status",
+                table: "detectors");
+
+            migrationBuilder.DropColumn(
+                name: "health",
+                table: "detectors");
+
+            migrationBuilder.DropColumn(
+                name: "health_status",
+                table: "detectors");
+        }
+    }
+}
