@@ -18,12 +18,14 @@ internal static class RuleEvents
         [EventTypes.ProviderError] = [],
         [EventTypes.EpochReset] = [],
         [EventTypes.Decommissioned] = [],
+        [EventTypes.ProviderSwitched] = [],
     };
 
     public static IReadOnlyList<string> Watchable { get; } =
     [
         EventTypes.Lost, EventTypes.Offline, EventTypes.Unreachable, EventTypes.Degraded,
         EventTypes.UrlChanged, EventTypes.ProviderError, EventTypes.EpochReset, EventTypes.Decommissioned,
+        EventTypes.ProviderSwitched,
     ];
 
     /// <summary>What a fleet rule may count.</summary>
@@ -42,6 +44,7 @@ internal static class RuleEvents
         EventTypes.ProviderError => "reported a provider error",
         EventTypes.EpochReset => "restarted its epoch",
         EventTypes.Decommissioned => "decommissioned",
+        EventTypes.ProviderSwitched => "switched tunnel provider",
         _ => badEvent,
     };
 }
