@@ -52,6 +52,7 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
             detector.HasIndex(d => d.Reachability);
             detector.Property(d => d.Instance).HasMaxLength(64);
             detector.Property(d => d.PreviousInstance).HasMaxLength(64);
+            detector.HasIndex(d => d.NgrokAccount);
             // Written only by the database's triggers: EF never sends it and reads it back after a save.
             detector.Property(d => d.Version).HasDefaultValue(0L).ValueGeneratedOnAddOrUpdate();
             detector.Property(d => d.Version).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);

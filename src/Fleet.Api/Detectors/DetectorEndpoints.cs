@@ -97,9 +97,11 @@ public static class DetectorEndpoints
         [FromQuery] string? q,
         [FromQuery] int? limit,
         [FromQuery] string? after,
+        [FromQuery] string[]? provider,
+        [FromQuery] string? ngrokAccount,
         CancellationToken ct)
     {
-        var (query, errors) = DetectorQuery.Validate(status, reachability, tag, q, limit, after);
+        var (query, errors) = DetectorQuery.Validate(status, reachability, tag, q, limit, after, provider, ngrokAccount);
         if (query is null)
         {
             return TypedResults.ValidationProblem(errors);

@@ -20,8 +20,10 @@ internal static class StoredColumns
     public const int StateAt = 8;
     public const int Instance = 9;
     public const int PreviousInstance = 10;
+    public const int ProviderKind = 11;
 
     public static string Select { get; } = ColumnList.Of(
         (Id, "id"), (Epoch, "epoch"), (Status, "status"), (StatusEpoch, "status_epoch"), (ProviderError, "provider_error"), (TunnelsHash, "tunnels_hash"),
-        (Reachability, "reachability"), (Seq, "seq"), (StateAt, "state_at"), (Instance, "instance"), (PreviousInstance, "previous_instance"));
+        (Reachability, "reachability"), (Seq, "seq"), (StateAt, "state_at"), (Instance, "instance"), (PreviousInstance, "previous_instance"),
+        (ProviderKind, "provider_kind"));
 }

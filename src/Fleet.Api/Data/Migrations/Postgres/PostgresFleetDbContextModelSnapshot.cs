@@ -538,6 +538,10 @@ namespace Fleet.Api.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<string>("NgrokAccount")
+                        .HasColumnType("text")
+                        .HasColumnName("ngrok_account");
+
                     b.Property<string>("Notes")
                         .HasColumnType("text")
                         .HasColumnName("notes");
@@ -555,9 +559,17 @@ namespace Fleet.Api.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("provider_kind");
 
+                    b.Property<string>("ProviderReason")
+                        .HasColumnType("text")
+                        .HasColumnName("provider_reason");
+
                     b.Property<int?>("ProviderRestarts")
                         .HasColumnType("integer")
                         .HasColumnName("provider_restarts");
+
+                    b.Property<DateTimeOffset?>("ProviderSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("provider_since");
 
                     b.Property<string>("ProviderState")
                         .HasColumnType("text")
@@ -624,6 +636,8 @@ namespace Fleet.Api.Data.Migrations.Postgres
                         .HasColumnName("version");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("NgrokAccount");
 
                     b.HasIndex("Reachability");
 

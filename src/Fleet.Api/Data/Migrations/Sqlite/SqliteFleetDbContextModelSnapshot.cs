@@ -520,6 +520,10 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<string>("NgrokAccount")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ngrok_account");
+
                     b.Property<string>("Notes")
                         .HasColumnType("TEXT")
                         .HasColumnName("notes");
@@ -537,9 +541,17 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("provider_kind");
 
+                    b.Property<string>("ProviderReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_reason");
+
                     b.Property<int?>("ProviderRestarts")
                         .HasColumnType("INTEGER")
                         .HasColumnName("provider_restarts");
+
+                    b.Property<long?>("ProviderSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_since");
 
                     b.Property<string>("ProviderState")
                         .HasColumnType("TEXT")
@@ -606,6 +618,8 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                         .HasColumnName("version");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("NgrokAccount");
 
                     b.HasIndex("Reachability");
 
