@@ -6,14 +6,26 @@ namespace Fleet.Agent.Commands;
 /// <summary>The provider-specific part of `check`.</summary>
 internal static class ProviderChecks
 {
+    /// <summary>Checks every provider of the chain (Agent:Providers): a fallback that cannot start is no fallback.</summary>
     public static async Task<bool> RunAsync(AgentOptions options, Func<string, string?, bool> report)
     {
-        if (options.Provider == "ngrok")
+        var ok = true;
+        foreach (var kind in options.EffectiveProviders)
+        {
+            ok &= await RunAsync(kind, options, report);
+        }
+
+        return ok;
+    }
+
+    private static async Task<bool> RunAsync(string kind, AgentOptions options, Func<string, string?, bool> report)
+    {
+        if (kind == "ngrok")
         {
             return await CheckNgrokAsync(options.Ngrok, report);
         }
 
-        var ok = options.Provider switch
+        var ok = kind switch
         {
             "reverse-ssh" => report($"ssh binary {options.ReverseSsh.Binary}", FindBinary(options.ReverseSsh.Binary))
                 && (options.ReverseSsh.IdentityFile is null || report($"identity file {options.ReverseSsh.IdentityFile}",

@@ -33,6 +33,10 @@ internal static class StatusCommand
         if (status.Provider is { } provider)
         {
             Console.WriteLine($"provider   {provider.Kind} {provider.Version} {provider.State}, {provider.Restarts} restart(s){(provider.Error is null ? string.Empty : $", error {provider.Error}")}");
+            if (provider.Reason is not null)
+            {
+                Console.WriteLine($"active     {provider.Reason} since {provider.Since:u}{(provider.NgrokAccount is null ? string.Empty : $", ngrok account {provider.NgrokAccount}")}");
+            }
         }
 
         foreach (var tunnel in status.Tunnels)

@@ -31,6 +31,18 @@ public sealed class AgentOptions
     [RegularExpression("^(ngrok|reverse-ssh|cloudflared|static)$", ErrorMessage = "Agent:Provider must be ngrok, reverse-ssh, cloudflared or static")]
     public string Provider { get; set; } = "ngrok";
 
+    /// <summary>
+    /// The failover chain, most preferred first (e.g. ngrok, cloudflared, reverse-ssh); one provider runs at a time.
+    /// Empty by default (the configuration binder appends to a list rather than replacing it): then
+    /// <see cref="Provider"/> alone is the chain, so configurations written before the chain keep working.
+    /// </summary>
+    public List<string> Providers { get; set; } = [];
+
+    /// <summary>The chain as configured: <see cref="Providers"/>, or <see cref="Provider"/> alone.</summary>
+    public IReadOnlyList<string> EffectiveProviders => Providers.Count > 0 ? Providers : [Provider];
+
+    public FailoverSettings Failover { get; set; } = new();
+
     [ValidateObjectMembers]
     public MqttSettings Mqtt { get; set; } = new();
 

@@ -39,24 +39,54 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 
         MqttEndpointsValidator.Validate(mqtt, errors);
 
-        switch (options.Provider)
+        ValidateChain(options, errors);
+        foreach (var kind in options.EffectiveProviders.Distinct(StringComparer.Ordinal))
         {
-            case "ngrok" when options.Ngrok.ManageProcess && string.IsNullOrWhiteSpace(options.Ngrok.Binary):
-                errors.Add("Agent:Ngrok:Binary is required when the agent runs ngrok.");
-                break;
-            case "reverse-ssh":
-                ReverseSshSettingsValidator.Validate(options.ReverseSsh, PublishablePolicy, errors);
-                break;
-            case "cloudflared":
-                CloudflaredSettingsValidator.Validate(options.Cloudflared, errors);
-                break;
-            case "static":
-                ValidateStatic(options.Static, errors);
-                break;
+            switch (kind)
+            {
+                case "ngrok" when options.Ngrok.ManageProcess && string.IsNullOrWhiteSpace(options.Ngrok.Binary):
+                    errors.Add("Agent:Ngrok:Binary is required when the agent runs ngrok.");
+                    break;
+                case "reverse-ssh":
+                    ReverseSshSettingsValidator.Validate(options.ReverseSsh, PublishablePolicy, errors);
+                    break;
+                case "cloudflared":
+                    CloudflaredSettingsValidator.Validate(options.Cloudflared, errors);
+                    break;
+                case "static":
+                    ValidateStatic(options.Static, errors);
+                    break;
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static void ValidateChain(AgentOptions options, List<string> errors)
+    {
+        foreach (var kind in options.Providers.Where(k => !KnownProviders.Contains(k)))
+        {
+            errors.Add($"Agent:Providers: '{kind}' is not a provider; use ngrok, reverse-ssh, cloudflared or static.");
+        }
+
+        if (options.Providers.Distinct(StringComparer.Ordinal).Count() != options.Providers.Count)
+        {
+            errors.Add("Agent:Providers names a provider twice; list each once, most preferred first.");
+        }
+
+        var failover = options.Failover;
+        if (failover.CrashLoopCount is < 2 or > 100)
+        {
+            errors.Add($"Agent:Failover:CrashLoopCount must be between 2 and 100 (got {failover.CrashLoopCount}).");
+        }
+
+        CheckRange(errors, "Agent:Failover:CrashLoopWindow", failover.CrashLoopWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        CheckRange(errors, "Agent:Failover:RetryPreferredAfter", failover.RetryPreferredAfter, TimeSpan.FromMilliseconds(100), failover.RetryPreferredMax);
+        CheckRange(errors, "Agent:Failover:RetryPreferredMax", failover.RetryPreferredMax, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(7));
+        CheckRange(errors, "Agent:Failover:TrialTimeout", failover.TrialTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+    }
+
+    private static readonly HashSet<string> KnownProviders = ["ngrok", "reverse-ssh", "cloudflared", "static"];
 
     internal static void CheckRange(List<string> errors, string key, TimeSpan value, TimeSpan min, TimeSpan max)
     {

@@ -89,6 +89,27 @@ internal sealed class NgrokConfig
         }
     }
 
+    /// <summary>The file's authtoken (under `agent:` or at the top level), or null; only for <see cref="NgrokAccount"/>.</summary>
+    public static string? AuthtokenIn(string path)
+    {
+        try
+        {
+            FileInfo file = new(path);
+            if (!file.Exists || file.Length > MaxFileBytes)
+            {
+                return null;
+            }
+
+            YamlMappingNode? root = ReadRoot(File.ReadAllText(path), path);
+            string? token = YamlNodes.Text(YamlNodes.Child(YamlNodes.Map(YamlNodes.Child(root, "agent")), "authtoken")) ?? YamlNodes.Text(YamlNodes.Child(root, "authtoken"));
+            return string.IsNullOrWhiteSpace(token) ? null : token.Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
     /// <param name="source">Names the file in error messages.</param>
     public static NgrokConfig Parse(string yaml, string source)
     {

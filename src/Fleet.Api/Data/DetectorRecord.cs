@@ -43,6 +43,15 @@ public sealed class DetectorRecord
 
     public string? ProviderError { get; set; }
 
+    /// <summary>Why the active provider is active: preferred, or failover: &lt;code or reason&gt; (the state's provider.reason).</summary>
+    public string? ProviderReason { get; set; }
+
+    /// <summary>Since when the provider is active, on the agent's clock (provider.since).</summary>
+    public DateTimeOffset? ProviderSince { get; set; }
+
+    /// <summary>The ngrok account fingerprint (provider.ngrokAccount, sha256:…), kept while ngrok is in the chain.</summary>
+    public string? NgrokAccount { get; set; }
+
     public string? AgentVersion { get; set; }
 
     public string? AgentHostname { get; set; }

@@ -54,6 +54,7 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
             detector.Property(d => d.PreviousInstance).HasMaxLength(64);
             detector.Property(d => d.HealthStatus).HasMaxLength(32);
             detector.HasIndex(d => d.HealthStatus);
+            detector.HasIndex(d => d.NgrokAccount);
             // Written only by the database's triggers: EF never sends it and reads it back after a save.
             detector.Property(d => d.Version).HasDefaultValue(0L).ValueGeneratedOnAddOrUpdate();
             detector.Property(d => d.Version).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);

@@ -50,6 +50,9 @@ internal static class DetectorColumns
     public const int ProbeHttpStatus = 38;
     public const int ProbeLatencyMs = 39;
     public const int ProbeAt = 40;
+    public const int ProviderReason = 41;
+    public const int ProviderSince = 42;
+    public const int NgrokAccount = 43;
 
     /// <summary>The select list: the detector <c>d</c>, then its tunnel <c>t</c> (NULLs when it has none).</summary>
     public static string Select { get; } = ColumnList.Of(
@@ -66,5 +69,6 @@ internal static class DetectorColumns
         (CheckOutcome, "t.check_outcome"), (CheckCode, "t.check_code"), (CheckHttpStatus, "t.check_http_status"),
         (CheckLatencyMs, "t.check_latency_ms"), (CheckAt, "t.check_at"),
         (ProbeOutcome, "t.probe_outcome"), (ProbeCode, "t.probe_code"), (ProbeHttpStatus, "t.probe_http_status"),
-        (ProbeLatencyMs, "t.probe_latency_ms"), (ProbeAt, "t.probe_at"));
+        (ProbeLatencyMs, "t.probe_latency_ms"), (ProbeAt, "t.probe_at"),
+        (ProviderReason, "d.provider_reason"), (ProviderSince, "d.provider_since"), (NgrokAccount, "d.ngrok_account"));
 }

@@ -27,7 +27,7 @@ namespace Fleet.Api.Detectors;
 internal static class DetectorETags
 {
     // Changes when the representation changes shape, so clients do not keep a cached page of an older API.
-    private const string Representation = "2";
+    private const string Representation = "3";
 
     public static EntityTagHeaderValue ForDetector(long version) =>
         new($"\"{Representation}.{version.ToString(CultureInfo.InvariantCulture)}\"");
@@ -43,6 +43,8 @@ internal static class DetectorETags
             query.Text ?? string.Empty,
             query.Limit.ToString(CultureInfo.InvariantCulture),
             query.After ?? string.Empty,
+            string.Join(',', query.Providers),
+            query.NgrokAccount ?? string.Empty,
             mark);
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(key), hash);

@@ -99,9 +99,11 @@ public static class DetectorEndpoints
         [FromQuery] int? limit,
         [FromQuery] string? after,
         [FromQuery] string[]? health,
+        [FromQuery] string[]? provider,
+        [FromQuery] string? ngrokAccount,
         CancellationToken ct)
     {
-        var (query, errors) = DetectorQuery.Validate(status, reachability, tag, q, limit, after, health);
+        var (query, errors) = DetectorQuery.Validate(status, reachability, tag, q, limit, after, health, provider, ngrokAccount);
         if (query is null)
         {
             return TypedResults.ValidationProblem(errors);

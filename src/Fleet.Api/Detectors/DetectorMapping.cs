@@ -31,6 +31,9 @@ internal static class DetectorMapping
                 State = d.ProviderState,
                 Restarts = d.ProviderRestarts ?? 0,
                 Error = d.ProviderError,
+                Reason = d.ProviderReason,
+                Since = d.ProviderSince,
+                NgrokAccount = d.NgrokAccount,
             },
             Agent = d.AgentVersion is null && d.AgentHostname is null && d.AgentOs is null && d.AgentArch is null
                 ? null

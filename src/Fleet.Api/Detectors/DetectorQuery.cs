@@ -1,20 +1,28 @@
+using System.Text.RegularExpressions;
 using Fleet.Api.Paging;
 using Fleet.Domain.Messages;
 
 namespace Fleet.Api.Detectors;
 
 /// <summary>The validated query of <c>GET /detectors</c>.</summary>
-internal sealed record DetectorQuery(
+/// <param name="Providers">The active provider (provider.kind) is any of these.</param>
+/// <param name="NgrokAccount">The detector's ngrok account fingerprint (provider.ngrokAccount) is this one.</param>
+internal sealed partial record DetectorQuery(
     IReadOnlyList<string> Statuses, IReadOnlyList<string> Reachabilities, IReadOnlyList<string> Tags, string? Text, int Limit, string? After)
 {
     /// <summary>Any of these health statuses (<c>?health=</c>); empty: any, including none.</summary>
     public IReadOnlyList<string> Healths { get; init; } = [];
 
+    public IReadOnlyList<string> Providers { get; init; } = [];
+
+    public string? NgrokAccount { get; init; }
+
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
     public static (DetectorQuery? Query, Dictionary<string, string[]> Errors) Validate(
-        string[]? status, string[]? reachability, string[]? tag, string? q, int? limit, string? after, string[]? health = null)
+        string[]? status, string[]? reachability, string[]? tag, string? q, int? limit, string? after,
+        string[]? health = null, string[]? provider = null, string? ngrokAccount = null)
     {
         var errors = new Dictionary<string, string[]>();
         var statuses = new List<string>();
@@ -72,6 +80,17 @@ internal sealed record DetectorQuery(
             errors["limit"] = [$"limit must be between 1 and {MaxLimit} (got {limit})."];
         }
 
+        var providers = (provider ?? []).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (providers.FirstOrDefault(p => !ProviderKind().IsMatch(p)) is { } badProvider)
+        {
+            errors["provider"] = [$"Unknown provider '{Printable(badProvider)}'. Expected a provider kind such as ngrok, cloudflared, reverse-ssh or static."];
+        }
+
+        if (ngrokAccount is not null && !AccountFingerprint().IsMatch(ngrokAccount))
+        {
+            errors["ngrokAccount"] = ["ngrokAccount is a fingerprint as GET /detectors shows it in provider.ngrokAccount: sha256: and 16 lowercase hex digits."];
+        }
+
         string? afterId = null;
         if (after is not null)
         {
@@ -87,9 +106,21 @@ internal sealed record DetectorQuery(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new DetectorQuery(statuses, reachabilities, tags, string.IsNullOrWhiteSpace(q) ? null : q.Trim().ToLowerInvariant(), limit ?? DefaultLimit, afterId) { Healths = healths }, errors);
+            : (new DetectorQuery(statuses, reachabilities, tags, string.IsNullOrWhiteSpace(q) ? null : q.Trim().ToLowerInvariant(), limit ?? DefaultLimit, afterId)
+            {
+                Healths = healths,
+                Providers = providers,
+                NgrokAccount = ngrokAccount,
+            }, errors);
     }
 
     private static string Printable(string value) =>
         new([.. value.Take(40).Select(c => char.IsControl(c) ? '?' : c)]);
+
+    // Kinds stay open (a newer agent may bring a new one), but a kind is a short lowercase word.
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,31}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ProviderKind();
+
+    [GeneratedRegex("^sha256:[0-9a-f]{16}$", RegexOptions.CultureInvariant)]
+    private static partial Regex AccountFingerprint();
 }

@@ -112,6 +112,23 @@ internal static class DetectorReadSql
             conditions.Add(dialect.HasTag("d.tags", name));
         }
 
+        if (query.Providers.Count > 0)
+        {
+            var names = new List<string>();
+            for (var i = 0; i < query.Providers.Count; i++)
+            {
+                names.Add(Add(command, dialect, "pk", i, query.Providers[i]));
+            }
+
+            conditions.Add($"d.provider_kind IN ({string.Join(", ", names)})");
+        }
+
+        if (query.NgrokAccount is { } account)
+        {
+            command.Parameters.Add(dialect.Text("nga", account));
+            conditions.Add("d.ngrok_account = @nga");
+        }
+
         if (query.Text is { } text)
         {
             command.Parameters.Add(dialect.Text("q", text));

@@ -55,6 +55,9 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
             p.Add(dialect.Text($"ps{r}", state.Provider?.State));
             p.Add(dialect.Number($"pr{r}", state.Provider?.Restarts));
             p.Add(dialect.Text($"pe{r}", state.Provider?.Error));
+            p.Add(dialect.Text($"prr{r}", state.Provider?.Reason));
+            p.Add(dialect.Timestamp($"psi{r}", state.Provider?.Since));
+            p.Add(dialect.Text($"nga{r}", state.Provider?.NgrokAccount));
             p.Add(dialect.Text($"av{r}", state.Agent?.Version));
             p.Add(dialect.Text($"ah{r}", state.Agent?.Hostname));
             p.Add(dialect.Text($"ao{r}", state.Agent?.Os));
@@ -106,6 +109,9 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
         p.Add(dialect.Column("ps", SqlType.Text, Column(s => s.Provider?.State)));
         p.Add(dialect.Column("pr", SqlType.Number, Column(s => s.Provider?.Restarts)));
         p.Add(dialect.Column("pe", SqlType.Text, Column(s => s.Provider?.Error)));
+        p.Add(dialect.Column("prr", SqlType.Text, Column(s => s.Provider?.Reason)));
+        p.Add(dialect.Column("psi", SqlType.Timestamp, Column(s => Utc(s.Provider?.Since))));
+        p.Add(dialect.Column("nga", SqlType.Text, Column(s => s.Provider?.NgrokAccount)));
         p.Add(dialect.Column("av", SqlType.Text, Column(s => s.Agent?.Version)));
         p.Add(dialect.Column("ah", SqlType.Text, Column(s => s.Agent?.Hostname)));
         p.Add(dialect.Column("ao", SqlType.Text, Column(s => s.Agent?.Os)));
@@ -147,7 +153,8 @@ internal sealed class IngestCommands(DbConnection connection, DbTransaction tran
                 !reader.IsDBNull(StoredColumns.StateAt),
                 reader.IsDBNull(StoredColumns.Instance) ? null : reader.GetString(StoredColumns.Instance),
                 reader.IsDBNull(StoredColumns.PreviousInstance) ? null : reader.GetString(StoredColumns.PreviousInstance),
-                reader.IsDBNull(StoredColumns.HealthStatus) ? null : reader.GetString(StoredColumns.HealthStatus));
+                reader.IsDBNull(StoredColumns.HealthStatus) ? null : reader.GetString(StoredColumns.HealthStatus),
+                reader.IsDBNull(StoredColumns.ProviderKind) ? null : reader.GetString(StoredColumns.ProviderKind));
         }
 
         return rows;

@@ -44,6 +44,12 @@ internal static class IngestEvents
             events.Add(healthChanged);
         }
 
+        // The failover chain moved to another provider (or the agent was configured with another one).
+        if (state.Provider?.Kind is { } to && before?.ProviderKind is { } from && from != to)
+        {
+            events.Add(New(EventTypes.ProviderSwitched, detectorId, at, new JsonObject { ["from"] = from, ["to"] = to, ["reason"] = state.Provider.Reason }));
+        }
+
         return events;
     }
 

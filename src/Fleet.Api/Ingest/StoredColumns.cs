@@ -21,9 +21,10 @@ internal static class StoredColumns
     public const int Instance = 9;
     public const int PreviousInstance = 10;
     public const int HealthStatus = 11;
+    public const int ProviderKind = 12;
 
     public static string Select { get; } = ColumnList.Of(
         (Id, "id"), (Epoch, "epoch"), (Status, "status"), (StatusEpoch, "status_epoch"), (ProviderError, "provider_error"), (TunnelsHash, "tunnels_hash"),
         (Reachability, "reachability"), (Seq, "seq"), (StateAt, "state_at"), (Instance, "instance"), (PreviousInstance, "previous_instance"),
-        (HealthStatus, "health_status"));
+        (HealthStatus, "health_status"), (ProviderKind, "provider_kind"));
 }

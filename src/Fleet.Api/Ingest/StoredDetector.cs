@@ -12,7 +12,8 @@ namespace Fleet.Api.Ingest;
 /// </param>
 internal sealed record StoredDetector(
     long? Epoch, string Status, long? StatusEpoch, string? ProviderError, string? TunnelsHash, string Reachability,
-    long? Seq = null, bool StateIsCurrent = false, string? Instance = null, string? PreviousInstance = null, string? HealthStatus = null)
+    long? Seq = null, bool StateIsCurrent = false, string? Instance = null, string? PreviousInstance = null, string? HealthStatus = null,
+    string? ProviderKind = null)
 {
     public StateVersion? Version => Epoch is { } epoch && Seq is { } seq ? new StateVersion(epoch, seq) : null;
 

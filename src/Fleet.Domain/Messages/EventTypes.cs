@@ -13,6 +13,9 @@ public static class EventTypes
     public const string EpochReset = "epoch-reset";
     public const string Decommissioned = "decommissioned";
 
+    /// <summary>The active tunnel provider changed (failover chain); <c>data</c> carries <c>from</c>, <c>to</c> and <c>reason</c>.</summary>
+    public const string ProviderSwitched = "provider-switched";
+
     /// <summary>The reachability summary changed; <c>data</c> carries <c>from</c> (the previous state; the type is the new one) and <c>failing</c> (Fleet.Api Reachability/ReachabilityRecords).</summary>
     public const string Reachable = "reachable";
     public const string Degraded = "degraded";
@@ -22,5 +25,6 @@ public static class EventTypes
     public const string HealthChanged = "health-changed";
 
     public static IReadOnlyList<string> All { get; } =
-        [Registered, Online, Offline, Lost, UrlChanged, TunnelAdded, TunnelRemoved, ProviderError, EpochReset, Decommissioned, Reachable, Degraded, Unreachable, HealthChanged];
+        [Registered, Online, Offline, Lost, UrlChanged, TunnelAdded, TunnelRemoved, ProviderError, EpochReset, Decommissioned, Reachable, Degraded, Unreachable, HealthChanged,
+         ProviderSwitched];
 }

@@ -230,7 +230,7 @@ public static class PayloadParser
     {
         string?[] words =
         [
-            state.Provider?.Kind, state.Provider?.Version, state.Provider?.State,
+            state.Provider?.Kind, state.Provider?.Version, state.Provider?.State, state.Provider?.Reason, state.Provider?.NgrokAccount,
             state.Agent?.Version, state.Agent?.Hostname, state.Agent?.Os, state.Agent?.Arch,
         ];
         if (words.Append(state.Provider?.Error).Any(text => text is { Length: > MaxTextLength }))

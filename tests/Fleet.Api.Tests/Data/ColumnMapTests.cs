@@ -16,13 +16,15 @@ public sealed class ColumnMapTests
         Assert.Equal("d.version", detector[DetectorColumns.Version]);
         Assert.Equal("t.name AS tunnel_name", detector[DetectorColumns.TunnelName]);
         Assert.Equal("t.probe_at", detector[DetectorColumns.ProbeAt]);
-        Assert.Equal(DetectorColumns.ProbeAt + 1, detector.Length);
+        Assert.Equal("d.ngrok_account", detector[DetectorColumns.NgrokAccount]);
+        Assert.Equal(DetectorColumns.NgrokAccount + 1, detector.Length);
 
         var stored = StoredColumns.Select.Split(", ");
         Assert.Equal("tunnels_hash", stored[StoredColumns.TunnelsHash]);
         Assert.Equal("reachability", stored[StoredColumns.Reachability]);
         Assert.Equal("previous_instance", stored[StoredColumns.PreviousInstance]);
-        Assert.Equal(StoredColumns.PreviousInstance + 1, stored.Length);
+        Assert.Equal("provider_kind", stored[StoredColumns.ProviderKind]);
+        Assert.Equal(StoredColumns.ProviderKind + 1, stored.Length);
     }
 
     [Fact]

@@ -22,6 +22,11 @@ public sealed class EdgeClassificationTests
         { 502, "<html>invalid or incomplete HTTP response. ERR_NGROK_3004</html>", $"{CodeHeader}: ERR_NGROK_3004\r\n", CheckOutcomes.EdgeError, "ERR_NGROK_3004" },
         { 200, "<html>You are about to visit … ERR_NGROK_6024</html>", "", CheckOutcomes.EdgeError, "ERR_NGROK_6024" },
         { 200, "our own docs page mentions ERR_NGROK_3200", "", CheckOutcomes.Ok, null },
+        { 530, "error code: 1033", "", CheckOutcomes.EndpointOffline, "CLOUDFLARE_1033" },
+        { 530, "<title>Cloudflare Tunnel error | x.trycloudflare.com | Cloudflare</title><span class=\"cf-error-code\">1033</span>", "", CheckOutcomes.EndpointOffline, "CLOUDFLARE_1033" },
+        { 530, "<html><h1>Error 1016</h1> Origin DNS error</html>", "", CheckOutcomes.EndpointOffline, "CLOUDFLARE_1016" },
+        { 403, "error code: 1020", "", CheckOutcomes.EdgeError, "CLOUDFLARE_1020" },
+        { 200, "release notes: fixed error code: 1033 in the parser", "", CheckOutcomes.Ok, null },
     };
 
     [Theory]

@@ -19,12 +19,14 @@ internal static class RuleEvents
         [EventTypes.EpochReset] = [],
         [EventTypes.Decommissioned] = [],
         [EventTypes.HealthChanged] = [],
+        [EventTypes.ProviderSwitched] = [],
     };
 
     public static IReadOnlyList<string> Watchable { get; } =
     [
         EventTypes.Lost, EventTypes.Offline, EventTypes.Unreachable, EventTypes.Degraded,
         EventTypes.UrlChanged, EventTypes.ProviderError, EventTypes.EpochReset, EventTypes.Decommissioned, EventTypes.HealthChanged,
+        EventTypes.ProviderSwitched,
     ];
 
     /// <summary>What a fleet rule may count.</summary>
@@ -44,6 +46,7 @@ internal static class RuleEvents
         EventTypes.EpochReset => "restarted its epoch",
         EventTypes.Decommissioned => "decommissioned",
         EventTypes.HealthChanged => "changed its health",
+        EventTypes.ProviderSwitched => "switched tunnel provider",
         _ => badEvent,
     };
 }

@@ -562,6 +562,10 @@ namespace Fleet.Api.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<string>("NgrokAccount")
+                        .HasColumnType("text")
+                        .HasColumnName("ngrok_account");
+
                     b.Property<string>("Notes")
                         .HasColumnType("text")
                         .HasColumnName("notes");
@@ -579,9 +583,17 @@ namespace Fleet.Api.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("provider_kind");
 
+                    b.Property<string>("ProviderReason")
+                        .HasColumnType("text")
+                        .HasColumnName("provider_reason");
+
                     b.Property<int?>("ProviderRestarts")
                         .HasColumnType("integer")
                         .HasColumnName("provider_restarts");
+
+                    b.Property<DateTimeOffset?>("ProviderSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("provider_since");
 
                     b.Property<string>("ProviderState")
                         .HasColumnType("text")
@@ -650,6 +662,8 @@ namespace Fleet.Api.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("HealthStatus");
+
+                    b.HasIndex("NgrokAccount");
 
                     b.HasIndex("Reachability");
 

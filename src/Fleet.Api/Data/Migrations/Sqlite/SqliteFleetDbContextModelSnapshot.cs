@@ -544,6 +544,10 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<string>("NgrokAccount")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ngrok_account");
+
                     b.Property<string>("Notes")
                         .HasColumnType("TEXT")
                         .HasColumnName("notes");
@@ -561,9 +565,17 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("provider_kind");
 
+                    b.Property<string>("ProviderReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_reason");
+
                     b.Property<int?>("ProviderRestarts")
                         .HasColumnType("INTEGER")
                         .HasColumnName("provider_restarts");
+
+                    b.Property<long?>("ProviderSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_since");
 
                     b.Property<string>("ProviderState")
                         .HasColumnType("TEXT")
@@ -632,6 +644,8 @@ namespace Fleet.Api.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("HealthStatus");
+
+                    b.HasIndex("NgrokAccount");
 
                     b.HasIndex("Reachability");
 
