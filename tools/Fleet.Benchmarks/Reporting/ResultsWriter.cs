@@ -130,8 +130,8 @@ internal static class ResultsWriter
           by Alerts:AllowedNetworks 127.0.0.0/8 and Alerts:Delivery:AllowHttp). The simulator is killed (SIGKILL: no
           DISCONNECT, the broker sends every will at once); the clock runs from the kill to the arrival of the fired
           notice that completes the fleet (target D + 10 s). Deliveries are counted at the receiver (one grouped alert per
-          site expected); API memory: RSS mean over 3 s before the storm, peak (VmHWM reset + RSS sampled every 100 ms)
-          from the kill to the last alert. The fleet comes back (recovery notices counted) and a second storm is set off 3 s
+          site expected); API memory: RSS mean over 3 s just before the storm (once the reference load's broker backlog is
+          worked off), peak (VmHWM reset + RSS sampled every 100 ms) from the kill to the last alert. The fleet comes back (recovery notices counted) and a second storm is set off 3 s
           into the ingest scenario's load (its fleet, rate and churn, for D + W + 15 s): the rate committed then is
           compared with the same load without a storm before and after it (the reference is their mean). The second
           storm's wills wait in the broker behind the saturating ingest load, so its alert time is shown, not targeted.
