@@ -133,7 +133,8 @@ internal static class ResultsWriter
           site expected); API memory: RSS mean over 3 s just before the storm (once the reference load's broker backlog is
           worked off), peak (VmHWM reset + RSS sampled every 100 ms) from the kill to the last alert. The fleet comes back (recovery notices counted) and a second storm is set off 3 s
           into the ingest scenario's load (its fleet, rate and churn, for D + W + 15 s): the rate committed then is
-          compared with the same load without a storm before and after it (the reference is their mean). The second
+          compared with the same load without a storm before and after it (the reference is their mean), with the storm
+          fleet gone then as it is after the kill (stopped cleanly before: offline, not watched; still lost after). The second
           storm's wills wait in the broker behind the saturating ingest load, so its alert time is shown, not targeted.
         - **Agent footprint**: `benchmarks/agent-footprint.sh` (peak RSS = VmHWM, idle CPU) per build flavour, run with a
           shorter idle window or collected from its last table (the notes say which).
