@@ -8,7 +8,7 @@ namespace Fleet.Benchmarks;
 internal sealed record BenchSettings
 {
     public const string Usage = """
-        Usage: fleet-bench [run] [--runs N] [--quick] [--only ingest,freshness,storm,reads,probe,agent]
+        Usage: fleet-bench [run] [--runs N] [--quick] [--only ingest,freshness,storm,reads,probe,alerts,agent]
                            [--agent run|collect|skip] [--repo DIR] [--api-dir DIR] [--sim DLL]
         """;
 
@@ -18,7 +18,7 @@ internal sealed record BenchSettings
 
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(AllScenarios, StringComparer.Ordinal);
 
-    public static IReadOnlyList<string> AllScenarios { get; } = ["ingest", "freshness", "storm", "reads", "probe", "agent"];
+    public static IReadOnlyList<string> AllScenarios { get; } = ["ingest", "freshness", "storm", "reads", "probe", "alerts", "agent"];
 
     /// <summary>The repository (Fleet.sln); results go to its docs/benchmarks.</summary>
     public string Repo { get; init; } = FindRepo();
@@ -79,6 +79,21 @@ internal sealed record BenchSettings
     /// <summary>The ingest load with and without probing (shorter than the ingest scenario's; the same fleet and rate).</summary>
     public int ProbeIngestSeconds { get; init; } = 10;
 
+    // Alerts (issue 15): this many detectors (after the ingest fleet) lost at once under one rule, grouped by site tag.
+    public int AlertsFleet { get; init; } = 10000;
+
+    /// <summary>The rule's flap damping (forSeconds); the target for the last grouped alert is this + 10 s.</summary>
+    public int AlertsDampingSeconds { get; init; } = 30;
+
+    /// <summary>The rule's group window: a site's members due within it after the first fire as one alert.</summary>
+    public int AlertsGroupWindowSeconds { get; init; } = 3;
+
+    /// <summary>Site tags the fleet is spread over: the expected number of grouped alerts per storm.</summary>
+    public int AlertsSites { get; init; } = 10;
+
+    /// <summary>Each ingest window of the alert scenario: past the target, so the storm's evaluation, firing and delivery fall inside.</summary>
+    public int AlertsIngestSeconds => AlertsDampingSeconds + AlertsGroupWindowSeconds + 15;
+
     public string AgentMode { get; init; } = "run";
 
     public int AgentSeconds { get; init; } = 15;
@@ -87,7 +102,9 @@ internal sealed record BenchSettings
     /// Detectors to provision: every scenario's fleet (the probe's after the ingest fleet, which runs beside it) plus the
     /// freshness probe's own identity.
     /// </summary>
-    public int ProvisionCount => Math.Max(Math.Max(Math.Max(IngestFleet, FreshnessFleet), StormFleet), Includes("probe") ? IngestFleet + ProbeFleet : 0) + 1;
+    public int ProvisionCount => Math.Max(
+        Math.Max(Math.Max(Math.Max(IngestFleet, FreshnessFleet), StormFleet), Includes("probe") ? IngestFleet + ProbeFleet : 0),
+        Includes("alerts") ? IngestFleet + AlertsFleet : 0) + 1;
 
     public bool Includes(string scenario) => Only.Contains(scenario);
 
@@ -100,6 +117,7 @@ internal sealed record BenchSettings
                 Quick = true, Runs = 1, IngestSeconds = 8, UpsertSeconds = 4, FreshnessChanges = 100, FreshnessSeconds = 30,
                 StormFleet = 2000, StormTimeoutSeconds = 60, WrkSeconds = 4, AgentMode = "collect",
                 ProbeFleet = 2000, ProbeIntervalSeconds = 20, ProbeDown = 50, ProbeIngestSeconds = 6,
+                AlertsFleet = 2000, AlertsDampingSeconds = 10,
             }
             : new BenchSettings();
 
@@ -116,6 +134,8 @@ internal sealed record BenchSettings
                 "--api-dir" => settings with { ApiDirectory = Path.GetFullPath(Next()) },
                 "--sim" => settings with { SimAssembly = Path.GetFullPath(Next()) },
                 "--storm-count" => settings with { StormFleet = PositiveInt(Next(), "--storm-count") },
+                "--alerts-count" => settings with { AlertsFleet = PositiveInt(Next(), "--alerts-count") },
+                "--alerts-damping" => settings with { AlertsDampingSeconds = PositiveInt(Next(), "--alerts-damping") },
                 "--probe-count" => settings with { ProbeFleet = PositiveInt(Next(), "--probe-count") },
                 "--ingest-seconds" => settings with { IngestSeconds = PositiveInt(Next(), "--ingest-seconds") },
                 "--wrk-seconds" => settings with { WrkSeconds = PositiveInt(Next(), "--wrk-seconds") },

@@ -178,6 +178,16 @@ internal static class BenchmarkRunner
             await SaveMetricsAsync(context, $"run{run}-probe");
         }
 
+        if (s.Includes("alerts"))
+        {
+            // Like the probe, the alert storm starts its own API (with an admin key and the receiver allowed).
+            var record = new RunRecord("alerts", run);
+            records.Add(record);
+            await StopApiAsync(context);
+            await GuardAsync($"run {run} alerts", record, failures, () => AlertStormScenario.RunAsync(context, record));
+            await SaveMetricsAsync(context, $"run{run}-alerts");
+        }
+
         await StopApiAsync(context);
     }
 
@@ -311,6 +321,9 @@ internal static class BenchmarkRunner
             ["probe.timeoutSeconds"] = s.ProbeTimeoutSeconds,
             ["probe.down"] = s.ProbeDown,
             ["probe.ingestSeconds"] = s.ProbeIngestSeconds,
+            ["alerts.fleet"] = $"{s.AlertsFleet} detectors (after the ingest fleet) tagged over {s.AlertsSites} sites, fleet-sim --will-delay 0 --heartbeat 3600, killed (SIGKILL) for each storm",
+            ["alerts.rule"] = $"lost, forSeconds {s.AlertsDampingSeconds}, groupBy tag, groupWindowSeconds {s.AlertsGroupWindowSeconds}, every detector; webhook to a receiver in fleet-bench on 127.0.0.1 (Alerts:AllowedNetworks 127.0.0.0/8, Alerts:Delivery:AllowHttp)",
+            ["alerts.ingestSeconds"] = s.AlertsIngestSeconds,
             ["reads.wrk"] = $"-t{s.WrkThreads} -c{s.WrkConnections} -d{s.WrkSeconds}s --latency",
             ["agent"] = s.AgentMode == "run" ? $"benchmarks/agent-footprint.sh run with DURATION={s.AgentSeconds}" : s.AgentMode,
             ["postgres"] = BenchDatabase.Settings,

@@ -94,6 +94,7 @@ internal static class ResultsTable
             !Of("reads").Any() ? "not measured" : notModified is null ? "missed: no conditional requests" : notModified.Median >= 5 ? "met" : $"missed: {notModified.Median:0.0}× of 5×"));
 
         rows.AddRange(ProbeRows.Build(records));
+        rows.AddRange(AlertRows.Build(records));
 
         // Agent footprint
         foreach (var (flavour, limit) in new[] { ("self-contained-trimmed", 40.0), ("native-aot", 25.0), ("framework-dependent", double.NaN) })

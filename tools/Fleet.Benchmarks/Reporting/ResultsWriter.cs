@@ -124,6 +124,18 @@ internal static class ResultsWriter
           storm's detectors in the database, `If-None-Match` when the API answers 304 (detected at run time); the same
           requests against `fleet-bench ceiling-reads`, a bare Kestrel endpoint with an Npgsql keyset page of 100 detectors
           and their tunnels written as JSON, started in the same run.
+        - **Alerts** (issue 15): a fleet of 10,000 `fleet-sim` detectors (after the ingest fleet, tagged over 10 sites,
+          wills without delay) online; one rule over the admin REST API, "lost for D s, every detector, grouped by tag,
+          group window W s", with a webhook destination at a receiver inside `fleet-bench` (Kestrel on 127.0.0.1, allowed
+          by Alerts:AllowedNetworks 127.0.0.0/8 and Alerts:Delivery:AllowHttp). The simulator is killed (SIGKILL: no
+          DISCONNECT, the broker sends every will at once); the clock runs from the kill to the arrival of the fired
+          notice that completes the fleet (target D + 10 s). Deliveries are counted at the receiver (one grouped alert per
+          site expected); API memory: RSS mean over 3 s just before the storm (once the reference load's broker backlog is
+          worked off), peak (VmHWM reset + RSS sampled every 100 ms) from the kill to the last alert. The fleet comes back (recovery notices counted) and a second storm is set off 3 s
+          into the ingest scenario's load (its fleet, rate and churn, for D + W + 15 s): the rate committed then is
+          compared with the same load without a storm before and after it (the reference is their mean), with the storm
+          fleet gone then as it is after the kill (stopped cleanly before: offline, not watched; still lost after). The second
+          storm's wills wait in the broker behind the saturating ingest load, so its alert time is shown, not targeted.
         - **Agent footprint**: `benchmarks/agent-footprint.sh` (peak RSS = VmHWM, idle CPU) per build flavour, run with a
           shorter idle window or collected from its last table (the notes say which).
 

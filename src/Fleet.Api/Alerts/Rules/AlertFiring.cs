@@ -17,26 +17,45 @@ internal sealed class AlertFiring(FleetDbContext db, IAlertOutbox outbox)
 
     /// <summary>
     /// Fires every group of <paramref name="rule"/> whose first member was due a group window before
-    /// <paramref name="upTo"/>, with the members due by then. Memory holds one group at a time.
+    /// <paramref name="upTo"/>, with the members due by then; a group's members due in later windows that are also
+    /// over by <paramref name="upTo"/> fire in this call too, one alert per window (a storm spread over more than the
+    /// window, or a pass catching up, is not held back a pass per window). Memory holds one group at a time.
     /// </summary>
     public async Task FireDueAsync(AlertRuleRecord rule, DateTimeOffset upTo, CancellationToken ct)
     {
         await db.SaveChangesAsync(ct);
         var latestFirstDue = upTo - rule.GroupWindow;
-        var groups = await States
-            .Where(s => s.RuleId == rule.Id && s.State == AlertStates.Pending)
-            .GroupBy(s => s.GroupKey)
-            .Select(g => new { Key = g.Key, FirstDue = g.Min(s => s.DueAt) })
-            .Where(g => g.FirstDue <= latestFirstDue)
-            .ToListAsync(ct);
-        foreach (var group in groups.OrderBy(g => g.FirstDue))
+        while (true)
         {
-            var firedAt = group.FirstDue + rule.GroupWindow;
-            var members = await States
-                .Where(s => s.RuleId == rule.Id && s.State == AlertStates.Pending && s.GroupKey == group.Key && s.DueAt <= firedAt)
-                .OrderBy(s => s.DetectorId)
+            var groups = await States
+                .Where(s => s.RuleId == rule.Id && s.State == AlertStates.Pending)
+                .GroupBy(s => s.GroupKey)
+                .Select(g => new { Key = g.Key, FirstDue = g.Min(s => s.DueAt) })
+                .Where(g => g.FirstDue <= latestFirstDue)
                 .ToListAsync(ct);
-            await FireGroupAsync(rule, group.Key, members, firedAt, ct);
+            if (groups.Count == 0)
+            {
+                return;
+            }
+
+            // Each round takes at least the first window of every group out of Pending, so the loop ends; a round that
+            // found no member (a time that did not round-trip exactly) ends it too rather than spinning.
+            var fired = 0;
+            foreach (var group in groups.OrderBy(g => g.FirstDue))
+            {
+                var firedAt = group.FirstDue + rule.GroupWindow;
+                var members = await States
+                    .Where(s => s.RuleId == rule.Id && s.State == AlertStates.Pending && s.GroupKey == group.Key && s.DueAt <= firedAt)
+                    .OrderBy(s => s.DetectorId)
+                    .ToListAsync(ct);
+                fired += members.Count;
+                await FireGroupAsync(rule, group.Key, members, firedAt, ct);
+            }
+
+            if (fired == 0)
+            {
+                return;
+            }
         }
     }
 
