@@ -44,23 +44,18 @@ internal sealed partial class DetectorProvisioner(
         }
 
         var password = SecretHash.NewSecret();
-        var credential = await db.DetectorCredentials.SingleOrDefaultAsync(c => c.DetectorId == id, ct);
-        var rotated = credential is not null;
-        if (credential is null)
+        bool rotated;
+        try
         {
-            db.DetectorCredentials.Add(new DetectorCredentialRecord
-            {
-                DetectorId = id, SecretHash = SecretHash.Sha256Hex(password), CreatedAt = clock.GetUtcNow(),
-            });
+            rotated = await StoreAsync(id, password, ct);
         }
-        else
+        catch (DbUpdateException ex) when (DatabaseFailures.Classify(ex) == DatabaseFailure.Poison)
         {
-            credential.SecretHash = SecretHash.Sha256Hex(password);
-            credential.CreatedAt = clock.GetUtcNow();
-            credential.RevokedAt = null;
+            // Two first provisionings of one id at once both found no row and the other's insert won: ours is then a
+            // rotation, as it would have been a moment later.
+            db.ChangeTracker.Clear();
+            rotated = await StoreAsync(id, password, ct);
         }
-
-        await db.SaveChangesAsync(ct);
 
         // A rotation ends what the old secret opened (embedded broker; nothing to do with an external one).
         var dropped = rotated ? await broker.DisconnectAsync(id) : 0;
@@ -87,6 +82,28 @@ internal sealed partial class DetectorProvisioner(
             Warning = endpoints.Any(e => e.UseTls) ? null : AgentBrokerEndpoints.PlainTextWarning,
             Relay = relay,
         };
+    }
+
+    /// <summary>Writes the credential's hash (a new row, or over the existing one); true when it replaced one.</summary>
+    private async Task<bool> StoreAsync(string id, string password, CancellationToken ct)
+    {
+        var credential = await db.DetectorCredentials.SingleOrDefaultAsync(c => c.DetectorId == id, ct);
+        if (credential is null)
+        {
+            db.DetectorCredentials.Add(new DetectorCredentialRecord
+            {
+                DetectorId = id, SecretHash = SecretHash.Sha256Hex(password), CreatedAt = clock.GetUtcNow(),
+            });
+        }
+        else
+        {
+            credential.SecretHash = SecretHash.Sha256Hex(password);
+            credential.CreatedAt = clock.GetUtcNow();
+            credential.RevokedAt = null;
+        }
+
+        await db.SaveChangesAsync(ct);
+        return credential is not null;
     }
 
     /// <summary>
