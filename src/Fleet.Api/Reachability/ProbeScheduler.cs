@@ -10,7 +10,7 @@ namespace Fleet.Api.Reachability;
 /// at its own moment of the round (an even spread over the interval, each moved at random within its slot by
 /// Probe:Jitter), at most Probe:MaxConcurrency at once and Probe:MaxPerHost per URL host (<see cref="ProbeGates"/>: a
 /// busy host delays only its own probes). Results go to the
-/// <see cref="IProbeResultSink"/> in batches, as soon as they are there, through a bounded channel.
+/// <see cref="IProbeResultSink"/> through a bounded channel, in batches of what arrives within Probe:StoreEvery.
 /// </summary>
 internal sealed partial class ProbeScheduler(
     IServiceScopeFactory scopes,
