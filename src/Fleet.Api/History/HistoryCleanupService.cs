@@ -11,30 +11,9 @@ internal sealed partial class HistoryCleanupService(
     IOptions<HistoryOptions> options,
     ILogger<HistoryCleanupService> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CleanupInterval, clock);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    LogFailed(ex, options.Value.CleanupInterval);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicRun.LoopAsync(options.Value.CleanupInterval, clock, RunOnceAsync, ex => LogFailed(ex, options.Value.CleanupInterval), stoppingToken);
 
-    /// <summary>One set-based delete; returns how many events it removed. Internal so tests can run it deterministically.</summary>
     internal async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var cutoff = clock.GetUtcNow() - options.Value.Retention;

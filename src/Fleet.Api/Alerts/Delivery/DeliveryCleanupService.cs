@@ -16,30 +16,9 @@ internal sealed partial class DeliveryCleanupService(
     IOptions<AlertDeliveryOptions> options,
     ILogger<DeliveryCleanupService> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CleanupInterval, clock);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    LogFailed(ex.GetType().Name, ex.Message, options.Value.CleanupInterval);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicRun.LoopAsync(options.Value.CleanupInterval, clock, RunOnceAsync, ex => LogFailed(ex.GetType().Name, ex.Message, options.Value.CleanupInterval), stoppingToken);
 
-    /// <summary>Deletes every delivery delivered before the cutoff, batch by batch; returns how many. Internal for tests.</summary>
     internal async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var settings = options.Value;
