@@ -36,6 +36,10 @@ public static class AgentHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         AddAgentConfiguration(builder.Configuration, args, fileRequired: Environment.GetEnvironmentVariable(ConfigVariable) is not null);
 
+        // The console (the journal under systemd, see AddSystemd) is the agent's only log; the default host's Debug,
+        // EventSource and EventLog providers would only cost memory on a Pi.
+        builder.Logging.ClearProviders().AddConsole();
+
         builder.Services.AddOptions<AgentOptions>()
             .BindConfiguration(AgentOptions.Section)
             .ValidateOnStart();

@@ -8,8 +8,7 @@ public sealed class AgentOptions
 {
     public const string Section = "Agent";
 
-    [Required]
-    [RegularExpression(Domain.Identity.DetectorId.Pattern, ErrorMessage = "Agent:DetectorId must match " + Domain.Identity.DetectorId.Pattern)]
+    /// <summary>Checked by <see cref="AgentOptionsValidator"/> with the domain's generated pattern.</summary>
     public string DetectorId { get; set; } = string.Empty;
 
     /// <summary>Where the epoch and the last status live; it must survive reboots.</summary>
@@ -27,8 +26,6 @@ public sealed class AgentOptions
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>ngrok, reverse-ssh, cloudflared or static.</summary>
-    [Required]
-    [RegularExpression("^(ngrok|reverse-ssh|cloudflared|static)$", ErrorMessage = "Agent:Provider must be ngrok, reverse-ssh, cloudflared or static")]
     public string Provider { get; set; } = "ngrok";
 
     /// <summary>

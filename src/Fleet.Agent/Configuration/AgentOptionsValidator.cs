@@ -10,7 +10,18 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
         var errors = new List<string>();
-        if (DetectorId.IsValid(options.DetectorId) && DetectorId.IsReserved(options.DetectorId))
+
+        // Patterns are checked here rather than with [RegularExpression], whose Regex is built at run time: the
+        // interpreter it loads costs the trimmed agent about 0.5 MB (docs/benchmarks/analysis.md).
+        if (string.IsNullOrEmpty(options.DetectorId))
+        {
+            errors.Add("Agent:DetectorId is required: this detector's id, e.g. \"pi-042\".");
+        }
+        else if (!DetectorId.IsValid(options.DetectorId))
+        {
+            errors.Add("Agent:DetectorId must match " + DetectorId.Pattern);
+        }
+        else if (DetectorId.IsReserved(options.DetectorId))
         {
             errors.Add($"Agent:DetectorId '{options.DetectorId}' starts with a reserved name (api, monitor, admin).");
         }
@@ -64,6 +75,11 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 
     private static void ValidateChain(AgentOptions options, List<string> errors)
     {
+        if (!KnownProviders.Contains(options.Provider))
+        {
+            errors.Add("Agent:Provider must be ngrok, reverse-ssh, cloudflared or static");
+        }
+
         foreach (var kind in options.Providers.Where(k => !KnownProviders.Contains(k)))
         {
             errors.Add($"Agent:Providers: '{kind}' is not a provider; use ngrok, reverse-ssh, cloudflared or static.");

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
@@ -12,7 +13,9 @@ public sealed class NgrokAgentTests(FleetDeployment stack) : IClassFixture<Fleet
 {
     private sealed record Setup(DetectorSetup Detector, AgentProcess Agent, string ControlFile, string Authtoken);
 
-    private async Task<Setup> StartAsync(string prefix, string minRestart = "00:00:00.200")
+    private const string FallbackUrl = "https://fallback.example.net";
+
+    private async Task<Setup> StartAsync(string prefix, string minRestart = "00:00:00.200", bool failover = false, string initialControl = "{}")
     {
         var detector = await stack.ProvisionAsync(prefix);
         var authtoken = "FAKE-AUTHTOKEN-" + Guid.NewGuid().ToString("N");
@@ -27,7 +30,7 @@ public sealed class NgrokAgentTests(FleetDeployment stack) : IClassFixture<Fleet
                 addr: 80
             """);
         var control = Path.Combine(detector.WorkDirectory, "ngrok-control.json");
-        await File.WriteAllTextAsync(control, "{}");
+        await File.WriteAllTextAsync(control, initialControl);
         var agent = new AgentProcess(
             detector.WorkDirectory,
             new
@@ -37,6 +40,7 @@ public sealed class NgrokAgentTests(FleetDeployment stack) : IClassFixture<Fleet
                 LogDirectory = detector.LogDirectory,
                 Heartbeat = "00:00:30",
                 Provider = "ngrok",
+                Providers = failover ? new[] { "ngrok", "static" } : [],
                 Ngrok = new
                 {
                     Binary = RepositoryPaths.FakeNgrok,
@@ -45,6 +49,8 @@ public sealed class NgrokAgentTests(FleetDeployment stack) : IClassFixture<Fleet
                     RestartMinDelay = minRestart,
                     RestartMaxDelay = "00:00:05",
                 },
+                Static = new { Tunnels = new[] { new { Name = "web", Url = FallbackUrl, Proto = "https" } } },
+                Failover = new { RetryPreferredAfter = "00:00:02", RetryPreferredMax = "00:00:04", TrialTimeout = "00:00:30" },
                 Mqtt = stack.MqttSection(detector),
             },
             new Dictionary<string, string> { ["FAKE_NGROK_CONTROL"] = control });
@@ -118,5 +124,45 @@ public sealed class NgrokAgentTests(FleetDeployment stack) : IClassFixture<Fleet
         var view = await stack.WaitForDetectorAsync(setup.Detector.Id, v => v.Provider?.State == "error", "the error is reported");
         Assert.Equal("ERR_NGROK_108", view.Provider!.Error);
         Assert.Empty(view.Tunnels);
+    }
+
+    [Fact]
+    public async Task Ngrok_SessionLimit_AgentFailsOverToTheNextProvider_TheApiShowsIt_AndItReturnsWhenTheErrorClears()
+    {
+        // The agent binary, the stand-in ngrok failing with the free plan's session limit from the start, Mosquitto and
+        // the API on PostgreSQL: the switch is seen where operators see it, in GET /detectors, its filter and history.
+        var setup = await StartAsync("fo", failover: true, initialControl: """{"error": "ERR_NGROK_108"}""");
+        await using var agent = setup.Agent;
+        var id = setup.Detector.Id;
+
+        var failedOver = await stack.WaitForDetectorAsync(
+            id, v => v.Provider?.Kind == "static" && v.Provider.State == "running", $"failover to static. Agent output:{Environment.NewLine}{agent.Output}");
+        Assert.Equal("failover: ERR_NGROK_108", failedOver.Provider!.Reason);
+        Assert.Equal(FallbackUrl, Assert.Single(failedOver.Tunnels).Url);
+
+        // While ngrok's error lasts the agent retries it on its backoff (each try briefly shows ngrok starting), so
+        // the filter is read until it catches a fallback period rather than once.
+        await Eventually.TrueAsync(async () => (await ListIdsAsync($"/detectors?provider=static&q={id}")).Contains(id), "the provider filter finds it on static");
+
+        await ControlAsync(setup, new { });
+        var back = await stack.WaitForDetectorAsync(
+            id, v => v.Provider?.Kind == "ngrok" && v.Provider.State == "running", $"back on ngrok. Agent output:{Environment.NewLine}{agent.Output}");
+        Assert.Equal("preferred", back.Provider!.Reason);
+        Assert.EndsWith(".ngrok-free.app", Assert.Single(back.Tunnels).Url, StringComparison.Ordinal);
+        Assert.Equal([id], await ListIdsAsync($"/detectors?provider=ngrok&q={id}"));
+
+        using var http = stack.Api.CreateReader();
+        var history = (await http.GetFromJsonAsync<List<FleetEvent>>($"/detectors/{id}/history?limit=1000"))!;
+        var switches = history.Where(e => e.Type == EventTypes.ProviderSwitched).ToList();
+        Assert.True(switches.Count >= 2, $"provider-switched events: {switches.Count}");
+        Assert.Contains(switches, e => e.Data?["to"]?.GetValue<string>() == "static");
+        Assert.Equal("ngrok", switches[0].Data?["to"]?.GetValue<string>());
+    }
+
+    private async Task<List<string>> ListIdsAsync(string query)
+    {
+        using var http = stack.Api.CreateReader();
+        var page = (await http.GetFromJsonAsync<List<DetectorView>>(query))!;
+        return [.. page.Select(v => v.Id)];
     }
 }
