@@ -14,7 +14,8 @@ namespace Fleet.Api.Detectors;
 /// <summary>
 /// <c>DELETE /detectors/{id}</c>: decommissions a detector. One transaction records a <c>decommissioned</c> event (the
 /// history has no foreign key to detectors, so it outlives the row), deletes the detector (its tunnels cascade) and
-/// revokes its embedded-broker credential and releases its relay ports. After the commit: the event goes to the sink (<c>fleet/v1/events/{id}</c>),
+/// revokes its embedded-broker credential and releases its relay ports; a detector provisioned but never online (no
+/// row, only a credential or a relay port) is decommissioned the same way. After the commit: the event goes to the sink (<c>fleet/v1/events/{id}</c>),
 /// the embedded broker drops the detector's connection, and its retained status, state and registry are cleared.
 /// </summary>
 internal static partial class DecommissionEndpoint
@@ -25,6 +26,7 @@ internal static partial class DecommissionEndpoint
             .WithName("DecommissionDetector")
             .WithSummary("Decommission a detector: remove it, revoke its broker credential, clear its retained topics (admin)")
             .WithDescription("Its history stays readable (with a final `decommissioned` event) until the retention removes it. " +
+                "A detector provisioned but never online (a credential or a relay port, no state yet) is decommissioned too. " +
                 "A second call answers 404. With an external broker, remove the detector's broker credential as well " +
                 "(see infra/README.md, Decommissioning); until then its next message registers it again.")
             .Produces(StatusCodes.Status204NoContent)
@@ -55,19 +57,24 @@ internal static partial class DecommissionEndpoint
             // The tags go with the event: alert rules select by tag, and the row is gone by the time they evaluate it.
             var tags = await db.Detectors.AsNoTracking().Where(d => d.Id == id).Select(d => d.Tags).SingleOrDefaultAsync(ct) ?? [];
 
-            // Deleting first makes two concurrent calls safe: the second deletes nothing and answers 404.
-            if (await db.Detectors.Where(d => d.Id == id).ExecuteDeleteAsync(ct) == 0)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Detector not found",
-                    detail: $"No detector with id '{id}' is known.");
-            }
+            // Every step changes rows only once, so two concurrent calls are safe: the second changes nothing and
+            // answers 404.
+            var deleted = await db.Detectors.Where(d => d.Id == id).ExecuteDeleteAsync(ct);
 
             // Revoked, not deleted: the row records when and that the credential stopped working, and the embedded
             // broker's login already refuses a revoked credential. Re-provisioning the id replaces the row.
             revoked = await db.DetectorCredentials.Where(c => c.DetectorId == id && c.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, at), ct);
             // The detector's relay ports go back to the pool with it (the relay admin still runs install.sh remove-key).
-            await Relays.RelayPortAllocator.ReleaseAsync(db, id, ct);
+            var released = await Relays.RelayPortAllocator.ReleaseAsync(db, id, ct);
+
+            // A detector provisioned but never online has no row yet; its credential and relay port are still
+            // decommissioned, so a Pi that never came up does not hold a port for ever.
+            if (deleted == 0 && revoked == 0 && released == 0)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Detector not found",
+                    detail: $"No detector with id '{id}' is known.");
+            }
             var data = http.User.Identity?.Name is { } by ? new JsonObject { ["by"] = by } : null;
             if (tags.Count > 0)
             {

@@ -153,6 +153,22 @@ public sealed class RelayPortAllocationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Decommission_ProvisionedButNeverOnline_ReleasesThePortAndRevokesTheCredential_ThenAnswers404()
+    {
+        using var admin = _a.CreateAdmin();
+        var never = Messages.NewId("nv");
+        var next = Messages.NewId("nx");
+        Assert.Equal(21100, await RelayTestApi.PortAsync(admin, never, "single"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/detectors/{never}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/detectors/{never}")).StatusCode);
+
+        Assert.Equal(21100, await RelayTestApi.PortAsync(admin, next, "single"));
+        var credential = await _a.WithDbAsync(db => db.DetectorCredentials.AsNoTracking().SingleAsync(c => c.DetectorId == never));
+        Assert.NotNull(credential.RevokedAt);
+    }
+
+    [Fact]
     public async Task RelayPorts_ListedForAdmins_RefusedToReaders()
     {
         var id = Messages.NewId("ls");
