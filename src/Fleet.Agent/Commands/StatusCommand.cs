@@ -48,8 +48,59 @@ internal static class StatusCommand
             }
         }
 
+        if (status.Health is { } health)
+        {
+            Console.WriteLine($"health     {health.Status}{(health.Facts is { } facts ? $" ({DescribeFacts(facts)})" : string.Empty)}");
+            foreach (var check in health.Checks)
+            {
+                Console.WriteLine($"  {check.Name,-10} {Describe(check)}");
+            }
+        }
+
         Console.WriteLine($"updated    {status.UpdatedAt:u}");
         return 0;
+    }
+
+    /// <summary>"fail: acquisition stopped (value 0) at 2026-12-05 10:00:00Z".</summary>
+    internal static string Describe(Fleet.Domain.Messages.HealthCheckResult check) =>
+        FormattableString.Invariant(
+            $"{check.Outcome}{(check.Text is null ? string.Empty : $": {check.Text}")}{(check.Value is { } value ? $" (value {value})" : string.Empty)}{(check.CheckedAt is { } at ? $" at {at:u}" : string.Empty)}");
+
+    /// <summary>"up 3.2 h, disk 12.5 GB free, 48.3 °C, load 0.12" (only the facts that were read).</summary>
+    internal static string DescribeFacts(Fleet.Domain.Messages.HealthFacts facts)
+    {
+        var parts = new List<string>();
+        if (facts.UptimeSeconds is { } uptime)
+        {
+            parts.Add(FormattableString.Invariant($"up {uptime / 3600.0:0.0} h"));
+        }
+
+        if (facts.DiskFreeBytes is { } disk)
+        {
+            parts.Add(FormattableString.Invariant($"disk {disk / 1e9:0.0} GB free"));
+        }
+
+        if (facts.CpuTemperatureC is { } temperature)
+        {
+            parts.Add(FormattableString.Invariant($"{temperature:0.0} °C"));
+        }
+
+        if (facts.Throttled is { } throttled)
+        {
+            parts.Add($"throttled {throttled}");
+        }
+
+        if (facts.Load is [var load, ..])
+        {
+            parts.Add(FormattableString.Invariant($"load {load:0.00}"));
+        }
+
+        if (facts.PublicIp is { } ip)
+        {
+            parts.Add($"public IP {ip}");
+        }
+
+        return string.Join(", ", parts);
     }
 
     /// <summary>"upstream-down (ERR_NGROK_8012, HTTP 502) in 84 ms at 2026-11-28 09:59:58Z".</summary>

@@ -245,6 +245,7 @@ internal sealed partial class AgentPublisher(
                 LastPublishedAt = _lastPublishedAt,
                 Tunnels = checks.Attach(snapshot.Tunnels),
                 Provider = snapshot.Provider,
+                Health = health.Current,
                 UpdatedAt = clock.GetUtcNow(),
             });
         }

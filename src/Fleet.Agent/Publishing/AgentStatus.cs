@@ -25,5 +25,8 @@ public sealed record AgentStatus
 
     public ProviderReport? Provider { get; init; }
 
+    /// <summary>The health published with the state (null when Agent:Health:Enabled is false).</summary>
+    public HealthReport? Health { get; init; }
+
     public DateTimeOffset UpdatedAt { get; init; }
 }
