@@ -4,14 +4,15 @@ using Microsoft.OpenApi;
 namespace Fleet.Api.OpenApi;
 
 /// <summary>
-/// Leaves out <c>servers</c> (the framework fills in the address of the request): the document is the same wherever it
-/// is served, so the committed copy (docs/openapi.json) matches it, and clients are given their base URL anyway.
+/// One relative server, <c>/</c> (the API is where its document is), instead of the address of the request the framework
+/// fills in: the document is the same wherever it is served, so the committed copy (docs/openapi.json) matches it;
+/// clients are given their base URL anyway.
 /// </summary>
 internal sealed class StableDocumentTransformer : IOpenApiDocumentTransformer
 {
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
-        document.Servers = [];
+        document.Servers = [new OpenApiServer { Url = "/", Description = "The API that serves this document" }];
         return Task.CompletedTask;
     }
 }
