@@ -10,7 +10,7 @@ namespace Fleet.Api.OpenApi;
 /// The answers every operation can give although its handler does not declare them, each rule in one place so a new
 /// endpoint is documented too: 401/403 where a key is required (an anonymous operation gets <c>security: []</c>),
 /// 404 where the path names a resource, 400 where there is input, 429 with <c>Retry-After</c> wherever the rate limit
-/// applies, <c>ETag</c> where a conditional GET can answer 304, <c>Link</c> where a page has a next one, and the
+/// applies, 503 with <c>Retry-After</c> everywhere (database unavailable), <c>ETag</c> where a conditional GET can answer 304, <c>Link</c> where a page has a next one, and the
 /// headers declared with <see cref="ResponseHeaderExtensions.ProducesHeader"/>. Problems are
 /// <c>application/problem+json</c>.
 /// </summary>
@@ -50,6 +50,10 @@ internal sealed class ResponsesOperationTransformer : IOpenApiOperationTransform
             var tooMany = AddProblem(responses, StatusCodes.Status429TooManyRequests, document, "Too many requests (see `Limits:*`); try again after `Retry-After` seconds.");
             AddHeader(tooMany, "Retry-After", "Seconds to wait before trying again.", integer: true);
         }
+
+        // Every operation reads or writes the database (sessions included): an outage answers 503, never a 500 (Errors/).
+        var unavailable = AddProblem(responses, StatusCodes.Status503ServiceUnavailable, document, "The database (or another service it needs) cannot be reached right now.");
+        AddHeader(unavailable, "Retry-After", "Seconds to wait before trying again.", integer: true);
 
         if (responses.TryGetValue(StatusCodes.Status304NotModified.ToString(System.Globalization.CultureInfo.InvariantCulture), out var notModified))
         {
