@@ -39,6 +39,9 @@ fi
 # The webhook receiver's packages (tests/receivers/standard-webhooks), from its committed package-lock.json.
 [ -d tests/receivers/standard-webhooks/node_modules ] || (cd tests/receivers/standard-webhooks && npm ci --no-audit --no-fund >/dev/null) \
   || echo "npm ci in tests/receivers/standard-webhooks failed: the webhook receiver tests will fail" >&2
+# openapi-typescript, tsc and Redocly for the generated-client tests (tests/openapi-clients/typescript), from its lock file.
+[ -d tests/openapi-clients/typescript/node_modules ] || (cd tests/openapi-clients/typescript && npm ci --no-audit --no-fund >/dev/null) \
+  || echo "npm ci in tests/openapi-clients/typescript failed: GeneratedClientTests will fail" >&2
 
 dotnet tool restore >/dev/null
 log=$(mktemp)

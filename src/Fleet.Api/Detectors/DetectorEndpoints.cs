@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
+using Fleet.Api.OpenApi;
 using Fleet.Api.Paging;
 using Fleet.Domain.Identity;
 using Fleet.Domain.Messages;
@@ -35,11 +36,14 @@ public static class DetectorEndpoints
                 "`reachability` is the summary as the views show it: `reachable`, `degraded` and `unreachable` only match online detectors, " +
                 "`unknown` matches those not online and those nothing has checked yet. " +
                 "`health` (may repeat) is the newest state's health status: `ok`, `warn` or `fail`; a detector whose agent sends no health matches none. " +
-                "The next page is in the `Link: <…>; rel=\"next\"` header, the total number of matches in `X-Total-Count`.");
+                "The next page is in the `Link: <…>; rel=\"next\"` header, the total number of matches in `X-Total-Count`.")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesHeader(StatusCodes.Status200OK, "X-Total-Count", "How many detectors match the filters, on all pages.", isInteger: true);
 
         group.MapGet("/{id}", GetAsync)
             .WithName("GetDetector")
-            .WithSummary("One detector");
+            .WithSummary("One detector")
+            .Produces(StatusCodes.Status304NotModified);
 
         group.MapPatch("/{id}", PatchAsync)
             .RequireAuthorization(Roles.AdminPolicy)

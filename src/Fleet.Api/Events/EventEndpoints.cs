@@ -29,7 +29,7 @@ public static class EventEndpoints
         app.MapGet("/events", StreamAsync)
             .RequireAuthorization(Roles.ReaderPolicy)
             .WithTags("Events")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -13,7 +13,13 @@ public static class HttpExtensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DevelopmentCredentials>();
-        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FleetJsonContext.Default));
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, FleetJsonContext.Default);
+            // Numbers are JSON numbers both ways, as the contract says (the web default also reads "12" as 12, which made
+            // the OpenAPI document type every number as integer-or-string and broke generated clients).
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
         builder.AddFleetForwardedHeaders();
         return builder;
@@ -23,6 +29,8 @@ public static class HttpExtensions
     /// limits, limits before authentication reads a body, authentication before the rate limiter partitions by key).</summary>
     public static WebApplication UseFleetHttp(this WebApplication app)
     {
+        app.UseHeadAsGet();
+        app.UseRouting();
         app.UseFleetForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

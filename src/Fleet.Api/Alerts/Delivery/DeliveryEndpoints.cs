@@ -36,6 +36,7 @@ internal static class DeliveryEndpoints
         group.MapPost("/{id}/retry", RetryAsync)
             .RequireAuthorization(Roles.AdminPolicy)
             .WithName("RetryAlertDelivery")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Send a dead letter again (admin)")
             .WithDescription("The delivery is pending again, due now, with a fresh count of attempts and age; its past attempts stay in its history. " +
                 "Only a dead delivery can be retried (409 otherwise).");
@@ -43,6 +44,7 @@ internal static class DeliveryEndpoints
         group.MapDelete("/{id}", DeleteAsync)
             .RequireAuthorization(Roles.AdminPolicy)
             .WithName("DeleteAlertDelivery")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Remove a dead letter and its attempts (admin)")
             .WithDescription("Only a dead delivery can be deleted (409 otherwise): a pending one is still to be sent, a delivered one " +
                 "goes by itself after Alerts:Delivery:Retention.");

@@ -24,6 +24,7 @@ internal static class DestinationEndpoints
 
         group.MapPost("/", CreateAsync)
             .WithName("CreateAlertDestination")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Add a webhook, ntfy, Slack or e-mail destination (admin)")
             .WithDescription("A webhook gets a Standard Webhooks signing secret (`whsec_…`), returned in `signingSecret` of this answer " +
                 "and never again: keep it where the receiver verifies signatures. URLs must be absolute https " +
@@ -35,6 +36,7 @@ internal static class DestinationEndpoints
 
         group.MapPatch("/{id}", DestinationUpdateEndpoint.UpdateAsync)
             .WithName("UpdateAlertDestination")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Change a destination's name, URL, recipients, token or enabled; rotate a webhook's secret (admin)")
             .WithDescription("Fields left out keep their value; the result is validated as a creation is (400 naming the field, 409 for " +
                 "a name taken). Secrets are write-only: `token` replaces the ntfy token (\"\" removes it), `rotateSecret: true` " +
