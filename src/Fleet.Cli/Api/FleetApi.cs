@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Fleet.Cli.Config;
 using Fleet.Cli.Errors;
 using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Http.HttpClientLibrary;
 
 namespace Fleet.Cli.Api;
@@ -57,7 +58,7 @@ internal sealed class FleetApi : IDisposable
         }
         catch (ApiException ex)
         {
-            throw new CliException(ExitCodes.Failure, $"{Endpoint} answered {ex.ResponseStatusCode}: {ex.Message}");
+            throw new CliException(ExitCodes.Failure, $"{Endpoint} answered {ex.ResponseStatusCode}: {Problem(ex)}");
         }
         catch (HttpRequestException ex) when (ex.InnerException is SocketException || ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
         {
@@ -70,4 +71,18 @@ internal sealed class FleetApi : IDisposable
     }
 
     public void Dispose() => http.Dispose();
+
+    /// <summary>A problem-details answer in words: its title and detail, and for a validation problem the fields' errors.</summary>
+    private static string Problem(ApiException ex) => ex switch
+    {
+        Models.HttpValidationProblemDetails v => string.Join("; ", new[] { v.Title, v.Detail }
+            .Concat((v.Errors?.AdditionalData ?? new Dictionary<string, object>()).Select(e => $"{e.Key}: {Words(e.Value)}"))
+            .Where(t => !string.IsNullOrEmpty(t))),
+        Models.ProblemDetails p => string.Join(": ", new[] { p.Title, p.Detail }.Where(t => !string.IsNullOrEmpty(t))),
+        _ => ex.Message,
+    };
+
+    private static string Words(object value) => value is UntypedArray array
+        ? string.Join(", ", array.GetValue().OfType<UntypedString>().Select(s => s.GetValue()))
+        : value.ToString() ?? string.Empty;
 }

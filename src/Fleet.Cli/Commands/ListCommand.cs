@@ -21,7 +21,8 @@ internal static class ListCommand
         Option<string[]> reachability = Repeatable("--reachability", "reachable, degraded, unreachable or unknown");
         Option<string> q = new("--q") { Description = "text in the id, name, notes or location" };
         Option<bool> json = new("--json") { Description = "print the detectors as a JSON array" };
-        Command command = new("ls", "List detectors (all pages), as a table or JSON") { status, tag, health, provider, reachability, q, json };
+        Option<int?> pageSize = new("--page-size") { Description = "detectors per request (the API's default when left out); every page is read" };
+        Command command = new("ls", "List detectors (all pages), as a table or JSON") { status, tag, health, provider, reachability, q, json, pageSize };
         command.SetAction(async (parse, ct) =>
         {
             var reach = (parse.GetValue(reachability) ?? []).Select(ParseReachability).ToArray();
@@ -41,6 +42,7 @@ internal static class ListCommand
                     r.QueryParameters.Reachability = reach.Length == 0 ? null : reach;
                     r.QueryParameters.Q = parse.GetValue(q);
                     r.QueryParameters.After = after;
+                    r.QueryParameters.Limit = parse.GetValue(pageSize);
                 }, c), ct);
                 all.AddRange(page ?? []);
                 after = NextLink.Cursor(headers.ResponseHeaders);
