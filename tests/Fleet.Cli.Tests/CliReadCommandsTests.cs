@@ -33,7 +33,7 @@ public sealed class CliReadCommandsTests(CliApiFixture fixture) : IClassFixture<
         var both = await Api.Cli.RunAsync(["ls", "--tag", tag, "--tag", "lab"], ct);
 
         Assert.True(tagged.ExitCode == 0, tagged.ToString());
-        Assert.Equal([gone, lab], Ids(tagged.Output));
+        Assert.Equal(new[] { gone, lab }.Order(StringComparer.Ordinal), Ids(tagged.Output));
         Assert.Equal([lab], Ids(online.Output));
         Assert.Equal([lab], Ids(both.Output));
         Assert.StartsWith("ID", tagged.Output, StringComparison.Ordinal);

@@ -47,7 +47,9 @@ public sealed class ClientDriftTests(CliApiFixture fixture) : IClassFixture<CliA
         {
             var type = builder.GetType();
             object? next = segment.StartsWith('{')
-                ? type.GetProperty("Item", [typeof(string)])?.GetValue(builder, ["x"])
+                ? type.GetProperties().FirstOrDefault(p => p.GetIndexParameters().Length == 1) is { } indexer
+                    ? indexer.GetValue(builder, [SampleOf(indexer.GetIndexParameters()[0].ParameterType)])
+                    : null
                 : type.GetProperties().FirstOrDefault(p => p.GetIndexParameters().Length == 0 && string.Equals(p.Name, segment.Replace("-", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))?.GetValue(builder);
             if (next is null)
             {
@@ -67,6 +69,10 @@ public sealed class ClientDriftTests(CliApiFixture fixture) : IClassFixture<CliA
         var name = char.ToUpperInvariant(method[0]) + method[1..] + "Async";
         return builder.GetType().GetMethods().Any(m => m.Name == name) ? null : $"{builder.GetType().Name} has no {name}";
     }
+
+    /// <summary>A value for a path parameter of the type the generator chose from its schema (string, int, long, Guid).</summary>
+    private static object SampleOf(Type type) =>
+        type == typeof(string) ? "x" : type == typeof(Guid) ? Guid.Empty : Convert.ChangeType(1, type, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Path parameters by position, whatever the generator named them.</summary>
     private static string Normalize(string path) =>
