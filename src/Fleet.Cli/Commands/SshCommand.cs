@@ -9,7 +9,7 @@ namespace Fleet.Cli.Commands;
 
 /// <summary>
 /// <c>fleet ssh ID [ssh args…]</c>: asks the API for the detector's current tcp tunnel and replaces itself with
-/// <c>ssh -p PORT HOST args…</c>. OpenSSH reads options after the host too (<c>-l pi</c>, <c>-i key</c>), and after
+/// <c>ssh -p PORT -o HostKeyAlias=ID.fleet HOST args…</c>. OpenSSH reads options after the host too (<c>-l pi</c>, <c>-i key</c>), and after
 /// <c>--</c> the remote command, so the arguments are handed over exactly as typed.
 /// </summary>
 internal static class SshCommand
@@ -29,7 +29,13 @@ internal static class SshCommand
             Detectors.WarnIfNotOnline(detector);
             var ssh = OpenCommand.FindOnPath("ssh")
                 ?? throw new CliException(ExitCodes.Failure, "ssh is not installed (Debian: apt-get install openssh-client)");
-            string[] arguments = ["-p", endpoint.Port.ToString(CultureInfo.InvariantCulture), endpoint.Host, .. PassedThrough(rawArgs)];
+            // The host key is checked under the detector's stable name (the one `ssh ID.fleet` through `fleet proxy` uses),
+            // not under today's host:port, so a new ngrok port is not a new, unknown host.
+            string[] arguments =
+            [
+                "-p", endpoint.Port.ToString(CultureInfo.InvariantCulture), "-o", $"HostKeyAlias={detectorId}.fleet",
+                endpoint.Host, .. PassedThrough(rawArgs),
+            ];
             return Exec.Replace(ssh, arguments);
         });
         return command;
