@@ -13,6 +13,9 @@ public static class RepositoryPaths
     /// <summary>The API as built next to these tests (same configuration), run as a real process.</summary>
     public static string ApiAssembly => Path.Combine(Root, "src", "Fleet.Api", "bin", Configuration, "net10.0", "fleet-api.dll");
 
+    /// <summary>The operator's command-line tool, <c>fleet</c> (run as <c>dotnet fleet.dll</c>).</summary>
+    public static string CliAssembly => Path.Combine(Root, "src", "Fleet.Cli", "bin", Configuration, "net10.0", "fleet.dll");
+
     public static string AgentAssembly => Path.Combine(Root, "src", "Fleet.Agent", "bin", Configuration, "net10.0", "fleet-agent.dll");
 
     /// <summary>The stand-in ngrok's executable (its apphost is named like the real binary).</summary>

@@ -1,0 +1,3 @@
+using Fleet.Cli.Commands;
+
+return await FleetCommand.RunAsync(args);
