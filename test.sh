@@ -39,6 +39,9 @@ fi
 # The webhook receiver's packages (tests/receivers/standard-webhooks), from its committed package-lock.json.
 [ -d tests/receivers/standard-webhooks/node_modules ] || (cd tests/receivers/standard-webhooks && npm ci --no-audit --no-fund >/dev/null) \
   || echo "npm ci in tests/receivers/standard-webhooks failed: the webhook receiver tests will fail" >&2
+# axe-core for the dashboard's accessibility scan (tests/browser/axe), from its committed package-lock.json.
+[ -d tests/browser/axe/node_modules ] || (cd tests/browser/axe && npm ci --no-audit --no-fund >/dev/null) \
+  || echo "npm ci in tests/browser/axe failed: the dashboard's accessibility tests will fail" >&2
 
 dotnet tool restore >/dev/null
 log=$(mktemp)
