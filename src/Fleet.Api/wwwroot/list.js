@@ -50,6 +50,22 @@ function showControls(state) {
 // Reads and renders the page of `state`; `offset` is how many detectors come before it when known (else null).
 export async function load(state, offset) {
   const response = await get(listRequest(state));
+  if (response.status === 400) {
+    // A view the API refuses (e.g. a tag longer than 64 characters, a cursor from elsewhere): say why, in its words.
+    const problem = await response.json().catch(() => ({}));
+    const why = Object.values(problem.errors || {}).flat().join(' ');
+    shown = state;
+    views.clear();
+    next = null;
+    showControls(state);
+    $('detectors').replaceChildren();
+    $('empty').hidden = false;
+    $('empty').textContent = `The API refused this view: ${why || problem.title || 'bad request'}`;
+    $('page-status').textContent = '';
+    $('prev-page').disabled = !state.after;
+    $('next-page').disabled = true;
+    return;
+  }
   if (!response.ok) throw new Error(`GET /detectors answered ${response.status}`);
   const list = await response.json();
   const total = Number(response.headers.get('X-Total-Count'));

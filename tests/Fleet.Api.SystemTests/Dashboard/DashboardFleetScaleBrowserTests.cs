@@ -18,6 +18,11 @@ public sealed class DashboardFleetScaleBrowserTests(ITestOutputHelper output)
 {
     private const int Count = 10_000;
 
+    // A page of 1,000 rows on a busy 2-core machine takes seconds to read and render: wait for it, never time it.
+    private static readonly LocatorAssertionsToHaveCountOptions BigPage = new() { Timeout = 60_000 };
+    private static readonly LocatorAssertionsToHaveAttributeOptions BigPageAttribute = new() { Timeout = 60_000 };
+    private static readonly LocatorAssertionsToBeVisibleOptions BigPageVisible = new() { Timeout = 60_000 };
+
     [Fact]
     public async Task Dashboard_TenThousandDetectors_FiltersPagesToTheLastAndUpdatesLive()
     {
@@ -72,18 +77,18 @@ public sealed class DashboardFleetScaleBrowserTests(ITestOutputHelper output)
 
         // Paging reaches the last detector (1,000 a page: ten pages), and back again.
         await page.GotoAsync("/?limit=1000");
-        await Assertions.Expect(page.Locator("#detectors tr")).ToHaveCountAsync(1000);
+        await Assertions.Expect(page.Locator("#detectors tr")).ToHaveCountAsync(1000, BigPage);
         for (var i = 1; i < Count / 1000; i++)
         {
             await page.ClickAsync("#next-page");
-            await Assertions.Expect(page.Locator("#detectors tr").First).ToHaveAttributeAsync("data-id", DashboardFleet.Id((i * 1000) + 1));
+            await Assertions.Expect(page.Locator("#detectors tr").First).ToHaveAttributeAsync("data-id", DashboardFleet.Id((i * 1000) + 1), BigPageAttribute);
         }
 
-        await Assertions.Expect(session.Row(DashboardFleet.Id(Count))).ToBeVisibleAsync();
+        await Assertions.Expect(session.Row(DashboardFleet.Id(Count))).ToBeVisibleAsync(BigPageVisible);
         await Assertions.Expect(page.Locator("#next-page")).ToBeDisabledAsync();
         await Assertions.Expect(page.Locator("#page-status")).ToHaveTextAsync("9001\u201310000 of 10,000 detectors");
         await page.ClickAsync("#prev-page");
-        await Assertions.Expect(page.Locator("#detectors tr").First).ToHaveAttributeAsync("data-id", DashboardFleet.Id(8001));
+        await Assertions.Expect(page.Locator("#detectors tr").First).ToHaveAttributeAsync("data-id", DashboardFleet.Id(8001), BigPageAttribute);
 
         // The detail view of the detector that moved: its history has the URL change.
         await page.GotoAsync($"/?detector={live}");
