@@ -10,6 +10,9 @@ const STATUSES = ['online', 'offline', 'lost', 'unknown'];
 const views = new Map();
 let shown = null;
 let next = null;
+// Each load has a number: an answer that arrives after a newer view was asked for is dropped, so a slow page never
+// overwrites a newer one (nor the filters the user has typed since).
+let loads = 0;
 
 export const current = () => shown;
 export const onPage = (id) => views.has(id);
@@ -49,7 +52,9 @@ function showControls(state) {
 
 // Reads and renders the page of `state`; `offset` is how many detectors come before it when known (else null).
 export async function load(state, offset) {
+  const mine = ++loads;
   const response = await get(listRequest(state));
+  if (mine !== loads) return;
   if (response.status === 400) {
     // A view the API refuses (e.g. a tag longer than 64 characters, a cursor from elsewhere): say why, in its words.
     const problem = await response.json().catch(() => ({}));
@@ -68,6 +73,7 @@ export async function load(state, offset) {
   }
   if (!response.ok) throw new Error(`GET /detectors answered ${response.status}`);
   const list = await response.json();
+  if (mine !== loads) return;
   const total = Number(response.headers.get('X-Total-Count'));
   next = nextCursor(response);
   shown = state;
