@@ -42,6 +42,9 @@ fi
 # openapi-typescript, tsc and Redocly for the generated-client tests (tests/openapi-clients/typescript), from its lock file.
 [ -d tests/openapi-clients/typescript/node_modules ] || (cd tests/openapi-clients/typescript && npm ci --no-audit --no-fund >/dev/null) \
   || echo "npm ci in tests/openapi-clients/typescript failed: GeneratedClientTests will fail" >&2
+# axe-core for the dashboard's accessibility scan (tests/browser/axe), from its committed package-lock.json.
+[ -d tests/browser/axe/node_modules ] || (cd tests/browser/axe && npm ci --no-audit --no-fund >/dev/null) \
+  || echo "npm ci in tests/browser/axe failed: the dashboard's accessibility tests will fail" >&2
 
 dotnet tool restore >/dev/null
 log=$(mktemp)
