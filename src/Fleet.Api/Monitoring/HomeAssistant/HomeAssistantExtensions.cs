@@ -9,7 +9,6 @@ public static class HomeAssistantExtensions
     {
         builder.Services.AddOptions<HomeAssistantOptions>()
             .BindConfiguration(HomeAssistantOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<HomeAssistantOptions>, HomeAssistantOptionsValidation>();
         builder.Services.AddSingleton<HomeAssistantDiscovery>();

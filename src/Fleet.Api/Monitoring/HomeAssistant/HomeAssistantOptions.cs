@@ -1,8 +1,6 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Fleet.Api.Monitoring.HomeAssistant;
 
-/// <summary>Home Assistant MQTT discovery (section <c>Monitoring:HomeAssistant</c>), off unless enabled.</summary>
+/// <summary>Home Assistant MQTT discovery (section <c>Monitoring:HomeAssistant</c>), off unless enabled; checked by <see cref="HomeAssistantOptionsValidation"/>.</summary>
 public sealed class HomeAssistantOptions
 {
     public const string Section = "Monitoring:HomeAssistant";
@@ -11,8 +9,6 @@ public sealed class HomeAssistantOptions
     public bool Enabled { get; set; }
 
     /// <summary>Home Assistant's discovery prefix (its MQTT integration's setting; <c>homeassistant</c> unless changed there).</summary>
-    [RegularExpression("^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$",
-        ErrorMessage = "Monitoring:HomeAssistant:Prefix must be MQTT topic levels of letters, digits, '_' and '-' separated by '/' (no wildcards, no leading or trailing '/'), such as homeassistant.")]
     public string Prefix { get; set; } = "homeassistant";
 
     /// <summary>
@@ -26,6 +22,5 @@ public sealed class HomeAssistantOptions
     /// Config messages per second at most while publishing every detector's config at start (three per detector), so
     /// a large fleet does not flood the broker and Home Assistant; changes after that are published as they come.
     /// </summary>
-    [Range(1, 100_000, ErrorMessage = "Monitoring:HomeAssistant:StartupRate must be between 1 and 100000 (config messages per second).")]
     public int StartupRate { get; set; } = 300;
 }
