@@ -23,6 +23,8 @@ command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || missing+=(t
 command -v websockify >/dev/null 2>&1 || missing+=(websockify)
 # The alert senders' tests: an SMTP sink (Debian's interpreter, not a pyenv one) and the Standard Webhooks receiver in node.
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+# The Home Assistant discovery tests render the configs' value templates with Jinja2, as Home Assistant does.
+/usr/bin/python3 -c 'import jinja2' >/dev/null 2>&1 || missing+=(python3-jinja2)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)   # the reverse-ssh relay tests: a real sshd on loopback

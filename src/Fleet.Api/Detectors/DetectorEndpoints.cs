@@ -58,7 +58,7 @@ public static class DetectorEndpoints
     }
 
     internal static async Task<Results<Ok<DetectorView>, ValidationProblem, ProblemHttpResult>> PatchAsync(
-        string id, HttpRequest request, FleetDbContext db, CancellationToken ct)
+        string id, HttpRequest request, FleetDbContext db, Ingest.IEventSink sink, CancellationToken ct)
     {
         if (DetectorId.Validate(id) is { } idError)
         {
@@ -83,7 +83,15 @@ public static class DetectorEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
+        // The one place operator metadata is committed, so the one place its views are republished (the retained
+        // registry, the live stream's detector item, Home Assistant's device name): at once, as an event would be.
+        var changed = db.ChangeTracker.HasChanges();
         await db.SaveChangesAsync(ct);
+        if (changed)
+        {
+            await sink.PublishViewAsync(id, CancellationToken.None);
+        }
+
         return TypedResults.Ok(detector.ToView());
     }
 

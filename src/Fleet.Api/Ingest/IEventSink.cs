@@ -10,4 +10,10 @@ namespace Fleet.Api.Ingest;
 public interface IEventSink
 {
     ValueTask PublishAsync(string detectorId, IReadOnlyList<FleetEvent> events, CancellationToken ct);
+
+    /// <summary>
+    /// A change without an event that operators made and must see at once (metadata: <c>PATCH /detectors/{id}</c>): the
+    /// view goes out now, never coalesced like a heartbeat's. Must not block either.
+    /// </summary>
+    ValueTask PublishViewAsync(string detectorId, CancellationToken ct);
 }

@@ -1,4 +1,5 @@
 using Fleet.Api.Ingest;
+using Fleet.Api.Monitoring.HomeAssistant;
 
 namespace Fleet.Api.Monitoring;
 
@@ -11,9 +12,11 @@ public static class MonitoringExtensions
             .BindConfiguration(MonitoringOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<MonitoringMqtt>();
         builder.Services.AddSingleton<MonitoringPublisher>();
         builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<MonitoringPublisher>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MonitoringPublisher>());
+        builder.AddFleetHomeAssistant();
         return builder;
     }
 }

@@ -5,12 +5,10 @@ using Fleet.Api.Detectors;
 using Fleet.Api.Events;
 using Fleet.Api.Ingest;
 using Fleet.Api.Logging;
-using Fleet.Api.Mqtt;
+using Fleet.Api.Monitoring.HomeAssistant;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
 using Microsoft.EntityFrameworkCore;
-using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace Fleet.Api.Monitoring;
 
@@ -23,7 +21,8 @@ namespace Fleet.Api.Monitoring;
 /// interval and skipped: the registry topic is brought up to date by the detector's next change.
 /// </summary>
 internal sealed partial class MonitoringPublisher(
-    MqttConnection mqtt,
+    MonitoringMqtt mqtt,
+    HomeAssistantDiscovery homeAssistant,
     EventStream live,
     EventFeed feed,
     IServiceScopeFactory scopes,
@@ -62,6 +61,13 @@ internal sealed partial class MonitoringPublisher(
             return ValueTask.CompletedTask;
         }
 
+        return Enqueue(detectorId, events, now);
+    }
+
+    public ValueTask PublishViewAsync(string detectorId, CancellationToken ct) => Enqueue(detectorId, [], clock.GetTimestamp());
+
+    private ValueTask Enqueue(string detectorId, IReadOnlyList<FleetEvent> events, long now)
+    {
         _viewQueuedAt[detectorId] = now;
         if (events.Count > 0)
         {
@@ -121,37 +127,35 @@ internal sealed partial class MonitoringPublisher(
         foreach (var fleetEvent in change.Events)
         {
             var payload = JsonSerializer.SerializeToUtf8Bytes(fleetEvent, FleetJsonContext.Default.FleetEvent);
-            await PublishAsync(FleetTopics.Events(change.DetectorId), payload, retain: false, ct);
+            await mqtt.PublishAsync(FleetTopics.Events(change.DetectorId), payload, retain: false, ct);
         }
 
         if (view is not null)
         {
             var payload = JsonSerializer.SerializeToUtf8Bytes(view, FleetJsonContext.Default.DetectorView);
-            await PublishAsync(FleetTopics.Registry(change.DetectorId), payload, retain: true, ct);
+            await mqtt.PublishAsync(FleetTopics.Registry(change.DetectorId), payload, retain: true, ct);
+
+            // After the view its templates read; only when the device's config changed (name, agent, first sight).
+            await homeAssistant.PublishAsync(view, ct);
         }
         else
         {
             _viewQueuedAt.TryRemove(change.DetectorId, out _);
 
+            // Before the view is cleared, so Home Assistant never renders its templates over an empty payload. A refusal
+            // (a broker ACL without the discovery prefix) must not keep the registry from being cleared.
+            try
+            {
+                await homeAssistant.RemoveAsync(change.DetectorId, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ReportFailure(change.DetectorId, ex);
+            }
+
             // Decommissioning (DELETE /detectors/{id}): no view, so no retained registry. Published from this queue, the
             // clear comes after any registry payload of an earlier change, even one read just before the delete.
-            await PublishAsync(FleetTopics.Registry(change.DetectorId), [], retain: true, ct);
-        }
-    }
-
-    private async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken ct)
-    {
-        var message = new MqttApplicationMessageBuilder()
-            .WithTopic(topic)
-            .WithPayload(payload)
-            .WithContentType("application/json")
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithRetainFlag(retain)
-            .Build();
-        var result = await mqtt.PublishAsync(message, ct);
-        if (!result.IsSuccess && result.ReasonCode != MqttClientPublishReasonCode.NoMatchingSubscribers)
-        {
-            throw new InvalidOperationException($"the broker refused the publish to {topic}: {result.ReasonCode}");
+            await mqtt.PublishAsync(FleetTopics.Registry(change.DetectorId), [], retain: true, ct);
         }
     }
 

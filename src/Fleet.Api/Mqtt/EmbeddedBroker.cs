@@ -18,6 +18,7 @@ namespace Fleet.Api.Mqtt;
 /// </summary>
 internal sealed partial class EmbeddedBroker(
     IOptions<MqttOptions> options,
+    IOptions<Monitoring.HomeAssistant.HomeAssistantOptions> homeAssistant,
     BrokerCredentialSource apiCredentials,
     BrokerTransports transports,
     IServiceScopeFactory scopes,
@@ -35,6 +36,7 @@ internal sealed partial class EmbeddedBroker(
         DescriptorBudget.Cap(options.Value.Embedded.MaxConnections, DescriptorBudget.OpenFileLimit()), options.Value.Embedded, clock);
     private readonly FailedLogins _failedLogins = new(options.Value.Embedded);
     private readonly BrokerRefusalLog _refusals = new(logger, clock, options.Value.Embedded.FailedLoginLogInterval);
+    private readonly string? _discoveryPrefix = homeAssistant.Value.Enabled ? homeAssistant.Value.Prefix : null;
     private MqttServer? _server;
 
     public int Port => _embedded.Port;
@@ -205,7 +207,7 @@ internal sealed partial class EmbeddedBroker(
         // A session whose credential was revoked (decommissioned) publishes nothing more, not even its will: the will
         // would re-create the retained status that the decommissioning just cleared.
         var revoked = e.SessionItems.Contains(RevokedItem);
-        if (revoked || !TopicAcl.CanPublish(role, e.UserName ?? string.Empty, e.ApplicationMessage.Topic, (int)e.ApplicationMessage.Payload.Length))
+        if (revoked || !TopicAcl.CanPublish(role, e.UserName ?? string.Empty, e.ApplicationMessage.Topic, (int)e.ApplicationMessage.Payload.Length, _discoveryPrefix))
         {
             e.ProcessPublish = false;
             e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
@@ -218,7 +220,7 @@ internal sealed partial class EmbeddedBroker(
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
         if (e.SessionItems?[RoleItem] is not BrokerRole role
-            || !TopicAcl.CanSubscribe(role, e.UserName ?? string.Empty, e.TopicFilter.Topic))
+            || !TopicAcl.CanSubscribe(role, e.UserName ?? string.Empty, e.TopicFilter.Topic, _discoveryPrefix))
         {
             e.ProcessSubscription = false;
             e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;

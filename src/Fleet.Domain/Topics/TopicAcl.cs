@@ -29,6 +29,27 @@ public static class TopicAcl
         CanPublish(role, username, topic) || (payloadLength == 0 && CanClear(role, topic));
 
     /// <summary>
+    /// <see cref="CanPublish(BrokerRole, string, string, int)"/> plus Home Assistant discovery when it is on
+    /// (<paramref name="discoveryPrefix"/> not null): the API publishes the config topics below the prefix.
+    /// </summary>
+    public static bool CanPublish(BrokerRole role, string username, string topic, int payloadLength, string? discoveryPrefix) =>
+        CanPublish(role, username, topic, payloadLength)
+        || (role == BrokerRole.Api && discoveryPrefix is not null && IsBelow(topic, discoveryPrefix));
+
+    /// <summary>
+    /// <see cref="CanSubscribe(BrokerRole, string, string)"/> plus Home Assistant discovery when it is on: a monitor
+    /// (Home Assistant logs in as one) reads the config topics below <paramref name="discoveryPrefix"/>; it publishes nothing.
+    /// </summary>
+    public static bool CanSubscribe(BrokerRole role, string username, string filter, string? discoveryPrefix) =>
+        CanSubscribe(role, username, filter)
+        || (role == BrokerRole.Monitor && discoveryPrefix is not null && IsBelow(filter, discoveryPrefix));
+
+    private static bool IsBelow(string topicOrFilter, string prefix) =>
+        topicOrFilter.Length > prefix.Length + 1
+        && topicOrFilter.StartsWith(prefix, StringComparison.Ordinal)
+        && topicOrFilter[prefix.Length] == '/';
+
+    /// <summary>
     /// Whether <paramref name="role"/> may clear (zero-byte publish) <paramref name="topic"/>: only the API, only a real
     /// detector's exact status or state topic. Reserved ids are excluded, as "topic deny fleet/v1/detectors/api/#" does
     /// in infra/mosquitto/acl.

@@ -13,4 +13,6 @@ internal sealed class RecordingSink : IEventSink
         Published.Add((detectorId, events));
         return ValueTask.CompletedTask;
     }
+
+    public ValueTask PublishViewAsync(string detectorId, CancellationToken ct) => PublishAsync(detectorId, [], ct);
 }
