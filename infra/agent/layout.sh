@@ -38,13 +38,15 @@ fleet_create_user() {
         --shell "$FLEET_SHELL" --comment "$FLEET_GECOS" "$FLEET_USER"
 }
 
+# Never fails a purge: a user still running a process (an agent started by hand) is left, with a word.
 fleet_remove_user() {
     if fleet_user_exists "$1"; then
-        userdel ${1:+--prefix "$1"} "$FLEET_USER"
+        userdel ${1:+--prefix "$1"} "$FLEET_USER" \
+            || { echo "fleet-agent: could not remove the user $FLEET_USER (userdel failed); remove it by hand" >&2; return 0; }
     fi
     # userdel removes the group with the user (USERGROUPS_ENAB); a group left over from a half-done removal goes too.
     if [ -n "$(fleet_gid "$1" "$FLEET_USER")" ]; then
-        groupdel ${1:+--prefix "$1"} "$FLEET_USER"
+        groupdel ${1:+--prefix "$1"} "$FLEET_USER" || echo "fleet-agent: could not remove the group $FLEET_USER" >&2
     fi
 }
 
