@@ -29,6 +29,9 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)   # the reverse-ssh relay tests: a real sshd on loopback
 command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
+# The agent's .deb (infra/agent/test-deb.sh): lintian checks it; dpkg installs it in a sandbox, whose user useradd makes.
+command -v lintian >/dev/null 2>&1 || missing+=(lintian)
+command -v useradd >/dev/null 2>&1 || [ -x /usr/sbin/useradd ] || missing+=(passwd)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${missing[*]}"

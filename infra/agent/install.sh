@@ -12,15 +12,19 @@ readonly SERVICE=fleet-agent
 SCRIPT_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 readonly SCRIPT_DIR
 readonly ROOT=${FLEET_ROOT:-}
+# The user, directories and modes (shared with the .deb's maintainer scripts).
+[ -f "$SCRIPT_DIR/layout.sh" ] || { printf 'install.sh: error: layout.sh is missing next to install.sh (%s)\n' "$SCRIPT_DIR" >&2; exit 1; }
+# shellcheck source=layout.sh
+. "$SCRIPT_DIR/layout.sh"
 readonly OPT_DIR=$ROOT/opt/fleet-agent
-readonly ETC_DIR=$ROOT/etc/fleet-agent
+ETC_DIR=$ROOT$(fleet_etc_dir)
+readonly ETC_DIR
+readonly PRIVATE_OWNER=$FLEET_PRIVATE_OWNER:$FLEET_PRIVATE_GROUP
 readonly UNIT_DIR=$ROOT/etc/systemd/system
 readonly RC_LOCAL=$ROOT/etc/rc.local
 # Where the service finds things at run time (never under FLEET_ROOT): these go into agent.json.
 readonly RUN_NGROK=/opt/fleet-agent/ngrok
 readonly RUN_NGROK_CONFIG=/etc/fleet-agent/ngrok.yml
-# Files that ship next to the binary but are not part of it.
-readonly NOT_INSTALLED=" install.sh publish.sh test-install.sh fleet-agent.service agent.example.json README.md "
 
 binary_dir=""
 config=""
@@ -206,24 +210,34 @@ find_ngrok() {
 }
 
 ensure_user() {
-    if [ -z "$ROOT" ] && id -u "$SERVICE" >/dev/null 2>&1; then
-        note "user $SERVICE exists"
+    if [ -z "$ROOT" ] && id -u "$FLEET_USER" >/dev/null 2>&1; then
+        note "user $FLEET_USER exists"
         return
     fi
-    system useradd --system --user-group --home-dir /var/lib/fleet-agent --no-create-home \
-        --shell /usr/sbin/nologin --comment "Fleet agent" "$SERVICE"
+    # layout.sh's fleet_create_user: useradd --system --user-group, home $FLEET_HOME, shell $FLEET_SHELL.
+    system fleet_create_user ""
+}
+
+# /etc/fleet-agent, /var/lib/fleet-agent and /var/log/fleet-agent with layout.sh's modes and owners (systemd would
+# create the last two at the first start; creating them here makes the modes visible before it).
+install_dirs() {
+    local path mode owner group
+    while read -r path mode owner group; do
+        run mkdir -p "$ROOT$path"
+        run chmod "$mode" "$ROOT$path"
+        system chown "$owner:$group" "$ROOT$path"
+    done <<<"$FLEET_DIRS"
 }
 
 install_agent() {
-    run mkdir -p "$OPT_DIR" "$ETC_DIR" "$UNIT_DIR"
+    install_dirs
+    run mkdir -p "$OPT_DIR" "$UNIT_DIR"
     run chmod 0755 "$OPT_DIR"
-    run chmod 0750 "$ETC_DIR"
-    system chown "root:$SERVICE" "$ETC_DIR"
 
     local entry name mode
     for entry in "$binary_dir"/*; do
         name=$(basename "$entry")
-        case $NOT_INSTALLED in *" $name "*) continue ;; esac
+        case $FLEET_NOT_INSTALLED in *" $name "*) continue ;; esac
         if [ -d "$entry" ]; then
             install_dir_tree "$entry" "$OPT_DIR/$name"
         else
@@ -276,15 +290,15 @@ install_config() {
         fi
     else
         note "agent.json: from $config${take_over:+, with the ngrok paths set}"
-        install_file "$prepared" "$target" 0640 "root:$SERVICE"
+        install_file "$prepared" "$target" "$FLEET_PRIVATE_MODE" "$PRIVATE_OWNER"
     fi
     rm -f "$prepared"
 
     local password=$ETC_DIR/mqtt-password
     if [ ! -e "$password" ]; then
         run touch "$password"
-        run chmod 0640 "$password"
-        system chown "root:$SERVICE" "$password"
+        run chmod "$FLEET_PRIVATE_MODE" "$password"
+        system chown "$PRIVATE_OWNER" "$password"
     fi
 }
 
@@ -296,7 +310,7 @@ take_over_ngrok() {
     if [ -f "$target" ] && ! cmp -s "$ngrok_config" "$target" && [ ! -e "$target.fleet-backup" ]; then
         run cp -p "$target" "$target.fleet-backup"
     fi
-    install_file "$ngrok_config" "$target" 0640 "root:$SERVICE"
+    install_file "$ngrok_config" "$target" "$FLEET_PRIVATE_MODE" "$PRIVATE_OWNER"
 
     if [ -n "$rc_lines" ]; then
         note "removing from $RC_LOCAL (backup: $RC_LOCAL.fleet-backup):"

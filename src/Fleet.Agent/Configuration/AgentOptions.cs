@@ -54,4 +54,6 @@ public sealed class AgentOptions
     public CheckSettings Checks { get; set; } = new();
 
     public Health.HealthSettings Health { get; set; } = new();
+
+    public ProviderLogSettings ProviderLog { get; set; } = new();
 }

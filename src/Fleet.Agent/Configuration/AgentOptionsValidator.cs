@@ -41,6 +41,7 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 
         CheckSettingsValidator.Validate(options.Checks, errors);
         Health.HealthSettingsValidator.Validate(options.Health, errors);
+        ProviderLogSettingsValidator.Validate(options.ProviderLog, errors);
 
         var mqtt = options.Mqtt;
         if (string.IsNullOrEmpty(mqtt.Password) && string.IsNullOrEmpty(mqtt.PasswordFile))

@@ -64,6 +64,10 @@ internal sealed class RotatingLogFile : IDisposable
     /// <summary>Masks this log's secrets in <paramref name="text"/>, for messages that go elsewhere (the journal).</summary>
     public string Redact(string text) => SecretRedactor.Redact(text, _secrets);
 
+    /// <summary>What an entry's text becomes in the file, without the timestamp: one line, secrets masked. The journal's
+    /// copy of a provider line is this too, so the two never differ in what they hide.</summary>
+    public string Sanitize(string line) => Redact(line.ReplaceLineEndings(" "));
+
     /// <summary>Appends one entry; line breaks inside <paramref name="line"/> become spaces, so one entry is one line.</summary>
     /// <exception cref="IOException">The disk is full or gone; the next call tries again with a fresh file handle.</exception>
     public void WriteLine(string line)
@@ -71,7 +75,7 @@ internal sealed class RotatingLogFile : IDisposable
         ArgumentNullException.ThrowIfNull(line);
 
         string timestamp = _clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        string entry = $"{timestamp} {Redact(line.ReplaceLineEndings(" "))}\n";
+        string entry = $"{timestamp} {Sanitize(line)}\n";
         byte[] bytes = Encoding.UTF8.GetBytes(entry);
 
         lock (_gate)

@@ -5,10 +5,11 @@ using Fleet.Agent.Logging;
 namespace Fleet.Agent.Processes;
 
 /// <summary>
-/// Copies a child's stdout and stderr line by line into its log file and to a callback, one line at a time, and never
-/// throws: a reader that stopped (on a full disk, or a subscriber's bug) would let the pipe fill up and freeze the child.
+/// Copies a child's stdout and stderr line by line into its log file, to the journal (when <paramref name="journal"/> is
+/// given, masked as in the file and rate-limited) and to a callback, one line at a time, and never throws: a reader that
+/// stopped (on a full disk, or a subscriber's bug) would let the pipe fill up and freeze the child.
 /// </summary>
-internal sealed partial class OutputRelay(string name, RotatingLogFile log, Action<string> onLine, ILogger logger)
+internal sealed partial class OutputRelay(string name, RotatingLogFile log, Action<string> onLine, ILogger logger, ProviderJournal? journal = null)
 {
     private readonly Lock _gate = new();
     private bool _logFailing;
@@ -40,6 +41,7 @@ internal sealed partial class OutputRelay(string name, RotatingLogFile log, Acti
         lock (_gate)
         {
             WriteToLog($"[fleet-agent] {name} {text}");
+            journal?.Flush();
         }
     }
 
@@ -52,6 +54,7 @@ internal sealed partial class OutputRelay(string name, RotatingLogFile log, Acti
                 lock (_gate)
                 {
                     WriteToLog(line);
+                    journal?.Write(log.Sanitize(line));
                     onLine(line);
                 }
             }

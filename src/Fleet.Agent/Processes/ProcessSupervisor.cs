@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
+using Fleet.Agent.Configuration;
 using Fleet.Agent.Logging;
 using Fleet.Domain.Retry;
 
@@ -37,7 +38,8 @@ internal sealed partial class ProcessSupervisor : IAsyncDisposable
     /// <param name="log">Not owned: dispose it after the supervisor.</param>
     /// <param name="minBackoff">The first wait before a restart is between this and twice this.</param>
     /// <param name="maxBackoff">No wait is longer than this, however many failures in a row.</param>
-    public ProcessSupervisor(string name, ProcessSpec spec, RotatingLogFile log, TimeSpan minBackoff, TimeSpan maxBackoff, TimeProvider clock, ILogger logger)
+    /// <param name="journal">Agent:ProviderLog: which output lines are copied to <paramref name="logger"/> too; none when null.</param>
+    public ProcessSupervisor(string name, ProcessSpec spec, RotatingLogFile log, TimeSpan minBackoff, TimeSpan maxBackoff, TimeProvider clock, ILogger logger, ProviderLogSettings? journal = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(spec);
@@ -47,7 +49,12 @@ internal sealed partial class ProcessSupervisor : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(logger);
         (Name, _spec, _log, _minBackoff, _maxBackoff, _clock, _logger) = (name, spec, log, minBackoff, maxBackoff, clock, logger);
-        _output = new OutputRelay(name, log, line => Raise(LineReceived, line, nameof(LineReceived)), logger);
+        _output = new OutputRelay(
+            name,
+            log,
+            line => Raise(LineReceived, line, nameof(LineReceived)),
+            logger,
+            journal is null ? null : new ProviderJournal(name, log.FilePath, journal, clock, logger));
     }
 
     /// <summary>Every stdout and stderr line, unmasked, one call at a time (never concurrently); keep the handler quick.</summary>

@@ -43,7 +43,7 @@ internal sealed partial class CloudflaredTunnelProvider(
         // A quick tunnel has no credentials, but a TUNNEL_TOKEN in the service's environment must not reach the log.
         using var log = new RotatingLogFile(Path.Combine(options.Value.LogDirectory, "cloudflared.log"), secrets: Secrets());
         _log = log;
-        await using var supervisor = new ProcessSupervisor(Kind, BuildSpec(Settings, options.Value.StateDirectory), log, Settings.RestartMinDelay, Settings.RestartMaxDelay, clock, _logger);
+        await using var supervisor = new ProcessSupervisor(Kind, BuildSpec(Settings, options.Value.StateDirectory), log, Settings.RestartMinDelay, Settings.RestartMaxDelay, clock, _logger, options.Value.ProviderLog);
         _supervisor = supervisor;
         supervisor.LineReceived += OnLine;
         supervisor.StateChanged += OnStateChanged;

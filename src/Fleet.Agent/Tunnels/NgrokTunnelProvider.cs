@@ -55,7 +55,7 @@ internal sealed partial class NgrokTunnelProvider(
         // ngrok prints the authtoken back when it refuses it (ERR_NGROK_105): mask it before anything is written.
         using var log = new RotatingLogFile(Path.Combine(options.Value.LogDirectory, "ngrok.log"), secrets: Secrets());
         _log = log;
-        await using var supervisor = new ProcessSupervisor("ngrok", BuildSpec(), log, Settings.RestartMinDelay, Settings.RestartMaxDelay, clock, _logger);
+        await using var supervisor = new ProcessSupervisor("ngrok", BuildSpec(), log, Settings.RestartMinDelay, Settings.RestartMaxDelay, clock, _logger, options.Value.ProviderLog);
         _supervisor = supervisor;
         supervisor.LineReceived += OnLine;
         supervisor.StateChanged += OnStateChanged;

@@ -35,7 +35,7 @@ internal sealed partial class ReverseSshTunnelProvider(IOptions<AgentOptions> op
     {
         using var log = new RotatingLogFile(Path.Combine(options.Value.LogDirectory, "ssh.log"));
         await using var supervisor = new ProcessSupervisor(
-            "ssh", BuildSpec(Settings, Settings.EffectiveKnownHostsFile(options.Value.StateDirectory)), log, Settings.RestartMinDelay, Settings.RestartMaxDelay, clock, _logger);
+            "ssh", BuildSpec(Settings, Settings.EffectiveKnownHostsFile(options.Value.StateDirectory)), log, Settings.RestartMinDelay, Settings.RestartMaxDelay, clock, _logger, options.Value.ProviderLog);
         _supervisor = supervisor;
         supervisor.LineReceived += OnLine;
         supervisor.StateChanged += OnStateChanged;

@@ -1,5 +1,6 @@
 using System.Text;
 
+using Fleet.Agent.Configuration;
 using Fleet.Agent.Logging;
 using Fleet.Agent.Processes;
 using Fleet.Agent.Tests.Logging;
@@ -22,12 +23,13 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         TimeProvider? clock = null,
         TimeSpan? minBackoff = null,
         TimeSpan? maxBackoff = null,
-        TimeSpan? outputDrainTimeout = null)
+        TimeSpan? outputDrainTimeout = null,
+        ProviderLogSettings? journal = null)
     {
         Clock = clock ?? new FakeTimeProvider();
         LogPath = _dir.Combine("logs", "process.log");
         Log = new RotatingLogFile(LogPath, secrets: secrets);
-        Supervisor = new ProcessSupervisor("test-process", spec, Log, minBackoff ?? MinBackoff, maxBackoff ?? MaxBackoff, Clock, Logger.CreateLogger(nameof(ProcessSupervisor)))
+        Supervisor = new ProcessSupervisor("test-process", spec, Log, minBackoff ?? MinBackoff, maxBackoff ?? MaxBackoff, Clock, Logger.CreateLogger(nameof(ProcessSupervisor)), journal)
         {
             OutputDrainTimeout = outputDrainTimeout ?? TimeSpan.FromSeconds(2),
         };
