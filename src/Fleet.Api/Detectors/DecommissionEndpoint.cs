@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Fleet.Api.Audit;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.History;
@@ -39,6 +40,7 @@ internal static partial class DecommissionEndpoint
         IEventSink sink,
         RetiredDetectorBroker broker,
         TimeProvider clock,
+        AuditLog audit,
         ILoggerFactory loggers,
         CancellationToken ct)
     {
@@ -68,15 +70,17 @@ internal static partial class DecommissionEndpoint
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, at), ct);
             // The detector's relay ports go back to the pool with it (the relay admin still runs install.sh remove-key).
             await Relays.RelayPortAllocator.ReleaseAsync(db, id, ct);
-            var data = http.User.Identity?.Name is { } by ? new JsonObject { ["by"] = by } : null;
+            // The event's "by" (CONTRACT) names the same actor as the audit entry: one rule for who did it (AuditActor).
+            var actor = AuditActor.Of(http);
+            var data = new JsonObject { ["by"] = actor.Name };
             if (tags.Count > 0)
             {
-                data ??= [];
                 data["tags"] = new JsonArray([.. tags.Select(t => JsonValue.Create(t))]);
             }
 
             events.Add(new FleetEvent { Type = EventTypes.Decommissioned, DetectorId = id, At = at, Data = data });
             await EventLog.AppendAsync(db, dialect, events, ct);
+            await audit.WriteAsync(db, actor, AuditActions.DetectorDecommission, id, id, new JsonObject { ["credentialRevoked"] = revoked > 0 }, ct);
             await transaction.CommitAsync(ct);
         }
 

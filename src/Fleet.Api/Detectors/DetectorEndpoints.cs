@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Fleet.Api.Audit;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.Paging;
@@ -54,7 +55,7 @@ public static class DetectorEndpoints
     }
 
     internal static async Task<Results<Ok<DetectorView>, ValidationProblem, ProblemHttpResult>> PatchAsync(
-        string id, HttpRequest request, FleetDbContext db, CancellationToken ct)
+        string id, HttpRequest request, FleetDbContext db, AuditLog audit, CancellationToken ct)
     {
         if (DetectorId.Validate(id) is { } idError)
         {
@@ -73,12 +74,15 @@ public static class DetectorEndpoints
             return NotFound(id);
         }
 
+        var before = DetectorPatch.Snapshot(patch, detector);
         var errors = DetectorPatch.Apply(patch, detector);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
+        // Saved with the change, in one statement batch: an entry exists exactly when the change does.
+        audit.Stage(db, AuditActor.Of(request.HttpContext), AuditActions.DetectorUpdate, id, id, before, DetectorPatch.Snapshot(patch, detector));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(detector.ToView());
     }
