@@ -51,7 +51,8 @@ public sealed class DestinationCircuitResetTests
         await using var scope = instance.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var result = await DestinationUpdateEndpoint.UpdateAsync(
-            id, update, services.GetRequiredService<FleetDbContext>(), services.GetRequiredService<DestinationSecrets>(),
+            id, update, new Microsoft.AspNetCore.Http.DefaultHttpContext(), services.GetRequiredService<Fleet.Api.Audit.AuditLog>(),
+            services.GetRequiredService<FleetDbContext>(), services.GetRequiredService<DestinationSecrets>(),
             services.GetRequiredService<DestinationCircuits>(), services.GetRequiredService<DeliverySignal>(), services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<IOptions<AlertDeliveryOptions>>(), CancellationToken.None);
         return Assert.IsType<Ok<DestinationView>>(result.Result).Value!;
