@@ -1,6 +1,7 @@
 using Fleet.Api.Alerts.Rules;
 using Fleet.Api.Alerts.Delivery;
 using Fleet.Api.Alerts.Senders;
+using Fleet.Api.Audit;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.Detectors;
@@ -30,6 +31,7 @@ try
     builder.AddFleetLimits();
     builder.AddFleetOpenApi();
     builder.AddFleetData();
+    builder.AddFleetAudit();
     builder.AddFleetDetectors();
     builder.AddFleetAuth();
     builder.AddFleetMqtt();
@@ -70,6 +72,7 @@ try
     app.MapRelayEndpoints();
     app.MapAlertRuleEndpoints();
     app.MapAlertDeliveryEndpoints();
+    app.MapAuditEndpoints();
 
     await app.PrepareFleetAsync();
     app.PrintBannerWhenStarted();

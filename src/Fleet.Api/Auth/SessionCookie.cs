@@ -55,13 +55,18 @@ internal static class SessionCookie
             return context.HttpContext.SignOutAsync(SchemeName);
         }
 
-        if (!AcceptsMethod(context.Request.Method))
+        // Signing out is the one other request the session is read for, to say whose session ends (the audit trail);
+        // the route is anonymous and only ends the session, so accepting the cookie there lets a cross-site request do nothing new.
+        if (!AcceptsMethod(context.Request.Method) && !IsSignOut(context.Request))
         {
             context.RejectPrincipal();
         }
 
         return Task.CompletedTask;
     }
+
+    private static bool IsSignOut(HttpRequest request) =>
+        HttpMethods.IsDelete(request.Method) && request.Path.Equals(SessionEndpoints.Path, StringComparison.OrdinalIgnoreCase);
 
     // The API key handler, challenged first, has already written the problem details; never overwrite them.
     private static Task StatusOnly(RedirectContext<CookieAuthenticationOptions> context, int status)

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Fleet.Api.Audit;
+using Fleet.Api.Data;
 using Fleet.Api.Limits;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,7 +22,7 @@ public static class SessionEndpoints
             .WithDescription("The key in the JSON body (`{\"key\":\"…\"}`) or in `X-Api-Key`. Sets an HttpOnly, SameSite=Lax " +
                 "cookie (Secure outside Development) that GET endpoints and `/events` accept; PATCH and DELETE still need the key.");
 
-        group.MapDelete("/", (Func<HttpContext, Task<NoContent>>)SignOutAsync)
+        group.MapDelete("/", SignOutAsync)
             .WithName("SignOut")
             .WithSummary("End the browser session");
 
@@ -30,7 +32,7 @@ public static class SessionEndpoints
     public const string Path = "/auth/session";
 
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> SignInAsync(
-        HttpContext http, ApiKeyStore keys, FailedAuthentications failures, CancellationToken ct)
+        HttpContext http, ApiKeyStore keys, FailedAuthentications failures, FleetDbContext db, AuditLog audit, CancellationToken ct)
     {
         var presented = ApiKeyHandler.ReadKey(http.Request);
         var fromHeader = presented is not null;
@@ -75,13 +77,21 @@ public static class SessionEndpoints
         // The ticket itself stays on the server (DatabaseTicketStore); the cookie carries only the session's random id.
         var identity = new ClaimsIdentity(ApiKeyHandler.Claims(key), SessionCookie.SchemeName);
         await http.SignInAsync(SessionCookie.SchemeName, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false });
+        await audit.WriteAsync(db, AuditActor.Named(key.Name, http), AuditActions.SignIn, null, null, null, ct);
         return TypedResults.NoContent();
     }
 
     /// <summary>Deletes the session on the server, so the cookie is worthless even if a copy of it is replayed.</summary>
-    internal static async Task<NoContent> SignOutAsync(HttpContext http)
+    internal static async Task<NoContent> SignOutAsync(HttpContext http, FleetDbContext db, AuditLog audit, CancellationToken ct)
     {
+        // The route is anonymous (a stale cookie must still be able to sign out): the session says who is leaving.
+        var session = await http.AuthenticateAsync(SessionCookie.SchemeName);
         await http.SignOutAsync(SessionCookie.SchemeName);
+        if (session.Succeeded)
+        {
+            await audit.WriteAsync(db, AuditActor.Named(session.Principal.Identity?.Name, http), AuditActions.SignOut, null, null, null, ct);
+        }
+
         return TypedResults.NoContent();
     }
 }

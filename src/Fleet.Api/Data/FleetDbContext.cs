@@ -112,6 +112,7 @@ public abstract class FleetDbContext(DbContextOptions options) : DbContext(optio
         Alerts.Rules.AlertRulesModel.Configure(modelBuilder);
         DeliveryModel.Configure(modelBuilder);
         Relays.RelayPortsModel.Configure(modelBuilder);
+        Audit.AuditModel.Configure(modelBuilder);
 
         // snake_case columns so that hand-written SQL and psql sessions read naturally.
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Fleet.Api.Audit;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.History;
@@ -41,6 +42,7 @@ internal static partial class DecommissionEndpoint
         IEventSink sink,
         RetiredDetectorBroker broker,
         TimeProvider clock,
+        AuditLog audit,
         ILoggerFactory loggers,
         CancellationToken ct)
     {
@@ -75,15 +77,18 @@ internal static partial class DecommissionEndpoint
                 return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Detector not found",
                     detail: $"No detector with id '{id}' is known.");
             }
-            var data = http.User.Identity?.Name is { } by ? new JsonObject { ["by"] = by } : null;
+
+            // The event's "by" (CONTRACT) names the same actor as the audit entry: one rule for who did it (AuditActor).
+            var actor = AuditActor.Of(http);
+            var data = new JsonObject { ["by"] = actor.Name };
             if (tags.Count > 0)
             {
-                data ??= [];
                 data["tags"] = new JsonArray([.. tags.Select(t => JsonValue.Create(t))]);
             }
 
             events.Add(new FleetEvent { Type = EventTypes.Decommissioned, DetectorId = id, At = at, Data = data });
             await EventLog.AppendAsync(db, dialect, events, ct);
+            await audit.WriteAsync(db, actor, AuditActions.DetectorDecommission, id, id, new JsonObject { ["credentialRevoked"] = revoked > 0, ["relayPortReleased"] = released > 0 }, ct);
             await transaction.CommitAsync(ct);
         }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Fleet.Api.Audit;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.OpenApi;
@@ -58,7 +59,7 @@ public static class DetectorEndpoints
     }
 
     internal static async Task<Results<Ok<DetectorView>, ValidationProblem, ProblemHttpResult>> PatchAsync(
-        string id, HttpRequest request, FleetDbContext db, Ingest.IEventSink sink, CancellationToken ct)
+        string id, HttpRequest request, FleetDbContext db, Ingest.IEventSink sink, AuditLog audit, CancellationToken ct)
     {
         if (DetectorId.Validate(id) is { } idError)
         {
@@ -77,6 +78,7 @@ public static class DetectorEndpoints
             return NotFound(id);
         }
 
+        var before = DetectorPatch.Snapshot(patch, detector);
         var errors = DetectorPatch.Apply(patch, detector);
         if (errors.Count > 0)
         {
@@ -86,6 +88,9 @@ public static class DetectorEndpoints
         // The one place operator metadata is committed, so the one place its views are republished (the retained
         // registry, the live stream's detector item, Home Assistant's device name): at once, as an event would be.
         var changed = db.ChangeTracker.HasChanges();
+
+        // Saved with the change, in one statement batch: an entry exists exactly when the change does.
+        audit.Stage(db, AuditActor.Of(request.HttpContext), AuditActions.DetectorUpdate, id, id, before, DetectorPatch.Snapshot(patch, detector));
         await db.SaveChangesAsync(ct);
         if (changed)
         {

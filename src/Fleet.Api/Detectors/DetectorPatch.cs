@@ -79,6 +79,24 @@ internal static partial class DetectorPatch
     private static string Printable(string text) =>
         new([.. text.Take(300).Select(c => char.IsControl(c) || char.IsSurrogate(c) ? '?' : c)]);
 
+    /// <summary>The patched fields' current values (for the audit trail's before and after): only what the patch names.</summary>
+    public static JsonObject Snapshot(JsonObject patch, DetectorRecord detector)
+    {
+        var snapshot = new JsonObject();
+        foreach (var key in patch.Select(p => p.Key).Where(Fields.Contains))
+        {
+            snapshot[key] = key switch
+            {
+                "name" => detector.Name,
+                "notes" => detector.Notes,
+                "location" => detector.Location,
+                _ => new JsonArray([.. detector.Tags.Select(t => JsonValue.Create(t))]),
+            };
+        }
+
+        return snapshot;
+    }
+
     public static Dictionary<string, string[]> Apply(JsonObject patch, DetectorRecord detector)
     {
         var errors = new Dictionary<string, string[]>();

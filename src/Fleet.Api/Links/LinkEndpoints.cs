@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Fleet.Api.Audit;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.Ingest;
@@ -59,16 +60,17 @@ public static partial class LinkEndpoints
     }
 
     internal static Task<Results<RedirectHttpResult, Ok<TcpLink>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> OpenDefaultAsync(
-        string id, [FromQuery] string? go, HttpContext http, FleetDbContext db, IOptions<IngestOptions> options, CancellationToken ct) =>
-        OpenAsync(id, null, null, go, http, db, options.Value, ct);
+        string id, [FromQuery] string? go, HttpContext http, FleetDbContext db, AuditLog audit, IOptions<IngestOptions> options, CancellationToken ct) =>
+        OpenAsync(id, null, null, go, http, db, audit, options.Value, ct);
 
     internal static Task<Results<RedirectHttpResult, Ok<TcpLink>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> OpenTunnelAsync(
         string id, string tunnel, [FromQuery] string? user, [FromQuery] string? go, HttpContext http, FleetDbContext db,
-        IOptions<IngestOptions> options, CancellationToken ct) =>
-        OpenAsync(id, tunnel, user, go, http, db, options.Value, ct);
+        AuditLog audit, IOptions<IngestOptions> options, CancellationToken ct) =>
+        OpenAsync(id, tunnel, user, go, http, db, audit, options.Value, ct);
 
     private static async Task<Results<RedirectHttpResult, Ok<TcpLink>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> OpenAsync(
-        string id, string? tunnelName, string? user, string? go, HttpContext http, FleetDbContext db, IngestOptions options, CancellationToken ct)
+        string id, string? tunnelName, string? user, string? go, HttpContext http, FleetDbContext db, AuditLog audit, IngestOptions options,
+        CancellationToken ct)
     {
         // Where the detector is changes at any moment: no cache may keep an answer.
         http.Response.Headers.CacheControl = "no-store";
@@ -110,6 +112,9 @@ public static partial class LinkEndpoints
                     detail: $"Detector '{id}' has no tunnel named '{Printable(tunnelName)}'.");
             }
         }
+
+        // Every open of a known detector (and tunnel), whatever the answer; queued, so the redirect never waits for it.
+        audit.Enqueue(AuditActor.Of(http), AuditActions.LinkOpen, tunnel is null ? id : $"{id}/{tunnel.Name}", id);
 
         if (detector.Status != "online")
         {

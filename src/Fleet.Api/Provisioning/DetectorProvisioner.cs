@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Fleet.Api.Audit;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.Mqtt;
@@ -19,6 +21,7 @@ internal sealed partial class DetectorProvisioner(
     IOptions<MqttOptions> mqtt,
     BrokerTransports transports,
     RetiredDetectorBroker broker,
+    AuditLog audit,
     TimeProvider clock,
     ILogger<DetectorProvisioner> logger)
 {
@@ -35,8 +38,9 @@ internal sealed partial class DetectorProvisioner(
     /// <param name="id">The detector.</param>
     /// <param name="requestHost">The broker host the agent is told (see BrokerHostChoice); null: configured or this machine.</param>
     /// <param name="relay">The detector's relay port (Relays/RelayChoice), which the agent configuration then uses; null for none.</param>
+    /// <param name="actor">Who provisions, for the audit trail (written with the credential).</param>
     /// <param name="ct">Cancels before the credential is stored.</param>
-    public async Task<ProvisionedCredential> ProvisionAsync(string id, string? requestHost, Relays.RelayHandout? relay, CancellationToken ct)
+    public async Task<ProvisionedCredential> ProvisionAsync(string id, string? requestHost, Relays.RelayHandout? relay, AuditActor actor, CancellationToken ct)
     {
         if (Refusal(id) is { } refusal)
         {
@@ -47,14 +51,14 @@ internal sealed partial class DetectorProvisioner(
         bool rotated;
         try
         {
-            rotated = await StoreAsync(id, password, ct);
+            rotated = await StoreAsync(id, password, actor, ct);
         }
         catch (DbUpdateException ex) when (DatabaseFailures.Classify(ex) == DatabaseFailure.Poison)
         {
             // Two first provisionings of one id at once both found no row and the other's insert won: ours is then a
             // rotation, as it would have been a moment later.
             db.ChangeTracker.Clear();
-            rotated = await StoreAsync(id, password, ct);
+            rotated = await StoreAsync(id, password, actor, ct);
         }
 
         // A rotation ends what the old secret opened (embedded broker; nothing to do with an external one).
@@ -85,7 +89,7 @@ internal sealed partial class DetectorProvisioner(
     }
 
     /// <summary>Writes the credential's hash (a new row, or over the existing one); true when it replaced one.</summary>
-    private async Task<bool> StoreAsync(string id, string password, CancellationToken ct)
+    private async Task<bool> StoreAsync(string id, string password, AuditActor actor, CancellationToken ct)
     {
         var credential = await db.DetectorCredentials.SingleOrDefaultAsync(c => c.DetectorId == id, ct);
         if (credential is null)
@@ -102,6 +106,8 @@ internal sealed partial class DetectorProvisioner(
             credential.RevokedAt = null;
         }
 
+        // Staged here, not by the caller: a retry after a lost race clears the change tracker, and the entry with it.
+        audit.Stage(db, actor, AuditActions.CredentialProvision, id, id, after: new JsonObject { ["rotated"] = credential is not null });
         await db.SaveChangesAsync(ct);
         return credential is not null;
     }
@@ -112,7 +118,8 @@ internal sealed partial class DetectorProvisioner(
     /// <paramref name="mosquittoPasswordFile"/>, one rewrite of that file. Live embedded-broker connections of rotated
     /// ids are not dropped (this is the command line; nothing is connected to it).
     /// </summary>
-    public async Task<IReadOnlyList<(string Id, string Password)>> ProvisionManyAsync(IReadOnlyList<string> ids, string? mosquittoPasswordFile, CancellationToken ct)
+    public async Task<IReadOnlyList<(string Id, string Password)>> ProvisionManyAsync(
+        IReadOnlyList<string> ids, string? mosquittoPasswordFile, AuditActor actor, CancellationToken ct)
     {
         foreach (var id in ids)
         {
@@ -136,6 +143,11 @@ internal sealed partial class DetectorProvisioner(
             {
                 DetectorId = c.Id, SecretHash = SecretHash.Sha256Hex(c.Password), CreatedAt = now,
             }));
+            foreach (var id in ids)
+            {
+                audit.Stage(db, actor, AuditActions.CredentialProvision, id, id, after: new JsonObject { ["bulk"] = true });
+            }
+
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
@@ -154,15 +166,22 @@ internal sealed partial class DetectorProvisioner(
     /// Revokes the credential (keeps the row with revoked_at), drops the detector's embedded-broker connections and
     /// removes its Mosquitto password line. False when the detector has no active credential.
     /// </summary>
-    public async Task<bool> RevokeAsync(string id, CancellationToken ct)
+    public async Task<bool> RevokeAsync(string id, AuditActor actor, CancellationToken ct)
     {
-        var revoked = await db.DetectorCredentials.Where(c => c.DetectorId == id && c.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, clock.GetUtcNow()), ct);
         var file = provisioning.Value.MosquittoPasswordFile;
-        var removed = !string.IsNullOrEmpty(file) && await MosquittoPasswordFile.RemoveAsync(file, id, ct);
-        if (revoked == 0 && !removed)
+        bool removed;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            return false;
+            var revoked = await db.DetectorCredentials.Where(c => c.DetectorId == id && c.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, clock.GetUtcNow()), ct);
+            removed = !string.IsNullOrEmpty(file) && await MosquittoPasswordFile.RemoveAsync(file, id, ct);
+            if (revoked == 0 && !removed)
+            {
+                return false;
+            }
+
+            await audit.WriteAsync(db, actor, AuditActions.CredentialRevoke, id, id, null, ct);
+            await transaction.CommitAsync(ct);
         }
 
         var dropped = await broker.DisconnectAsync(id);

@@ -58,7 +58,7 @@ internal static class ProvisionManyCommand
         await using var scope = app.Services.CreateAsyncScope();
         var provisioner = scope.ServiceProvider.GetRequiredService<DetectorProvisioner>();
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var credentials = await provisioner.ProvisionManyAsync(ids, options.GetValueOrDefault("mosquitto-passwd"), CancellationToken.None);
+        var credentials = await provisioner.ProvisionManyAsync(ids, options.GetValueOrDefault("mosquitto-passwd"), Audit.AuditActor.CommandLine(), CancellationToken.None);
         await WriteCredentialsAsync(output, credentials);
         await Console.Error.WriteLineAsync(
             $"Provisioned {credentials.Count} detectors ({ids[0]}..{ids[^1]}) in {started.Elapsed.TotalSeconds:0.00} s; passwords in {output} (0600)" +

@@ -72,7 +72,7 @@ public static class ProvisioningCli
         switch (verb)
         {
             case "provision":
-                var credential = await provisioner.ProvisionAsync(argument, requestHost: null, relay: null, CancellationToken.None);
+                var credential = await provisioner.ProvisionAsync(argument, requestHost: null, relay: null, Audit.AuditActor.CommandLine(), CancellationToken.None);
                 Console.Out.WriteLine(JsonSerializer.Serialize(credential, Output));
                 if (credential.Warning is { } warning)
                 {
@@ -86,7 +86,7 @@ public static class ProvisioningCli
                 return Done;
 
             case "revoke":
-                if (!await provisioner.RevokeAsync(argument, CancellationToken.None))
+                if (!await provisioner.RevokeAsync(argument, Audit.AuditActor.CommandLine(), CancellationToken.None))
                 {
                     await Console.Error.WriteLineAsync($"Detector {argument} has no active credential.");
                     return NothingToDo;

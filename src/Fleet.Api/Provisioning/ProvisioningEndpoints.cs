@@ -1,3 +1,4 @@
+using Fleet.Api.Audit;
 using Fleet.Api.Auth;
 using Fleet.Api.Relays;
 using Microsoft.AspNetCore.Mvc;
@@ -70,20 +71,20 @@ public static class ProvisioningEndpoints
             return TypedResults.Problem(statusCode: relayRefusal.Status, title: relayRefusal.Title, detail: relayRefusal.Detail);
         }
 
-        var credential = await provisioner.ProvisionAsync(id, brokerHost, relay, ct);
+        var credential = await provisioner.ProvisionAsync(id, brokerHost, relay, AuditActor.Of(http), ct);
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Created($"/detectors/{id}/credentials", credential);
     }
 
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RevokeAsync(
-        string id, DetectorProvisioner provisioner, CancellationToken ct)
+        string id, HttpContext http, DetectorProvisioner provisioner, CancellationToken ct)
     {
         if (DetectorProvisioner.Refusal(id) is { } refusal)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [refusal] });
         }
 
-        return await provisioner.RevokeAsync(id, ct)
+        return await provisioner.RevokeAsync(id, AuditActor.Of(http), ct)
             ? TypedResults.NoContent()
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No active credential",
                 detail: $"Detector '{id}' has no active broker credential.");

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Fleet.Api.Audit;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -67,7 +69,8 @@ internal static class DestinationEndpoints
             : NotFound(id);
 
     internal static async Task<Results<Created<DestinationView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        DestinationInput input, FleetDbContext db, DestinationSecrets secrets, TimeProvider clock, IOptions<AlertDeliveryOptions> options, CancellationToken ct)
+        DestinationInput input, HttpContext http, FleetDbContext db, DestinationSecrets secrets, AuditLog audit, TimeProvider clock,
+        IOptions<AlertDeliveryOptions> options, CancellationToken ct)
     {
         var errors = DestinationValidation.Validate(input, options.Value.AllowHttp);
         if (errors.Count > 0)
@@ -82,14 +85,35 @@ internal static class DestinationEndpoints
 
         var signingSecret = input.Type == DestinationTypes.Webhook ? DestinationSecrets.NewWebhookSecret() : null;
         var record = DestinationMapping.ToRecord(input, signingSecret, secrets, clock.GetUtcNow());
-        db.AlertDestinations.Add(record);
-        await db.SaveChangesAsync(ct);
+        // The entry names the new id, known only after the insert: both in one transaction. Name and type only, no URL.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.AlertDestinations.Add(record);
+            await db.SaveChangesAsync(ct);
+            await audit.WriteAsync(db, AuditActor.Of(http), AuditActions.DestinationCreate, Target(record.Id), null,
+                new JsonObject { ["name"] = record.Name, ["type"] = record.Type }, ct);
+            await transaction.CommitAsync(ct);
+        }
+
         var view = DestinationMapping.ToView(record) with { SigningSecret = signingSecret };
         return TypedResults.Created($"/alerts/destinations/{record.Id}", view);
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, FleetDbContext db, CancellationToken ct) =>
-        await db.AlertDestinations.Where(d => d.Id == id).ExecuteDeleteAsync(ct) > 0 ? TypedResults.NoContent() : NotFound(id);
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        long id, HttpContext http, FleetDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await db.AlertDestinations.Where(d => d.Id == id).ExecuteDeleteAsync(ct) == 0)
+        {
+            return NotFound(id);
+        }
+
+        await audit.WriteAsync(db, AuditActor.Of(http), AuditActions.DestinationDelete, Target(id), null, null, ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    internal static string Target(long id) => $"destination:{id}";
 
     internal static async Task<Results<Ok<DestinationTestView>, ProblemHttpResult>> TestAsync(
         long id, FleetDbContext db, DestinationSecrets secrets, IEnumerable<IAlertSender> senders, TimeProvider clock,

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Fleet.Api.Audit;
 using Fleet.Api.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +12,7 @@ namespace Fleet.Api.Alerts.Delivery;
 internal static class DestinationUpdateEndpoint
 {
     internal static async Task<Results<Ok<DestinationView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        long id, DestinationUpdate update, FleetDbContext db, DestinationSecrets secrets, DestinationCircuits circuits, DeliverySignal signal,
+        long id, DestinationUpdate update, HttpContext http, AuditLog audit, FleetDbContext db, DestinationSecrets secrets, DestinationCircuits circuits, DeliverySignal signal,
         TimeProvider clock, IOptions<AlertDeliveryOptions> options, CancellationToken ct)
     {
         if (await db.AlertDestinations.SingleOrDefaultAsync(d => d.Id == id, ct) is not { } record)
@@ -56,6 +58,7 @@ internal static class DestinationUpdateEndpoint
         DestinationMapping.Apply(record, merged, update.Enabled, signingSecret, secrets, now);
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            audit.Stage(db, AuditActor.Of(http), AuditActions.DestinationUpdate, DestinationEndpoints.Target(id), after: Changed(update, record.Name));
             await db.SaveChangesAsync(ct);
 
             // What waited out a backoff against the old settings goes now (the lease's holder keeps its own).
@@ -67,5 +70,20 @@ internal static class DestinationUpdateEndpoint
         circuits.ResetChanged(new Dictionary<long, DateTimeOffset?> { [id] = record.UpdatedAt });
         signal.Wake();
         return TypedResults.Ok(DestinationMapping.ToView(record) with { SigningSecret = signingSecret });
+    }
+
+    /// <summary>Which fields the update gave, by name only: a URL, a token or a secret is never copied into the audit trail.</summary>
+    private static JsonObject Changed(DestinationUpdate update, string name)
+    {
+        var given = new (string Field, bool Given)[]
+        {
+            ("name", update.Name is not null), ("url", update.Url is not null), ("recipients", update.Recipients is not null),
+            ("token", update.Token is not null), ("signingSecret", update.RotateSecret == true), ("enabled", update.Enabled is not null),
+        };
+        return new JsonObject
+        {
+            ["name"] = name,
+            ["changed"] = new JsonArray([.. given.Where(g => g.Given).Select(g => JsonValue.Create(g.Field))]),
+        };
     }
 }

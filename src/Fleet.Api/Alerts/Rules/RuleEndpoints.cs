@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Fleet.Api.Alerts.Delivery;
+using Fleet.Api.Audit;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -52,7 +54,7 @@ internal static class RuleEndpoints
             : NotFound(id);
 
     private static async Task<Results<Created<RuleView>, ValidationProblem>> CreateAsync(
-        [FromBody] RuleRequest body, FleetDbContext db, IAlertOutbox outbox, TimeProvider clock, CancellationToken ct)
+        [FromBody] RuleRequest body, HttpContext http, FleetDbContext db, IAlertOutbox outbox, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var rule = new AlertRuleRecord { Name = "", Kind = RuleKinds.Detector, GroupBy = GroupBy.None, CreatedAt = now, UpdatedAt = now };
@@ -61,13 +63,20 @@ internal static class RuleEndpoints
             return problem;
         }
 
-        db.Add(rule);
-        await db.SaveChangesAsync(ct);
+        // The entry names the new id, known only after the insert: both in one transaction.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Add(rule);
+            await db.SaveChangesAsync(ct);
+            await audit.WriteAsync(db, AuditActor.Of(http), AuditActions.RuleCreate, Target(rule.Id), null, Named(rule.Name), ct);
+            await transaction.CommitAsync(ct);
+        }
+
         return TypedResults.Created($"/alerts/rules/{rule.Id}", RuleView.Of(rule));
     }
 
     private static async Task<Results<Ok<RuleView>, ValidationProblem, ProblemHttpResult>> ReplaceAsync(
-        long id, [FromBody] RuleRequest body, FleetDbContext db, IAlertOutbox outbox, TimeProvider clock, CancellationToken ct)
+        long id, [FromBody] RuleRequest body, HttpContext http, FleetDbContext db, IAlertOutbox outbox, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var rule = await db.Set<AlertRuleRecord>().SingleOrDefaultAsync(r => r.Id == id, ct);
         if (rule is null)
@@ -81,16 +90,30 @@ internal static class RuleEndpoints
         }
 
         rule.UpdatedAt = clock.GetUtcNow();
+        audit.Stage(db, AuditActor.Of(http), AuditActions.RuleReplace, Target(id), after: Named(rule.Name));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(RuleView.Of(rule));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, FleetDbContext db, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        long id, HttpContext http, FleetDbContext db, AuditLog audit, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
         // The rule's states go with it (cascade); its alerts stay, with the rule's name copied into them.
-        var deleted = await db.Set<AlertRuleRecord>().Where(r => r.Id == id).ExecuteDeleteAsync(ct);
-        return deleted > 0 ? TypedResults.NoContent() : NotFound(id);
+        if (await db.Set<AlertRuleRecord>().Where(r => r.Id == id).ExecuteDeleteAsync(ct) == 0)
+        {
+            return NotFound(id);
+        }
+
+        await audit.WriteAsync(db, AuditActor.Of(http), AuditActions.RuleDelete, Target(id), null, null, ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.NoContent();
     }
+
+    private static string Target(long id) => $"rule:{id}";
+
+    private static JsonObject Named(string name) => new() { ["name"] = name };
 
     private static async Task<ValidationProblem?> ValidateAsync(
         RuleRequest? body, AlertRuleRecord rule, FleetDbContext db, IAlertOutbox outbox, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Fleet.Api.Audit;
 using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -47,7 +48,7 @@ internal static class SilenceEndpoints
             : NotFound(id);
 
     private static async Task<Results<Created<SilenceView>, ValidationProblem>> CreateAsync(
-        [FromBody] SilenceRequest? body, FleetDbContext db, TimeProvider clock, CancellationToken ct)
+        [FromBody] SilenceRequest? body, HttpContext http, FleetDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var silence = new AlertSilenceRecord { CreatedAt = now };
@@ -57,13 +58,20 @@ internal static class SilenceEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        db.Add(silence);
-        await db.SaveChangesAsync(ct);
+        // The entry names the new id, known only after the insert: both in one transaction.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Add(silence);
+            await db.SaveChangesAsync(ct);
+            await audit.WriteAsync(db, AuditActor.Of(http), AuditActions.SilenceCreate, Target(silence.Id), null, null, ct);
+            await transaction.CommitAsync(ct);
+        }
+
         return TypedResults.Created($"/alerts/silences/{silence.Id}", SilenceView.Of(silence, now));
     }
 
     private static async Task<Results<Ok<SilenceView>, ValidationProblem, ProblemHttpResult>> ReplaceAsync(
-        long id, [FromBody] SilenceRequest? body, FleetDbContext db, TimeProvider clock, CancellationToken ct)
+        long id, [FromBody] SilenceRequest? body, HttpContext http, FleetDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var silence = await db.Set<AlertSilenceRecord>().SingleOrDefaultAsync(s => s.Id == id, ct);
         if (silence is null)
@@ -78,12 +86,26 @@ internal static class SilenceEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
+        audit.Stage(db, AuditActor.Of(http), AuditActions.SilenceReplace, Target(id));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(SilenceView.Of(silence, now));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, FleetDbContext db, CancellationToken ct) =>
-        await db.Set<AlertSilenceRecord>().Where(s => s.Id == id).ExecuteDeleteAsync(ct) > 0 ? TypedResults.NoContent() : NotFound(id);
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        long id, HttpContext http, FleetDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await db.Set<AlertSilenceRecord>().Where(s => s.Id == id).ExecuteDeleteAsync(ct) == 0)
+        {
+            return NotFound(id);
+        }
+
+        await audit.WriteAsync(db, AuditActor.Of(http), AuditActions.SilenceDelete, Target(id), null, null, ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static string Target(long id) => $"silence:{id}";
 
     private static Dictionary<string, string[]> Required() => new() { ["body"] = ["A JSON object is required."] };
 

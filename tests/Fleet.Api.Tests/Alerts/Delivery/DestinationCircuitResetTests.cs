@@ -51,7 +51,10 @@ public sealed class DestinationCircuitResetTests
         await using var scope = instance.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var result = await DestinationUpdateEndpoint.UpdateAsync(
-            id, update, services.GetRequiredService<FleetDbContext>(), services.GetRequiredService<DestinationSecrets>(),
+            id, update, new Microsoft.AspNetCore.Http.DefaultHttpContext(), 
+            new Fleet.Api.Audit.AuditLog(services.GetRequiredService<TimeProvider>(), Options.Create(new Fleet.Api.Audit.AuditOptions()),
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<Fleet.Api.Audit.AuditLog>.Instance),
+            services.GetRequiredService<FleetDbContext>(), services.GetRequiredService<DestinationSecrets>(),
             services.GetRequiredService<DestinationCircuits>(), services.GetRequiredService<DeliverySignal>(), services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<IOptions<AlertDeliveryOptions>>(), CancellationToken.None);
         return Assert.IsType<Ok<DestinationView>>(result.Result).Value!;
