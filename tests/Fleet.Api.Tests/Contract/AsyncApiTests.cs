@@ -31,6 +31,7 @@ public sealed class AsyncApiTests
         [
             FleetTopics.Status(Id), FleetTopics.State(Id), FleetTopics.Registry(Id), FleetTopics.Events(Id),
             FleetTopics.ApiStatus, FleetTopics.ControlResync,
+            global::Fleet.Api.Monitoring.HomeAssistant.HomeAssistantConfigs.Topic("{discoveryPrefix}", "{component}", Id, "{objectId}"),
         ];
         Assert.Equal(expected.ToHashSet(), addresses);
     }
@@ -42,6 +43,7 @@ public sealed class AsyncApiTests
     [InlineData("events", "send", false)]
     [InlineData("apiStatus", "send", true)]
     [InlineData("controlResync", "send", false)]
+    [InlineData("homeAssistantConfig", "send", true)]
     public void Operations_UseQos1_AndTheContractsRetainFlag(string channel, string action, bool retain)
     {
         var operation = Assert.Single(

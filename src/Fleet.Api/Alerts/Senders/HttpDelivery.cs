@@ -94,7 +94,9 @@ internal sealed class HttpDelivery(AlertEgress egress, IOptions<AlertSenderOptio
     private static string Describe(HttpRequestException ex, Uri uri)
     {
         var socket = ex.InnerException as SocketException ?? ex.InnerException?.InnerException as SocketException;
-        if (ex.InnerException is TimeoutException)
+        // A connect cut by the handler's connect timeout, or by the attempt's deadline inside the egress's connect
+        // callback (seen on a busy host), is a timeout, not a refused connection.
+        if (ex.InnerException is TimeoutException or OperationCanceledException)
         {
             return "timeout while connecting";
         }
