@@ -45,13 +45,13 @@ internal sealed record AuditQuery(
         long? afterId = null;
         if (after is not null)
         {
-            if (Cursor.TryDecode(after, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            if (Cursor.TryDecodeNumber(after, out var id))
             {
                 afterId = id;
             }
             else
             {
-                errors["after"] = ["after is not a valid cursor: use the one from the Link header of the previous page."];
+                errors["after"] = [Cursor.InvalidAfter];
             }
         }
 

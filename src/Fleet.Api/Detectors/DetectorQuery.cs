@@ -100,7 +100,7 @@ internal sealed partial record DetectorQuery(
             }
             else
             {
-                errors["after"] = ["after is not a valid cursor: use the one from the Link header of the previous page."];
+                errors["after"] = [Cursor.InvalidAfter];
             }
         }
 

@@ -58,7 +58,7 @@ internal sealed record HistoryQuery(DateTimeOffset? Since, DateTimeOffset? Until
             }
             else
             {
-                errors["after"] = ["after is not a valid cursor: use the one from the Link header of the previous page."];
+                errors["after"] = [Cursor.InvalidAfter];
             }
         }
 
