@@ -89,7 +89,8 @@ public static class DetectorEndpoints
         // registry, the live stream's detector item, Home Assistant's device name): at once, as an event would be.
         var changed = db.ChangeTracker.HasChanges();
 
-        // Saved with the change, in one statement batch: an entry exists exactly when the change does.
+        // Saved with the change, in one statement batch: the entry commits exactly when the change does (a PATCH that
+        // changes nothing is still an operator action and is recorded, with equal before and after).
         audit.Stage(db, AuditActor.Of(request.HttpContext), AuditActions.DetectorUpdate, id, id, before, DetectorPatch.Snapshot(patch, detector));
         await db.SaveChangesAsync(ct);
         if (changed)
