@@ -17,6 +17,7 @@ using Fleet.Api.Mqtt;
 using Fleet.Api.OpenApi;
 using Fleet.Api.PresenceSweep;
 using Fleet.Api.Provisioning;
+using Fleet.Api.Registry;
 using Fleet.Api.Reachability;
 using Fleet.Api.Relays;
 using Fleet.Api.Startup;
@@ -33,6 +34,7 @@ try
     builder.AddFleetData();
     builder.AddFleetAudit();
     builder.AddFleetDetectors();
+    builder.AddFleetRegistry();
     builder.AddFleetAuth();
     builder.AddFleetMqtt();
     builder.AddFleetIngest();

@@ -100,21 +100,40 @@ public sealed class FleetApiFactory(FleetApiSettings settings) : WebApplicationF
     {
         await using var scope = Services.CreateAsyncScope();
         var writer = scope.ServiceProvider.GetRequiredService<IngestWriter>();
-        return await writer.ApplyStateAsync(state.DetectorId, state, CancellationToken.None);
+        var outcome = await writer.ApplyStateAsync(state.DetectorId, state, CancellationToken.None);
+        await RegistryHeardAsync(state.DetectorId);
+        return outcome;
     }
 
     public async Task<IngestOutcome> WriteStatusAsync(string detectorId, StatusMessage status)
     {
         await using var scope = Services.CreateAsyncScope();
         var writer = scope.ServiceProvider.GetRequiredService<IngestWriter>();
-        return await writer.ApplyStatusAsync(detectorId, status, CancellationToken.None);
+        var outcome = await writer.ApplyStatusAsync(detectorId, status, CancellationToken.None);
+        await RegistryHeardAsync(detectorId);
+        return outcome;
     }
 
+    /// <summary>What the ingest does after its commit: the in-memory registry re-reads the detector (read-your-writes).</summary>
+    public Task RegistryHeardAsync(params string[] ids) =>
+        Services.GetRequiredService<Registry.IDetectorChanges>().ChangedAsync(ids, CancellationToken.None);
+
+    /// <summary>
+    /// Runs <paramref name="query"/> on the API's database, then has the in-memory registry resync: a test writing rows
+    /// itself is a program writing behind the API's back, which the registry would otherwise learn of only by
+    /// PostgreSQL notification (a moment later) or its periodic resync (SQLite).
+    /// </summary>
     public async Task<T> WithDbAsync<T>(Func<FleetDbContext, Task<T>> query)
     {
-        await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<FleetDbContext>();
-        return await query(db);
+        T result;
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FleetDbContext>();
+            result = await query(db);
+        }
+
+        await Services.GetRequiredService<Registry.RegistrySync>().ResyncAsync(CancellationToken.None);
+        return result;
     }
 
     public Task<DetectorRecord?> FindDetectorAsync(string id) =>

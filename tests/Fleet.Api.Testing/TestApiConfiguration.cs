@@ -30,6 +30,9 @@ internal static class TestApiConfiguration
             ["Mqtt:ReconnectMaxDelay"] = "00:00:02",
             ["Mqtt:Embedded:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:Embedded:BindAddress"] = "127.0.0.1",
+            // Where GET /detectors reads from: the suite runs on the in-memory registry (the default) and, with
+            // FLEET_TEST_READ_FROM=Database (`./test.sh --database-reads`), on the database path.
+            ["Detectors:ReadFrom"] = Environment.GetEnvironmentVariable("FLEET_TEST_READ_FROM") ?? "Memory",
             ["Ingest:RetryMinDelay"] = "00:00:00.100",
             ["Ingest:RetryMaxDelay"] = "00:00:01",
             ["Auth:ApiKeys:0:Name"] = "test-reader",

@@ -10,6 +10,8 @@ using Fleet.Domain.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
+using Fleet.Api.Registry;
+
 namespace Fleet.Api.Detectors;
 
 /// <summary>
@@ -40,6 +42,7 @@ internal static partial class DecommissionEndpoint
         FleetDbContext db,
         ISqlDialect dialect,
         IEventSink sink,
+        IDetectorChanges changes,
         RetiredDetectorBroker broker,
         TimeProvider clock,
         AuditLog audit,
@@ -93,6 +96,7 @@ internal static partial class DecommissionEndpoint
         }
 
         // After the commit, and not cancellable by the caller any more: the detector is gone either way.
+        await changes.ChangedAsync([id], CancellationToken.None);
         await sink.PublishAsync(id, events, CancellationToken.None);
         var dropped = await broker.DisconnectAsync(id);
         var cleared = await broker.ClearRetainedAsync(id, CancellationToken.None);

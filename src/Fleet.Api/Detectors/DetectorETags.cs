@@ -32,9 +32,22 @@ internal static class DetectorETags
     public static EntityTagHeaderValue ForDetector(long version) =>
         new($"\"{Representation}.{version.ToString(CultureInfo.InvariantCulture)}\"");
 
+    /// <summary>One detector with its relay port, which GET /detectors/{id} shows but the row's version does not cover.</summary>
+    public static EntityTagHeaderValue ForDetector(long version, Domain.Messages.RelayPortAssignment? relay) =>
+        relay is null
+            ? ForDetector(version)
+            : new($"\"{Representation}.{version.ToString(CultureInfo.InvariantCulture)}.{relay.Relay}.{relay.Port.ToString(CultureInfo.InvariantCulture)}\"");
+
     public static EntityTagHeaderValue ForList(DetectorQuery query, string mark)
     {
-        var key = string.Join('\n',
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(ListKey(query, mark)), hash);
+        return FromDigest(hash);
+    }
+
+    /// <summary>What a list's tag depends on besides its data: the representation and every part of the query.</summary>
+    public static string ListKey(DetectorQuery query, string mark) =>
+        string.Join('\n',
             Representation,
             string.Join(',', query.Statuses),
             string.Join(',', query.Reachabilities),
@@ -46,10 +59,10 @@ internal static class DetectorETags
             string.Join(',', query.Providers),
             query.NgrokAccount ?? string.Empty,
             mark);
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(key), hash);
-        return new($"\"{Convert.ToBase64String(hash[..18]).Replace('+', '-').Replace('/', '_')}\"");
-    }
+
+    /// <summary>A strong tag from a SHA-256 digest: its first 18 bytes, base64url.</summary>
+    public static EntityTagHeaderValue FromDigest(ReadOnlySpan<byte> digest) =>
+        new($"\"{Convert.ToBase64String(digest[..18]).Replace('+', '-').Replace('/', '_')}\"");
 
     /// <summary>If-None-Match with the weak comparison RFC 9110 prescribes for it; <c>*</c> matches any current representation.</summary>
     public static bool Matches(HttpRequest request, EntityTagHeaderValue current)

@@ -5,6 +5,7 @@ using Fleet.Api.Auth;
 using Fleet.Api.Data;
 using Fleet.Api.OpenApi;
 using Fleet.Api.Paging;
+using Fleet.Api.Registry;
 using Fleet.Domain.Identity;
 using Fleet.Domain.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -59,7 +60,7 @@ public static class DetectorEndpoints
     }
 
     internal static async Task<Results<Ok<DetectorView>, ValidationProblem, ProblemHttpResult>> PatchAsync(
-        string id, HttpRequest request, FleetDbContext db, Ingest.IEventSink sink, AuditLog audit, CancellationToken ct)
+        string id, HttpRequest request, FleetDbContext db, Ingest.IEventSink sink, IDetectorChanges changes, AuditLog audit, CancellationToken ct)
     {
         if (DetectorId.Validate(id) is { } idError)
         {
@@ -95,6 +96,7 @@ public static class DetectorEndpoints
         await db.SaveChangesAsync(ct);
         if (changed)
         {
+            await changes.ChangedAsync([id], CancellationToken.None);
             await sink.PublishViewAsync(id, CancellationToken.None);
         }
 
@@ -104,12 +106,9 @@ public static class DetectorEndpoints
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Detector not found", detail: $"No detector with id '{id}' is known.");
 
-    internal static async Task<Results<Ok<IReadOnlyList<DetectorView>>, ValidationProblem, StatusCodeHttpResult>> ListAsync(
+    internal static async Task<Results<Ok<IReadOnlyList<DetectorView>>, ValidationProblem, StatusCodeHttpResult, RegistryJsonResult>> ListAsync(
         HttpContext http,
-        FleetDbContext db,
-        ISqlDialect dialect,
-        DetectorTotals totals,
-        IOptions<DatabaseOptions> options,
+        DetectorRegistry registry,
         [FromQuery] string[]? status,
         [FromQuery] string[]? reachability,
         [FromQuery] string[]? tag,
@@ -127,7 +126,23 @@ public static class DetectorEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var reader = new DetectorReader(db, dialect, totals, options);
+        // From memory when the registry is exact (Registry/DetectorRegistry), otherwise from the database.
+        if (registry.Current is { } snapshot)
+        {
+            var page = snapshot.Page(query);
+            var pageTag = page.Tag;
+            if (DetectorETags.IsConditional(http.Request) && DetectorETags.Matches(http.Request, pageTag))
+            {
+                DetectorETags.Set(http.Response, pageTag);
+                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            }
+
+            SetPageHeaders(http.Response, page.Total, page.LastId);
+            DetectorETags.Set(http.Response, pageTag);
+            return RegistryJsonResult.List(page.Items);
+        }
+
+        var reader = Reader(http);
         if (DetectorETags.IsConditional(http.Request))
         {
             var current = await reader.ListTagAsync(query, ct);
@@ -138,26 +153,35 @@ public static class DetectorEndpoints
             }
         }
 
-        var page = await reader.ListAsync(query, ct);
-        http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (page.LastId is { } lastId)
-        {
-            PageLinks.SetNext(http.Response, Cursor.Encode(lastId));
-        }
-
-        DetectorETags.Set(http.Response, page.Tag);
-        return TypedResults.Ok(page.Detectors);
+        var stored = await reader.ListAsync(query, ct);
+        SetPageHeaders(http.Response, stored.Total, stored.LastId);
+        DetectorETags.Set(http.Response, stored.Tag);
+        return TypedResults.Ok(stored.Detectors);
     }
 
-    internal static async Task<Results<Ok<DetectorView>, ValidationProblem, ProblemHttpResult, StatusCodeHttpResult>> GetAsync(
-        string id, HttpContext http, FleetDbContext db, ISqlDialect dialect, DetectorTotals totals, IOptions<DatabaseOptions> options, CancellationToken ct)
+    internal static async Task<Results<Ok<DetectorView>, ValidationProblem, ProblemHttpResult, StatusCodeHttpResult, RegistryJsonResult>> GetAsync(
+        string id, HttpContext http, DetectorRegistry registry, CancellationToken ct)
     {
         if (DetectorId.Validate(id) is { } error)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [error] });
         }
 
-        var reader = new DetectorReader(db, dialect, totals, options);
+        if (registry.Current is { } snapshot)
+        {
+            if (snapshot.Find(id) is not { } entry)
+            {
+                return NotFound(id);
+            }
+
+            var tag = entry.Tag;
+            DetectorETags.Set(http.Response, tag);
+            return DetectorETags.IsConditional(http.Request) && DetectorETags.Matches(http.Request, tag)
+                ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+                : RegistryJsonResult.One(entry);
+        }
+
+        var reader = Reader(http);
         if (DetectorETags.IsConditional(http.Request))
         {
             if (await reader.VersionAsync(id, ct) is not { } version)
@@ -180,6 +204,24 @@ public static class DetectorEndpoints
         }
 
         DetectorETags.Set(http.Response, DetectorETags.ForDetector(detector.Version));
+        var db = http.RequestServices.GetRequiredService<FleetDbContext>();
         return TypedResults.Ok(detector.ToView() with { Relay = await Relays.RelayPortAllocator.AssignmentAsync(db, id, ct) });
+    }
+
+    // The database path's services, resolved only when it is taken: the memory path needs no DbContext.
+    private static DetectorReader Reader(HttpContext http)
+    {
+        var services = http.RequestServices;
+        return new DetectorReader(services.GetRequiredService<FleetDbContext>(), services.GetRequiredService<ISqlDialect>(),
+            services.GetRequiredService<DetectorTotals>(), services.GetRequiredService<IOptions<DatabaseOptions>>());
+    }
+
+    private static void SetPageHeaders(HttpResponse response, long total, string? lastId)
+    {
+        response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (lastId is not null)
+        {
+            PageLinks.SetNext(response, Cursor.Encode(lastId));
+        }
     }
 }

@@ -28,8 +28,15 @@ internal static class DetectorReadSql
     public static string Many(IReadOnlyList<string> ids, DbCommand command, ISqlDialect dialect)
     {
         var names = ids.Select((id, i) => Add(command, dialect, "i", i, id));
-        return $"SELECT {DetectorColumns.Select} FROM detectors d LEFT JOIN tunnels t ON t.detector_id = d.id WHERE d.id IN ({string.Join(", ", names)}) ORDER BY d.id;";
+        // The page's plan: the detectors first, then each one's tunnels (PostgreSQL would otherwise hash all tunnels).
+        return $"SELECT {DetectorColumns.Select} FROM (SELECT * FROM detectors d WHERE d.id IN ({string.Join(", ", names)})) d {dialect.TunnelsJoin} ORDER BY d.id;";
     }
+
+    /// <summary>Every detector with its tunnels, grouped by detector (the registry's load).</summary>
+    public static string All { get; } = $"SELECT {DetectorColumns.Select} FROM detectors d LEFT JOIN tunnels t ON t.detector_id = d.id ORDER BY d.id;";
+
+    /// <summary>Every detector's version (the registry's resync compares them with its own).</summary>
+    public static string Versions => "SELECT id, version FROM detectors;";
 
     public static string VersionOfOne => "SELECT version FROM detectors WHERE id = @id;";
 

@@ -76,12 +76,34 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
             ? Task.FromResult(new List<DetectorRecord>())
             : WithinBudgetAsync(command => DetectorReadSql.Many(ids, command, dialect), ReadDetectorsAsync, ct);
 
+    /// <summary>Every detector with its tunnels; within the command timeout, not the read budget (a whole fleet).</summary>
+    public Task<List<DetectorRecord>> AllAsync(CancellationToken ct) =>
+        WithinBudgetAsync(_ => DetectorReadSql.All, ReadDetectorsAsync, ct, options.Value.CommandTimeout);
+
+    /// <summary>Every detector's id and version.</summary>
+    public Task<Dictionary<string, long>> VersionsAsync(CancellationToken ct) =>
+        WithinBudgetAsync(
+            _ => DetectorReadSql.Versions,
+            async (reader, token) =>
+            {
+                var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+                while (await reader.ReadAsync(token))
+                {
+                    versions[reader.GetString(0)] = reader.GetInt64(1);
+                }
+
+                return versions;
+            },
+            ct,
+            options.Value.CommandTimeout);
+
     private static EntityTagHeaderValue Tag(DetectorQuery query, ListMark mark) =>
         DetectorETags.ForList(query, mark.Mark);
 
-    private async Task<T> WithinBudgetAsync<T>(Func<DbCommand, string> prepare, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
+    private async Task<T> WithinBudgetAsync<T>(
+        Func<DbCommand, string> prepare, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken ct, TimeSpan? within = null)
     {
-        var budget = options.Value.ReadTimeout;
+        var budget = within ?? options.Value.ReadTimeout;
         return await ReadBudget.RunAsync(budget, async token =>
         {
             await db.Database.OpenConnectionAsync(token);

@@ -32,7 +32,7 @@ internal sealed class DetectorTotals
     }
 
     // The total depends on the filters only, not on the page (limit, cursor).
-    private static string Key(DetectorQuery query) =>
+    public static string Key(DetectorQuery query) =>
         string.Join('\n', string.Join(',', query.Statuses), string.Join(',', query.Reachabilities), string.Join(',', query.Tags), query.Text ?? string.Empty,
             string.Join(',', query.Healths), string.Join(',', query.Providers), query.NgrokAccount ?? string.Empty);
 }

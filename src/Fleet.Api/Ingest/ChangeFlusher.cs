@@ -5,6 +5,7 @@ using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
+using Fleet.Api.Registry;
 namespace Fleet.Api.Ingest;
 
 /// <summary>
@@ -19,6 +20,7 @@ internal sealed partial class ChangeFlusher(
     ChangeBudget budget,
     IServiceScopeFactory scopes,
     IEventSink sink,
+    IDetectorChanges registry,
     TimeProvider clock,
     IOptions<IngestOptions> options,
     ILogger<ChangeFlusher> logger) : BackgroundService
@@ -105,6 +107,7 @@ internal sealed partial class ChangeFlusher(
             budget.WriteGate.Release();
         }
 
+        await registry.ChangedAsync([.. written.Select(w => w.DetectorId)], ct);
         foreach (var (id, events) in written)
         {
             Report(id, due.First(d => d.DetectorId == id).Held);

@@ -4,6 +4,7 @@ using Fleet.Domain.Messages;
 using Fleet.Domain.Retry;
 using Microsoft.Extensions.Options;
 
+using Fleet.Api.Registry;
 namespace Fleet.Api.Ingest;
 
 /// <summary>
@@ -18,6 +19,7 @@ internal sealed partial class IngestService(
     IngestMetrics metrics,
     RejectionLog rejections,
     IEventSink events,
+    IDetectorChanges registry,
     ChangeBudget budget,
     TimeProvider clock,
     IOptions<IngestOptions> options,
@@ -101,6 +103,9 @@ internal sealed partial class IngestService(
                 }
             }
 
+            // Every detector the batch wrote, applied or not (a refused message may still have moved its row): the
+            // registry holds the commit before the views go out and before the messages are acknowledged.
+            await registry.ChangedAsync(toWrite.Select(w => w.DetectorId).ToHashSet(StringComparer.Ordinal), ct);
             foreach (var (id, list) in changes)
             {
                 await events.PublishAsync(id, list, ct);

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 // Not Fleet.Api.Presence: that namespace would hide the Fleet.Domain.Messages.Presence enum everywhere under Fleet.Api.
+using Fleet.Api.Registry;
 namespace Fleet.Api.PresenceSweep;
 
 /// <summary>
@@ -25,6 +26,7 @@ namespace Fleet.Api.PresenceSweep;
 internal sealed partial class PresenceSweeper(
     IServiceScopeFactory scopes,
     IEventSink sink,
+    IDetectorChanges registry,
     MqttConnection mqtt,
     IngestQueue ingest,
     TimeProvider clock,
@@ -106,6 +108,7 @@ internal sealed partial class PresenceSweeper(
 
             var lost = await MarkLostAsync(now, stableSince, ct);
             _lastSweepFailed = false;
+            await registry.ChangedAsync([.. lost.Select(e => e.DetectorId)], ct);
             foreach (var fleetEvent in lost)
             {
                 LogMarkedLost(fleetEvent.DetectorId);

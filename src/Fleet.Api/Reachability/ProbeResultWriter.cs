@@ -5,6 +5,7 @@ using Fleet.Domain.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
+using Fleet.Api.Registry;
 namespace Fleet.Api.Reachability;
 
 /// <summary>
@@ -17,6 +18,7 @@ namespace Fleet.Api.Reachability;
 internal sealed partial class ProbeResultWriter(
     IServiceScopeFactory scopes,
     IEventSink sink,
+    IDetectorChanges registry,
     TimeProvider clock,
     ILogger<ProbeResultWriter> logger) : IProbeResultSink
 {
@@ -39,6 +41,7 @@ internal sealed partial class ProbeResultWriter(
         }
 
         // After the commit, like the ingest: the registry view (the tunnels' probe) and the events, if any.
+        await registry.ChangedAsync(changed.Keys, cancellationToken);
         foreach (var (id, events) in changed)
         {
             await sink.PublishAsync(id, events, cancellationToken);

@@ -10,7 +10,8 @@ namespace Fleet.Api.Relays;
 /// port (or one detector provisioned twice at once) the database lets one insert win; the loser reads again. Each lost
 /// attempt means another allocation succeeded, so the attempts are bounded by the number of concurrent provisionings.
 /// </summary>
-internal sealed partial class RelayPortAllocator(FleetDbContext db, ISqlDialect dialect, TimeProvider clock, ILogger<RelayPortAllocator> logger)
+internal sealed partial class RelayPortAllocator(
+    FleetDbContext db, ISqlDialect dialect, Registry.IDetectorChanges registry, TimeProvider clock, ILogger<RelayPortAllocator> logger)
 {
     /// <summary>More concurrent provisionings of one relay than this are not expected; past it the caller is told to retry.</summary>
     public const int MaxAttempts = 64;
@@ -60,6 +61,8 @@ internal sealed partial class RelayPortAllocator(FleetDbContext db, ISqlDialect 
                 ct);
             if (claimed == 1)
             {
+                // GET /detectors/{id} shows the port: the registry holds it before the caller answers.
+                await registry.ChangedAsync([detectorId], ct);
                 LogAllocated(relay.Name, free[0], detectorId, attempt);
                 return new RelayAllocation(RelayAllocationOutcome.Allocated, free[0]);
             }

@@ -85,7 +85,7 @@ internal sealed class WriterHarness : IAsyncDisposable
             .AddScoped(_ => _newContext())
             .AddSingleton(_dialect)
             .BuildServiceProvider();
-        return new ProbeResultWriter(services.GetRequiredService<IServiceScopeFactory>(), sink, Clock, NullLogger<ProbeResultWriter>.Instance);
+        return new ProbeResultWriter(services.GetRequiredService<IServiceScopeFactory>(), sink, new Fleet.Api.Testing.Data.IgnoredDetectorChanges(), Clock, NullLogger<ProbeResultWriter>.Instance);
     }
 
     public async Task<T> WithDbAsync<T>(Func<FleetDbContext, Task<T>> query)

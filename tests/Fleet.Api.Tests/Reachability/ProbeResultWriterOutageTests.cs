@@ -24,7 +24,7 @@ public sealed class ProbeResultWriterOutageTests
         using var logs = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
         var sink = new RecordingSink();
-        var writer = new ProbeResultWriter(services.GetRequiredService<IServiceScopeFactory>(), sink, TimeProvider.System, factory.CreateLogger<ProbeResultWriter>());
+        var writer = new ProbeResultWriter(services.GetRequiredService<IServiceScopeFactory>(), sink, new Fleet.Api.Testing.Data.IgnoredDetectorChanges(), TimeProvider.System, factory.CreateLogger<ProbeResultWriter>());
 
         await writer.WriteAsync([new ProbeResult("pi-042", "web", "https://web1.ngrok-free.app", Checks.Failing(CheckOutcomes.Timeout))], CancellationToken.None);
 

@@ -1,0 +1,299 @@
+using System.Threading.Channels;
+using Fleet.Domain.Messages;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.Api.Registry;
+
+/// <summary>
+/// Keeps <see cref="DetectorRegistry"/> exact, one step at a time, so that a later read of the database always lands
+/// later than an earlier one (no version races between steps). A step takes everything that arrived since the last:
+/// <list type="bullet">
+/// <item>a (re)connect of the notification connection, or the <see cref="RegistryOptions.ResyncInterval"/>: a resync
+/// (the first one loads everything; later ones compare every version and relay port and re-read what differs);</item>
+/// <item>writers' commits on this instance (<see cref="ChangedAsync"/>, which returns once the step has applied them:
+/// read-your-writes) and other instances' (notifications carrying the id and version, skipped when the registry
+/// already holds that version): re-read by id.</item>
+/// </list>
+/// Listening starts before the load, so nothing committed in between is missed. When notifications may have been
+/// missed (the connection lost) or a step failed, the registry stops answering (<see cref="DetectorRegistry.Current"/>
+/// null: reads go to the database) until a resync succeeds.
+/// </summary>
+internal sealed partial class RegistrySync(
+    DetectorRegistry registry,
+    IDetectorNotifications notifications,
+    RegistryReads reads,
+    TimeProvider clock,
+    IOptions<RegistryOptions> options,
+    ILogger<RegistrySync> logger) : BackgroundService, IDetectorChanges
+{
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _gate = new();
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private List<(IReadOnlyCollection<string> Ids, TaskCompletionSource Done)> _requests = [];
+    private Dictionary<string, long> _notified = new(StringComparer.Ordinal);
+    private bool _resync;
+    private bool _stopped;
+    private long _resyncs;
+
+    /// <summary>Resyncs done since the start (the first load included).</summary>
+    public long Resyncs => Interlocked.Read(ref _resyncs);
+
+    public Task ChangedAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        if (!registry.Enabled || ids.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return Task.CompletedTask;
+            }
+
+            _requests.Add((ids, done));
+        }
+
+        _wake.Writer.TryWrite(true);
+        return done.Task.WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// Resyncs now and returns when done: for a write this instance was not told about and must see at once (a tool
+    /// or a test writing to the database itself; other instances' writes arrive by notification anyway).
+    /// </summary>
+    public Task ResyncAsync(CancellationToken ct)
+    {
+        if (!registry.Enabled)
+        {
+            return Task.CompletedTask;
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return Task.CompletedTask;
+            }
+
+            _resync = true;
+            _requests.Add(([], done));
+        }
+
+        _wake.Writer.TryWrite(true);
+        return done.Task.WaitAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!registry.Enabled)
+        {
+            return;
+        }
+
+        var listening = notifications.ListenAsync(Notified, Connected, Lost, stoppingToken);
+        var nextResync = clock.GetUtcNow() + options.Value.ResyncInterval;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await WaitAsync(nextResync - clock.GetUtcNow(), stoppingToken);
+                bool resync;
+                List<(IReadOnlyCollection<string> Ids, TaskCompletionSource Done)> requests;
+                Dictionary<string, long> notified;
+                lock (_gate)
+                {
+                    (resync, requests, notified) = (_resync, _requests, _notified);
+                    (_resync, _requests, _notified) = (false, [], new(StringComparer.Ordinal));
+                }
+
+                resync |= clock.GetUtcNow() >= nextResync;
+                try
+                {
+                    if (resync)
+                    {
+                        await ResyncStepAsync(stoppingToken);
+                        nextResync = clock.GetUtcNow() + options.Value.ResyncInterval;
+                    }
+
+                    await RefreshAsync(requests, notified, stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Whatever this step was to apply is missing from memory: the database answers until a resync works.
+                    registry.MarkInexact();
+                    LogStepFailed(ex.GetType().Name, ex.Message, RetryAfterFailure);
+                    lock (_gate)
+                    {
+                        _resync = true;
+                    }
+
+                    await Task.Delay(RetryAfterFailure, clock, stoppingToken);
+                }
+                finally
+                {
+                    // The writer's commit is done either way; when the step failed, reads go to the database.
+                    foreach (var request in requests)
+                    {
+                        request.Done.TrySetResult();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _stopped = true;
+                foreach (var request in _requests)
+                {
+                    request.Done.TrySetResult();
+                }
+
+                _requests = [];
+            }
+        }
+
+        await listening;
+    }
+
+    private async Task ResyncStepAsync(CancellationToken ct)
+    {
+        var losses = registry.Losses;
+        if (registry.Latest is not { } current)
+        {
+            var all = await reads.AllAsync(ct);
+            registry.Publish(RegistrySnapshot.Of(all), losses);
+            Interlocked.Increment(ref _resyncs);
+            LogLoaded(all.Count);
+            return;
+        }
+
+        var (versions, relays) = await reads.StateAsync(ct);
+        var differ = new List<string>();
+        foreach (var entry in current.Entries)
+        {
+            if (!versions.TryGetValue(entry.Id, out var version) || version != entry.Version || !Equals(relays.GetValueOrDefault(entry.Id), entry.Relay))
+            {
+                differ.Add(entry.Id);
+            }
+        }
+
+        foreach (var id in versions.Keys)
+        {
+            if (current.Find(id) is null)
+            {
+                differ.Add(id);
+            }
+        }
+
+        await ApplyAsync(differ, losses, ct);
+        Interlocked.Increment(ref _resyncs);
+        LogResynced(differ.Count, versions.Count);
+    }
+
+    private async Task RefreshAsync(
+        List<(IReadOnlyCollection<string> Ids, TaskCompletionSource Done)> requests, Dictionary<string, long> notified, CancellationToken ct)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var request in requests)
+        {
+            ids.UnionWith(request.Ids);
+        }
+
+        var current = registry.Latest;
+        foreach (var (id, version) in notified)
+        {
+            // Our own commits come back as notifications too: already read when the registry holds that version.
+            if (current?.Find(id) is not { } entry || entry.Version < version)
+            {
+                ids.Add(id);
+            }
+        }
+
+        if (ids.Count > 0)
+        {
+            await ApplyAsync([.. ids], registry.ExactSince, ct);
+        }
+    }
+
+    /// <summary>Re-reads these detectors and publishes a snapshot with them; exact when nothing was lost since <paramref name="losses"/>.</summary>
+    private async Task ApplyAsync(List<string> ids, long losses, CancellationToken ct)
+    {
+        var snapshot = registry.Latest ?? RegistrySnapshot.Empty;
+        for (var i = 0; i < ids.Count; i += RegistryReads.ChunkSize)
+        {
+            var chunk = ids.GetRange(i, Math.Min(RegistryReads.ChunkSize, ids.Count - i));
+            snapshot = snapshot.With(chunk, await reads.ManyAsync(chunk, ct));
+        }
+
+        registry.Publish(snapshot, losses);
+    }
+
+    private void Notified(string payload)
+    {
+        // "id version" for a written row; "id" alone for a deleted row or a relay port change: always re-read.
+        var space = payload.IndexOf(' ');
+        var id = space < 0 ? payload : payload[..space];
+        var version = space >= 0 && long.TryParse(payload.AsSpan(space + 1), out var v) ? v : long.MaxValue;
+        if (DetectorIdIsPlausible(id))
+        {
+            lock (_gate)
+            {
+                _notified[id] = Math.Max(version, _notified.GetValueOrDefault(id, long.MinValue));
+            }
+
+            _wake.Writer.TryWrite(true);
+        }
+    }
+
+    private static bool DetectorIdIsPlausible(string id) => id.Length is > 0 and <= Domain.Identity.DetectorId.MaxLength;
+
+    private void Connected()
+    {
+        lock (_gate)
+        {
+            _resync = true;
+        }
+
+        _wake.Writer.TryWrite(true);
+    }
+
+    private void Lost() => registry.MarkInexact();
+
+    private async Task WaitAsync(TimeSpan until, CancellationToken ct)
+    {
+        if (until <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new CancellationTokenSource(until, clock);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
+        try
+        {
+            await _wake.Reader.ReadAsync(either.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Time for the periodic resync.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Detector registry loaded: {Count} detectors in memory")]
+    private partial void LogLoaded(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Detector registry resynced: {Changed} of {Count} detectors differed from the database")]
+    private partial void LogResynced(int changed, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Updating the detector registry failed; reads use the database until a resync succeeds (retrying in {Retry}): {Error}: {Message}")]
+    private partial void LogStepFailed(string error, string message, TimeSpan retry);
+}

@@ -1,0 +1,9 @@
+using Fleet.Api.Registry;
+
+namespace Fleet.Api.Testing.Data;
+
+/// <summary>For writers tested without an API host: no registry to tell.</summary>
+public sealed class IgnoredDetectorChanges : IDetectorChanges
+{
+    public Task ChangedAsync(IReadOnlyCollection<string> ids, CancellationToken ct) => Task.CompletedTask;
+}

@@ -1,0 +1,173 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Fleet.Api.Data;
+using Fleet.Api.Detectors;
+using Fleet.Api.Registry;
+using Fleet.Domain.Messages;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Xunit.Abstractions;
+
+namespace Fleet.Api.Tests.Registry;
+
+/// <summary>
+/// The in-memory registry answers every query of <c>GET /detectors</c> exactly as the database path does: for a random
+/// fleet (statuses, tunnels, names, tags, health, providers, reachability) and random queries (every filter, limits,
+/// paging to the end), the body, the total and the next cursor from memory equal what the SQL read returns, byte for
+/// byte, on each provider (the derived classes).
+/// </summary>
+public abstract class RegistryQueryTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly string[] Tags = ["roof", "lab", "north", "south", "test"];
+    private static readonly string[] Providers = ["ngrok", "cloudflared", "static"];
+    private static readonly string[] Healths = ["ok", "warn", "fail"];
+
+    /// <summary>These tests are about the registry, whatever FLEET_TEST_READ_FROM says.</summary>
+    internal static readonly Dictionary<string, string?> Memory = new() { ["Detectors:ReadFrom"] = "Memory" };
+
+    protected FleetApiFactory Api { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Api = await FleetApiFactory.StartAsync(await CreateSettingsAsync());
+
+    public virtual async Task DisposeAsync() => await Api.DisposeAsync();
+
+    protected abstract Task<FleetApiSettings> CreateSettingsAsync();
+
+    [Fact]
+    public async Task RandomQueries_OnARandomFleet_MemoryAnswersEqualTheDatabaseRead()
+    {
+        var random = new Random(18);
+        var prefix = Messages.NewId("rq");
+        var ids = Enumerable.Range(0, 60).Select(i => $"{prefix}-{i:00}").ToList();
+        foreach (var id in ids)
+        {
+            var state = Messages.State(id, 1, 1, $"https://{id}-{random.Next(1000)}.ngrok-free.app") with
+            {
+                Provider = new ProviderReport { Kind = Providers[random.Next(Providers.Length)], State = "running" },
+            };
+            await Api.WriteStateAsync(state);
+            if (random.Next(4) == 0)
+            {
+                await Api.WriteStatusAsync(id, Messages.Status(random.Next(2) == 0 ? Presence.Offline : Presence.Lost, 1));
+            }
+        }
+
+        // Operator metadata and what probes and health store, written straight to the rows (as other instances would).
+        await Api.WithDbAsync(async db =>
+        {
+            foreach (var detector in await db.Detectors.Where(d => ids.Contains(d.Id)).ToListAsync())
+            {
+                detector.Name = random.Next(3) == 0 ? null : $"Detector {(char)('A' + random.Next(26))}{random.Next(100)}";
+                detector.Tags = [.. Tags.Where(_ => random.Next(3) == 0)];
+                detector.HealthStatus = random.Next(4) == 0 ? null : Healths[random.Next(Healths.Length)];
+                detector.Reachability = ReachabilityStates.All[random.Next(ReachabilityStates.All.Count)];
+            }
+
+            return await db.SaveChangesAsync();
+        });
+        await Api.RegistryHeardAsync([.. ids]);
+
+        using var http = Api.CreateReader();
+        var (queries, pages) = (0, 0);
+        for (var n = 0; n < 80; n++)
+        {
+            var parameters = RandomQuery(random, prefix);
+            queries++;
+            string? after = null;
+            do
+            {
+                var url = "/detectors?" + string.Join('&', parameters.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}")
+                    .Append(after is null ? null : $"after={Uri.EscapeDataString(after)}").OfType<string>());
+                using var response = await http.GetAsync(url);
+                response.EnsureSuccessStatusCode();
+                var body = await response.Content.ReadAsStringAsync();
+                var expected = await DatabasePageAsync(parameters, after);
+                Assert.True(expected.Body == body, $"{url}\nmemory:   {body}\ndatabase: {expected.Body}");
+                Assert.Equal(expected.Total.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Headers.GetValues("X-Total-Count").Single());
+                after = NextCursor(response.Headers);
+                Assert.Equal(expected.LastId is null, after is null);
+                pages++;
+            }
+            while (after is not null);
+        }
+
+        output.WriteLine($"{queries} random queries, {pages} pages: memory equal to the database read");
+        Assert.NotNull(Api.Services.GetRequiredService<DetectorRegistry>().Current);
+    }
+
+    private static List<KeyValuePair<string, string>> RandomQuery(Random random, string prefix)
+    {
+        var p = new List<KeyValuePair<string, string>> { new("q", prefix) };
+        void Maybe(string key, IReadOnlyList<string> values, int max)
+        {
+            foreach (var value in values.OrderBy(_ => random.Next()).Take(random.Next(max + 1)))
+            {
+                p.Add(new(key, value));
+            }
+        }
+
+        if (random.Next(2) == 0)
+        {
+            Maybe("status", ["online", "offline", "lost", "unknown"], 2);
+        }
+
+        if (random.Next(2) == 0)
+        {
+            Maybe("reachability", ReachabilityStates.All, 2);
+        }
+
+        if (random.Next(3) == 0)
+        {
+            Maybe("health", Healths, 2);
+        }
+
+        if (random.Next(3) == 0)
+        {
+            Maybe("tag", Tags, 2);
+        }
+
+        if (random.Next(3) == 0)
+        {
+            Maybe("provider", Providers, 2);
+        }
+
+        if (random.Next(4) == 0)
+        {
+            // Text matching the id or the lower-cased name.
+            p[0] = new("q", random.Next(2) == 0 ? $"{prefix}-1" : $"detector {(char)('a' + random.Next(26))}");
+        }
+
+        p.Add(new("limit", random.Next(1, 25).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return p;
+    }
+
+    private async Task<(string Body, long Total, string? LastId)> DatabasePageAsync(List<KeyValuePair<string, string>> p, string? after)
+    {
+        string[] All(string key) => [.. p.Where(x => x.Key == key).Select(x => x.Value)];
+        var (query, errors) = DetectorQuery.Validate(All("status"), All("reachability"), All("tag"), All("q").SingleOrDefault(),
+            int.Parse(All("limit").Single(), System.Globalization.CultureInfo.InvariantCulture), after, All("health"), All("provider"));
+        Assert.True(query is not null, string.Join("; ", errors.SelectMany(e => e.Value)));
+        await using var scope = Api.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var reader = new DetectorReader(services.GetRequiredService<FleetDbContext>(), services.GetRequiredService<ISqlDialect>(),
+            services.GetRequiredService<DetectorTotals>(), services.GetRequiredService<IOptions<DatabaseOptions>>());
+        var page = await reader.ListAsync(query!, CancellationToken.None);
+        var json = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        return (JsonSerializer.Serialize(page.Detectors, json), page.Total, page.LastId);
+    }
+
+    private static string? NextCursor(HttpResponseHeaders headers)
+    {
+        if (!headers.TryGetValues("Link", out var links))
+        {
+            return null;
+        }
+
+        var link = links.Single();
+        var start = link.IndexOf("after=", StringComparison.Ordinal) + "after=".Length;
+        var end = link.IndexOfAny(['&', '>'], start);
+        return Uri.UnescapeDataString(link[start..end]);
+    }
+}
