@@ -10,6 +10,8 @@ public sealed class RegistryQueriesOnSqliteTests(ITestOutputHelper output) : Reg
     protected override Task<FleetApiSettings> CreateSettingsAsync() =>
         Task.FromResult(new FleetApiSettings($"Data Source={_file}", BrokerSettings.ForEmbedded()) { Provider = "Sqlite", Extra = Memory });
 
+    protected override int Writers => 1;
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
