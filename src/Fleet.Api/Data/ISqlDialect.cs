@@ -50,6 +50,12 @@ public interface ISqlDialect
     /// <summary>SQL true when the tags column <paramref name="tags"/> holds the value of parameter <paramref name="tag"/>.</summary>
     string HasTag(string tags, string tag);
 
+    /// <summary>A text expression compared ordinally (byte order), whatever the database's collation: a sort key.</summary>
+    string Ordinal(string text);
+
+    /// <summary>The Unix epoch as a value of a timestamp column (a missing time in a sort key).</summary>
+    string EpochTimestamp { get; }
+
     DbParameter Text(string name, string? value);
 
     DbParameter LongNumber(string name, long? value);

@@ -23,6 +23,12 @@ public sealed class SqliteDialect : ISqlDialect
         $"SELECT CAST(value AS TEXT) AS f FROM {ReadVersionsObjects.SqliteCounterTable} WHERE name = 'detectors'";
 
     // No LATERAL; SQLite loops over the index anyway.
+    // BINARY, SQLite's default collation, compares the UTF-8 bytes.
+    public string Ordinal(string text) => text;
+
+    // Timestamps are Unix milliseconds (UnixMillisecondsConverter).
+    public string EpochTimestamp => "0";
+
     public string TunnelsJoin => "LEFT JOIN tunnels t ON t.detector_id = d.id";
 
     // Timestamps are Unix milliseconds (UnixMillisecondsConverter).

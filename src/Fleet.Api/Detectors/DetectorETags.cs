@@ -58,6 +58,8 @@ internal static class DetectorETags
             query.After ?? string.Empty,
             string.Join(',', query.Providers),
             query.NgrokAccount ?? string.Empty,
+            query.Sort.ToWire(),
+            query.AfterKey ?? string.Empty,
             mark);
 
     /// <summary>A strong tag from a SHA-256 digest: its first 18 bytes, base64url.</summary>

@@ -38,6 +38,7 @@ public static class DetectorEndpoints
                 "`reachability` is the summary as the views show it: `reachable`, `degraded` and `unreachable` only match online detectors, " +
                 "`unknown` matches those not online and those nothing has checked yet. " +
                 "`health` (may repeat) is the newest state's health status: `ok`, `warn` or `fail`; a detector whose agent sends no health matches none. " +
+                "`sort` orders by `id` (default), `name` or `lastSeen`, a leading `-` for descending, ties by id; names compare as stored (ordinal), a missing name as empty. " +
                 "The next page is in the `Link: <…>; rel=\"next\"` header, the total number of matches in `X-Total-Count`.")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesHeader(StatusCodes.Status200OK, "X-Total-Count", "How many detectors match the filters, on all pages.", isInteger: true);
@@ -118,9 +119,10 @@ public static class DetectorEndpoints
         [FromQuery] string[]? health,
         [FromQuery] string[]? provider,
         [FromQuery] string? ngrokAccount,
+        [FromQuery] string? sort,
         CancellationToken ct)
     {
-        var (query, errors) = DetectorQuery.Validate(status, reachability, tag, q, limit, after, health, provider, ngrokAccount);
+        var (query, errors) = DetectorQuery.Validate(status, reachability, tag, q, limit, after, health, provider, ngrokAccount, sort);
         if (query is null)
         {
             return TypedResults.ValidationProblem(errors);
@@ -137,7 +139,7 @@ public static class DetectorEndpoints
                 return TypedResults.StatusCode(StatusCodes.Status304NotModified);
             }
 
-            SetPageHeaders(http.Response, page.Total, page.LastId);
+            SetPageHeaders(http.Response, page.Total, page.NextCursor);
             DetectorETags.Set(http.Response, pageTag);
             return RegistryJsonResult.List(page.Items);
         }
@@ -154,7 +156,9 @@ public static class DetectorEndpoints
         }
 
         var stored = await reader.ListAsync(query, ct);
-        SetPageHeaders(http.Response, stored.Total, stored.LastId);
+        SetPageHeaders(http.Response, stored.Total, stored.LastId is null
+            ? null
+            : DetectorCursor.Encode(query.Sort, query.Sort.KeyText(stored.Detectors[^1].Name, stored.Detectors[^1].LastSeenAt), stored.LastId));
         DetectorETags.Set(http.Response, stored.Tag);
         return TypedResults.Ok(stored.Detectors);
     }
@@ -216,12 +220,12 @@ public static class DetectorEndpoints
             services.GetRequiredService<DetectorTotals>(), services.GetRequiredService<IOptions<DatabaseOptions>>());
     }
 
-    private static void SetPageHeaders(HttpResponse response, long total, string? lastId)
+    private static void SetPageHeaders(HttpResponse response, long total, string? nextCursor)
     {
         response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (lastId is not null)
+        if (nextCursor is not null)
         {
-            PageLinks.SetNext(response, Cursor.Encode(lastId));
+            PageLinks.SetNext(response, nextCursor);
         }
     }
 }

@@ -17,12 +17,18 @@ internal sealed partial record DetectorQuery(
 
     public string? NgrokAccount { get; init; }
 
+    /// <summary>The order (<c>sort=</c>); <see cref="After"/> with <see cref="AfterKey"/> is the last detector of the previous page in it.</summary>
+    public DetectorSort Sort { get; init; } = DetectorSort.Default;
+
+    /// <summary>The previous page's last sort key (<see cref="DetectorSort.KeyText"/>); null for the default order.</summary>
+    public string? AfterKey { get; init; }
+
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
     public static (DetectorQuery? Query, Dictionary<string, string[]> Errors) Validate(
         string[]? status, string[]? reachability, string[]? tag, string? q, int? limit, string? after,
-        string[]? health = null, string[]? provider = null, string? ngrokAccount = null)
+        string[]? health = null, string[]? provider = null, string? ngrokAccount = null, string? sort = null)
     {
         var errors = new Dictionary<string, string[]>();
         var statuses = new List<string>();
@@ -91,16 +97,22 @@ internal sealed partial record DetectorQuery(
             errors["ngrokAccount"] = ["ngrokAccount is a fingerprint as GET /detectors shows it in provider.ngrokAccount: sha256: and 16 lowercase hex digits."];
         }
 
+        if (!DetectorSort.TryParse(sort, out var order))
+        {
+            errors["sort"] = [$"Unknown sort '{Printable(sort!)}'. Expected one of {string.Join(", ", DetectorSort.Names)}."];
+        }
+
         string? afterId = null;
+        string? afterKey = null;
         if (after is not null)
         {
-            if (Cursor.TryDecode(after, out var decoded))
+            if (DetectorCursor.TryDecode(after, order, out afterKey, out var decoded) is { } cursorError)
             {
-                afterId = decoded;
+                errors["after"] = [cursorError];
             }
             else
             {
-                errors["after"] = [Cursor.InvalidAfter];
+                afterId = decoded;
             }
         }
 
@@ -111,6 +123,8 @@ internal sealed partial record DetectorQuery(
                 Healths = healths,
                 Providers = providers,
                 NgrokAccount = ngrokAccount,
+                Sort = order,
+                AfterKey = afterKey,
             }, errors);
     }
 

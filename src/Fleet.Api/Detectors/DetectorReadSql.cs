@@ -49,11 +49,30 @@ internal static class DetectorReadSql
     {
         var where = Filters(query, command, dialect);
         var pageWhere = where;
+        var sort = query.Sort;
+        var direction = sort.Descending ? "DESC" : "ASC";
+        var key = SortKey(sort, dialect, "d");
         if (query.After is { } after)
         {
             command.Parameters.Add(dialect.Text("after", after));
-            pageWhere += " AND d.id > @after";
+            var beyond = sort.Descending ? "<" : ">";
+            if (key is null)
+            {
+                pageWhere += $" AND d.id {beyond} @after";
+            }
+            else
+            {
+                command.Parameters.Add(sort.Key == Detectors.SortKey.LastSeen
+                    ? dialect.Timestamp("after_key", DetectorSort.FromMicros(long.Parse(query.AfterKey!, CultureInfo.InvariantCulture)))
+                    : dialect.Text("after_key", query.AfterKey));
+                // The row comparison (key, id) > (k, id0): after the last detector in the total order.
+                pageWhere += $" AND ({key}, d.id) {beyond} (@after_key, @after)";
+            }
         }
+
+        var order = key is null ? $"d.id {direction}" : $"{key} {direction}, d.id {direction}";
+        var outerKey = SortKey(sort, dialect, "p");
+        var outerOrder = outerKey is null ? $"p.id {direction}" : $"{outerKey} {direction}, p.id {direction}";
 
         command.Parameters.Add(dialect.Number("take", query.Limit + 1));
         command.Parameters.Add(dialect.Text("known_mark", known.Mark));
@@ -65,12 +84,20 @@ internal static class DetectorReadSql
             FROM ({dialect.ListMarkSource}) m
             LEFT JOIN (
                 SELECT {DetectorColumns.Select}
-                FROM (SELECT * FROM detectors d WHERE {pageWhere} ORDER BY d.id LIMIT @take) d
+                FROM (SELECT * FROM detectors d WHERE {pageWhere} ORDER BY {order} LIMIT @take) d
                 {dialect.TunnelsJoin}
             ) p ON 1 = 1
-            ORDER BY p.id;
+            ORDER BY {outerOrder};
             """;
     }
+
+    /// <summary>The sort key of <see cref="DetectorSort"/> over the detector alias <paramref name="d"/>; null for the id order.</summary>
+    private static string? SortKey(DetectorSort sort, ISqlDialect dialect, string d) => sort.Key switch
+    {
+        Detectors.SortKey.Name => dialect.Ordinal($"COALESCE({d}.name, '')"),
+        Detectors.SortKey.LastSeen => $"COALESCE({d}.last_seen_at, {dialect.EpochTimestamp})",
+        _ => null,
+    };
 
     /// <summary>Reads the mark statement: the counters (PostgreSQL) or the counter (SQLite).</summary>
     public static async Task<ListMark> ReadMarkAsync(DbDataReader reader, CancellationToken ct)

@@ -32,6 +32,12 @@ internal sealed class RegistryEntry
 
     public required IReadOnlyList<string> Tags { get; init; }
 
+    /// <summary>The name as stored (a sort key).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>When the detector was last heard (a sort key).</summary>
+    public DateTimeOffset? LastSeen { get; init; }
+
     /// <summary>The name in lower case, for <c>q</c>.</summary>
     public string? LowerName { get; init; }
 
@@ -60,6 +66,8 @@ internal sealed class RegistryEntry
             ProviderKind = record.ProviderKind,
             NgrokAccount = record.NgrokAccount,
             Tags = record.Tags,
+            Name = record.Name,
+            LastSeen = record.LastSeenAt,
             LowerName = record.Name?.ToLowerInvariant(),
             Relay = relay,
             Json = bytes,

@@ -12,6 +12,9 @@ internal sealed record RegistryPage(DetectorQuery Query, IReadOnlyList<RegistryE
     /// <summary>The cursor of the next page: the last id of this one, when more follow.</summary>
     public string? LastId => More ? Items[^1].Id : null;
 
+    /// <summary>The cursor of the next page in the query's order, when more follow.</summary>
+    public string? NextCursor => More ? DetectorCursor.Encode(Query.Sort, Query.Sort.KeyText(Items[^1].Name, Items[^1].LastSeen), Items[^1].Id) : null;
+
     /// <summary>
     /// The page's ETag: the query, the total, whether a next page follows and the id and version of every item. A
     /// version names exactly one representation of its detector (a new value on every write), so equal tags mean equal

@@ -15,6 +15,8 @@ internal sealed class RegistrySnapshot(RegistryEntry[] entries)
 
     private readonly ConcurrentDictionary<string, int> _totals = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<DetectorSort, RegistryEntry[]> _orders = new();
+
     public static RegistrySnapshot Empty { get; } = new([]);
 
     public int Count => entries.Length;
@@ -30,19 +32,27 @@ internal sealed class RegistrySnapshot(RegistryEntry[] entries)
     /// <summary>One page of the query: the matches after its cursor (at most its limit), the total and whether more follow.</summary>
     public RegistryPage Page(DetectorQuery query)
     {
+        var ordered = Ordered(query.Sort);
         var start = 0;
         if (query.After is { } after)
         {
-            var i = IndexOf(after);
-            start = i >= 0 ? i + 1 : ~i;
+            if (query.Sort.IsDefault)
+            {
+                var i = IndexOf(after);
+                start = i >= 0 ? i + 1 : ~i;
+            }
+            else
+            {
+                start = FirstAfter(ordered, query.Sort, query.AfterKey ?? string.Empty, after);
+            }
         }
 
         var items = new List<RegistryEntry>(Math.Min(query.Limit + 1, 128));
-        for (var i = start; i < entries.Length && items.Count <= query.Limit; i++)
+        for (var i = start; i < ordered.Length && items.Count <= query.Limit; i++)
         {
-            if (RegistryFilter.Matches(query, entries[i]))
+            if (RegistryFilter.Matches(query, ordered[i]))
             {
-                items.Add(entries[i]);
+                items.Add(ordered[i]);
             }
         }
 
@@ -137,6 +147,67 @@ internal sealed class RegistrySnapshot(RegistryEntry[] entries)
         var sorted = all.ToArray();
         Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Id, b.Id));
         return new RegistrySnapshot(sorted);
+    }
+
+    /// <summary>The entries in the order of <paramref name="sort"/>, sorted once per snapshot and order.</summary>
+    private RegistryEntry[] Ordered(DetectorSort sort)
+    {
+        if (sort.IsDefault)
+        {
+            return entries;
+        }
+
+        return _orders.GetOrAdd(sort, s =>
+        {
+            var copy = (RegistryEntry[])entries.Clone();
+            Array.Sort(copy, (a, b) => Compare(s, a, KeyOf(s, b), b.Id));
+            return copy;
+        });
+    }
+
+    /// <summary>The first position whose entry comes after (key, id) in the order: where the next page starts.</summary>
+    private static int FirstAfter(RegistryEntry[] ordered, DetectorSort sort, string keyText, string id)
+    {
+        object key = sort.Key == SortKey.LastSeen ? long.Parse(keyText, System.Globalization.CultureInfo.InvariantCulture) : keyText;
+        int lo = 0, hi = ordered.Length;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            if (Compare(sort, ordered[mid], key, id) <= 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    private static object KeyOf(DetectorSort sort, RegistryEntry e) => sort.Key switch
+    {
+        SortKey.Name => e.Name ?? string.Empty,
+        SortKey.LastSeen => DetectorSort.Micros(e.LastSeen),
+        _ => string.Empty,
+    };
+
+    /// <summary>The entry against a position (key, id) in the order: the rule of DetectorSort, as the SQL orders.</summary>
+    private static int Compare(DetectorSort sort, RegistryEntry entry, object key, string id)
+    {
+        var c = sort.Key switch
+        {
+            SortKey.Name => string.CompareOrdinal(entry.Name ?? string.Empty, (string)key),
+            SortKey.LastSeen => DetectorSort.Micros(entry.LastSeen).CompareTo((long)key),
+            _ => 0,
+        };
+        if (c == 0)
+        {
+            c = string.CompareOrdinal(entry.Id, id);
+        }
+
+        return sort.Descending ? -c : c;
     }
 
     private int Total(DetectorQuery query)

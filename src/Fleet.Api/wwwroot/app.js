@@ -73,7 +73,7 @@ function filtersChanged() {
   const tags = $('tag-filter').value.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
   const state = {
     ...readView(location.search), q: $('filter').value.trim(), status: $('status-filter').value, reachability: $('reachability-filter').value,
-    health: $('health-filter').value, provider: $('provider-filter').value, tags, limit: Number($('page-size').value), after: '', detector: '',
+    health: $('health-filter').value, provider: $('provider-filter').value, sort: $('sort').value, tags, limit: Number($('page-size').value), after: '', detector: '',
   };
   if (sameList(state, readView(location.search))) return Promise.resolve();
   return navigate(state, []);
@@ -183,7 +183,7 @@ function wire() {
   $('sign-in-form').addEventListener('submit', (e) => { signIn(e).catch((err) => { $('sign-in-error').textContent = String(err); }); });
   $('sign-out').addEventListener('click', () => { signOut().catch(() => showSignIn()); });
   $('filters').addEventListener('submit', (e) => { e.preventDefault(); filtersChanged().catch(failed); });
-  for (const id of ['status-filter', 'reachability-filter', 'health-filter', 'provider-filter', 'page-size']) {
+  for (const id of ['status-filter', 'reachability-filter', 'health-filter', 'provider-filter', 'sort', 'page-size']) {
     $(id).addEventListener('change', () => { filtersChanged().catch(failed); });
   }
   $('tag-filter').addEventListener('change', () => { filtersChanged().catch(failed); });

@@ -47,6 +47,7 @@ function showControls(state) {
   $('health-filter').value = state.health;
   $('tag-filter').value = state.tags.join(', ');
   $('provider-filter').value = state.provider;
+  $('sort').value = state.sort;
   $('page-size').value = String(state.limit);
 }
 

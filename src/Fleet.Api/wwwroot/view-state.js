@@ -1,8 +1,8 @@
 // The view lives in the page's query string, so a view can be shared and the back button restores it:
-// ?q=&status=&reachability=&health=&tag=&provider=&limit=&after= for the list (the same names as GET /detectors), and
+// ?q=&status=&reachability=&health=&tag=&provider=&sort=&limit=&after= for the list (the same names as GET /detectors), and
 // ?detector=ID for one detector's detail (the list's parameters are kept so "back to the list" returns to the same page).
 
-const LIST_KEYS = ['q', 'status', 'reachability', 'health', 'tag', 'provider', 'limit', 'after'];
+const LIST_KEYS = ['q', 'status', 'reachability', 'health', 'tag', 'provider', 'sort', 'limit', 'after'];
 export const PAGE_SIZES = [50, 100, 500, 1000];
 export const DEFAULT_LIMIT = 100;
 
@@ -16,6 +16,7 @@ export function readView(search) {
     health: params.get('health') || '',
     tags: params.getAll('tag').filter((t) => t.length > 0),
     provider: params.get('provider') || '',
+    sort: params.get('sort') || '',
     limit: PAGE_SIZES.includes(limit) ? limit : DEFAULT_LIMIT,
     after: params.get('after') || '',
     detector: params.get('detector') || '',
@@ -28,6 +29,7 @@ function listParams(view) {
   for (const key of ['status', 'reachability', 'health']) if (view[key]) params.set(key, view[key]);
   for (const tag of view.tags) params.append('tag', tag);
   if (view.provider) params.set('provider', view.provider);
+  if (view.sort) params.set('sort', view.sort);
   if (view.after) params.set('after', view.after);
   return params;
 }

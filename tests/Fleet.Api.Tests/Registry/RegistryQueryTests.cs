@@ -98,6 +98,28 @@ public abstract class RegistryQueryTests(ITestOutputHelper output) : IAsyncLifet
         Assert.NotNull(Api.Services.GetRequiredService<DetectorRegistry>().Current);
     }
 
+    [Fact]
+    public async Task Sort_UnknownOrACursorOfAnotherOrder_Is400NamingTheReason()
+    {
+        var prefix = Messages.NewId("so");
+        for (var i = 0; i < 3; i++)
+        {
+            await Api.WriteStateAsync(Messages.State($"{prefix}-{i}", 1, 1));
+        }
+
+        using var http = Api.CreateReader();
+        using var unknown = await http.GetAsync("/detectors?sort=color");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("Unknown sort 'color'", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var byName = await http.GetAsync($"/detectors?q={prefix}&sort=-lastSeen&limit=1");
+        var cursor = NextCursor(byName.Headers);
+        Assert.NotNull(cursor);
+        using var mixed = await http.GetAsync($"/detectors?q={prefix}&sort=name&limit=1&after={Uri.EscapeDataString(cursor)}");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, mixed.StatusCode);
+        Assert.Contains("cursor of sort=-lastSeen, not sort=name", await mixed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Random histories (states out of order, duplicates, stale wills) applied by concurrent writers in batches through
     /// the ingest's writer, each telling the registry what it committed as the ingest does: after every round of
@@ -206,6 +228,11 @@ public abstract class RegistryQueryTests(ITestOutputHelper output) : IAsyncLifet
             p[0] = new("q", random.Next(2) == 0 ? $"{prefix}-1" : $"detector {(char)('a' + random.Next(26))}");
         }
 
+        if (random.Next(3) > 0)
+        {
+            p.Add(new("sort", Fleet.Api.Detectors.DetectorSort.Names[random.Next(Fleet.Api.Detectors.DetectorSort.Names.Count)]));
+        }
+
         p.Add(new("limit", random.Next(3, 40).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return p;
     }
@@ -214,7 +241,8 @@ public abstract class RegistryQueryTests(ITestOutputHelper output) : IAsyncLifet
     {
         string[] All(string key) => [.. p.Where(x => x.Key == key).Select(x => x.Value)];
         var (query, errors) = DetectorQuery.Validate(All("status"), All("reachability"), All("tag"), All("q").SingleOrDefault(),
-            int.Parse(All("limit").Single(), System.Globalization.CultureInfo.InvariantCulture), after, All("health"), All("provider"));
+            int.Parse(All("limit").Single(), System.Globalization.CultureInfo.InvariantCulture), after, All("health"), All("provider"),
+            sort: All("sort").SingleOrDefault());
         Assert.True(query is not null, string.Join("; ", errors.SelectMany(e => e.Value)));
         await using var scope = Api.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
