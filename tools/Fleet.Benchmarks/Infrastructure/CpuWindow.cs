@@ -23,6 +23,15 @@ internal sealed class CpuWindow : IAsyncDisposable
         Sample();
     }
 
+    /// <summary>Stops reading a process (it has exited and its id may be reused); its readings so far are kept.</summary>
+    public void Stop(string name)
+    {
+        lock (_gate)
+        {
+            _readers.Remove(name);
+        }
+    }
+
     public void Start()
     {
         Sample();

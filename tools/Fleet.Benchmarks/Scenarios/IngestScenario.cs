@@ -92,12 +92,20 @@ internal static class IngestScenario
             }
         }
 
+        // What the broker received: the same as delivered while the API keeps up; when it lags, Mosquitto's work is
+        // between the two figures (it still takes every publish, and queues or drops what the API has not read).
+        if (used.TryGetValue("broker", out var brokerSeconds) && published > 0)
+        {
+            record.Set("cpu.brokerUsPerPublished", brokerSeconds * 1e6 / published);
+        }
+
         if (record["cpu.apiUsPerMessage"] is { } apiUs && record["cpu.brokerUsPerMessage"] is { } brokerUs && brokerUs > 0)
         {
             record.Set("cpu.apiToBroker", apiUs / brokerUs);
         }
 
-        Log.Line($"  CPU per message: API {record["cpu.apiUsPerMessage"]:0} µs/committed, Mosquitto {record["cpu.brokerUsPerMessage"]:0} µs/delivered, " +
+        Log.Line($"  CPU per message: API {record["cpu.apiUsPerMessage"]:0} µs/committed, Mosquitto {record["cpu.brokerUsPerMessage"]:0} µs/delivered " +
+            $"({record["cpu.brokerUsPerPublished"]:0} µs/published), " +
             $"PostgreSQL {record["cpu.postgresUsPerMessage"]:0} µs/committed, fleet-sim {record["cpu.simUsPerMessage"]:0} µs/published " +
             $"({committed:0} committed, {delivered:0} delivered, {published:0} published)");
     }
@@ -114,7 +122,12 @@ internal static class IngestScenario
         await using var series = new CounterSeries(() => api.CommittedAsync("state"), TimeSpan.FromMilliseconds(250));
         await Task.Delay(TimeSpan.FromMilliseconds(600));
         cpu?.Start();
-        var run = await RunLoadAsync(context, extra, durationSeconds, sim => cpu?.Add("sim", () => ProcessCpu.Seconds(sim.Id)));
+        var run = await RunLoadAsync(context, extra, durationSeconds, sim =>
+        {
+            var pid = sim.Id;
+            cpu?.Add("sim", () => ProcessCpu.Seconds(pid));
+        });
+        cpu?.Stop("sim");
         var loadEnded = series.Now;
 
         // Up to the end of the load: what the API kept up with while it was offered. A backlog left in the broker is
