@@ -37,7 +37,7 @@ internal static class RegistryRows
                 "Reads: GET /detectors?limit=100 vs before the registry",
                 F(S("reads", "list.rps"), "0", " req/s"),
                 $"{TodayListRps:0} req/s (issue 18's baseline, not this run)",
-                ResultsTable.Times(today), "≥ 5× the baseline", today is null ? "not measured" : today.Median >= 5 ? "met" : $"missed: {today.Median:0.0}× of 5×");
+                ResultsTable.Times(today), "≥ 5× the baseline", today is null ? "not measured" : today.Median >= 5 ? "met" : $"missed: {today.Median:0.00}× of 5×");
             var one = Ratio("reads", "one.rps", "staticOne.rps");
             yield return new TableRow(
                 "Reads: GET /detectors/{id} vs the same JSON from memory (req/s)",
@@ -86,7 +86,7 @@ internal static class RegistryRows
         {
             var memory = S("memory", "memory.rssMb");
             yield return new TableRow(
-                $"API memory, {F(S("memory", "detectors"), "0")} detectors (2 tunnels each) in the registry (VmRSS)",
+                $"API memory, {F(S("memory", "detectors"), "#,0")} detectors (2 tunnels each) in the registry (VmRSS)",
                 $"{F(memory, "0", " MB")} (ReadFrom=Memory; ready in {F(S("memory", "memory.readySeconds"), "0.0", " s")})",
                 $"{F(S("memory", "database.rssMb"), "0", " MB")} with ReadFrom=Database, same data",
                 $"{F(S("memory", "bytesPerDetector"), "0")} B/detector",

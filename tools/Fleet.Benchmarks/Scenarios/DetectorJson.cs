@@ -7,7 +7,7 @@ namespace Fleet.Benchmarks.Scenarios;
 /// <summary>
 /// Writes detector rows (detector LEFT JOIN tunnel, ordered by detector, columns from <paramref name="offset"/> on, as
 /// in <see cref="CeilingSql"/>) as JSON objects while they are read: the detector's columns, then its tunnels. Each
-/// value through its typed getter (no GetValue, no boxing); a synchronous IsDBNull, as the row is already buffered.
+/// value through its typed getter (text[]: its field type is Array, read as string[]) (no GetValue, no boxing); a synchronous IsDBNull, as the row is already buffered.
 /// </summary>
 internal sealed class DetectorJson(NpgsqlDataReader reader, int offset)
 {
@@ -101,7 +101,7 @@ internal sealed class DetectorJson(NpgsqlDataReader reader, int offset)
         {
             json.WriteString(name, reader.GetFieldValue<DateTime>(i));
         }
-        else if (type == typeof(string[]))
+        else if (typeof(Array).IsAssignableFrom(type))
         {
             json.WriteStartArray(name);
             foreach (var item in reader.GetFieldValue<string[]>(i))

@@ -37,6 +37,9 @@ internal static class ReadsCeilingServer
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+
+        // Only what fails (a 500 names its exception in ceiling-reads.log), no request logging in the measured path.
+        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var app = builder.Build();
@@ -81,26 +84,28 @@ internal static class ReadsCeilingServer
         command.Parameters.AddWithValue("known_mark", known.Mark);
         command.Parameters.AddWithValue("known_total", known.Total);
         await using var reader = await command.ExecuteReaderAsync();
+
+        // The mark's row is there even for an empty page (LEFT JOIN). Like the API, the total is counted once per mark
+        // and remembered (DetectorTotals); it goes in a header, so before the body starts.
+        if (!await reader.ReadAsync())
+        {
+            throw new InvalidOperationException("The page statement returned no mark.");
+        }
+
+        totals.Remember(reader.GetString(0), reader.GetInt64(1));
+        http.Response.Headers["X-Total-Count"] = reader.GetInt64(1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         http.Response.ContentType = "application/json; charset=utf-8";
         await using var json = new Utf8JsonWriter(http.Response.BodyWriter);
         json.WriteStartArray();
         var writer = new DetectorJson(reader, CeilingSql.PageOffset);
-        var first = true;
-        while (await reader.ReadAsync())
+        do
         {
-            if (first)
-            {
-                // Like the API, the total is counted once per mark and remembered (DetectorTotals).
-                totals.Remember(reader.GetString(0), reader.GetInt64(1));
-                first = false;
-            }
-
             writer.Row(json, limit);
         }
+        while (await reader.ReadAsync());
 
         writer.End(json);
         json.WriteEndArray();
-        http.Response.Headers["X-Total-Count"] = totals.Known.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await json.FlushAsync();
     }
 

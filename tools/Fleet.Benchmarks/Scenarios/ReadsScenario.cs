@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 
 using Fleet.Testing.Network;
 using Fleet.Benchmarks.Infrastructure;
@@ -62,6 +64,7 @@ internal static class ReadsScenario
         }
 
         var ceilingUrl = $"http://127.0.0.1:{port}";
+        await CompareAsync(record, api, ceilingUrl, ListPath);
         await MeasureAsync(record, "ceilingList", ceilingUrl + ListPath, key, s);
         await MeasureAsync(record, "ceilingOne", ceilingUrl + onePath, key, s);
         await MeasureAsync(record, "staticList", ceilingUrl + ReadsCeilingServer.StaticPrefix + ListPath, key, s);
@@ -84,6 +87,23 @@ internal static class ReadsScenario
         string[] key = [$"X-Api-Key: {database.ApiKey}"];
         await MeasureAsync(record, "dbList", database.BaseUrl + ListPath, key, s);
         await MeasureAsync(record, "dbOne", database.BaseUrl + onePath, key, s);
+    }
+
+    /// <summary>The ceiling answers the same page: as many detectors and tunnels as the API (else a note says it is no ceiling).</summary>
+    private static async Task CompareAsync(RunRecord record, ApiServer api, string ceilingUrl, string path)
+    {
+        using var ceiling = new HttpClient { BaseAddress = new Uri(ceilingUrl), Timeout = TimeSpan.FromSeconds(30) };
+        var (apiDetectors, apiTunnels) = Count(await api.Client.GetFromJsonAsync<JsonElement>(path));
+        var (ceilingDetectors, ceilingTunnels) = Count(await ceiling.GetFromJsonAsync<JsonElement>(path));
+        record.Set("ceilingList.detectors", ceilingDetectors);
+        record.Set("ceilingList.tunnels", ceilingTunnels);
+        if (apiDetectors != ceilingDetectors || apiTunnels != ceilingTunnels)
+        {
+            record.Notes.Add($"the Npgsql ceiling's page has {ceilingDetectors} detectors and {ceilingTunnels} tunnels, the API's {apiDetectors} and {apiTunnels}");
+        }
+
+        static (int Detectors, int Tunnels) Count(JsonElement page) =>
+            (page.GetArrayLength(), page.EnumerateArray().Sum(d => d.GetProperty("tunnels").GetArrayLength()));
     }
 
     private static async Task<double> TotalAsync(ApiServer api)
