@@ -66,6 +66,7 @@ internal static class CrossInstanceScenario
         var latencies = new List<double>();
         var patches = new List<double>();
         var polls = new List<double>();
+        var sent = new List<double>();
         var timeouts = 0;
         var startCommitted = await b.CommittedAsync("state");
         var window = Stopwatch.StartNew();
@@ -88,6 +89,7 @@ internal static class CrossInstanceScenario
                 if (shown == name)
                 {
                     latencies.Add(clock.Elapsed.TotalMilliseconds);
+                    sent.Add(poll.TotalMilliseconds);
                     seen = true;
                     break;
                 }
@@ -117,6 +119,7 @@ internal static class CrossInstanceScenario
         latencies.Sort();
         patches.Sort();
         polls.Sort();
+        sent.Sort();
         record.Set("samples", latencies.Count - timeouts);
         record.Set("timeouts", timeouts);
         record.Set("p50Ms", FreshnessScenario.Percentile(latencies, 0.50));
@@ -126,6 +129,13 @@ internal static class CrossInstanceScenario
 
         // One GET on A takes this long: a change visible at once still measures about one round trip (the floor).
         record.Set("pollP50Ms", FreshnessScenario.Percentile(polls, 0.50));
+
+        // The same changes timed to when the GET that showed them was sent: a lower bound (visible no later than then).
+        if (sent.Count > 0)
+        {
+            record.Set("sentP50Ms", FreshnessScenario.Percentile(sent, 0.50));
+            record.Set("sentP99Ms", FreshnessScenario.Percentile(sent, 0.99));
+        }
         record.Set("backgroundOfferedRate", s.FreshnessBackgroundRate);
         record.Set("backgroundCommittedRate", committedRate);
         if (timeouts > 0)
