@@ -5,6 +5,7 @@
 #   benchmarks/run.sh                 # 3 runs of every scenario, about 15 minutes
 #   benchmarks/run.sh --quick         # a smoke run of a couple of minutes (short durations, 1 run)
 #   benchmarks/run.sh --runs 5 --only ingest,reads --agent collect
+#   benchmarks/run.sh --quick --only memory  # the API's RSS with 100,000 detectors (left out of a plain --quick run)
 #
 # On a fresh Debian machine as root it installs what is missing (wrk, mosquitto, PostgreSQL server binaries) and builds
 # Release. Everything it starts is its own child process, stopped by PID at the end; temp files go to /tmp/fleet-bench-*.

@@ -8,7 +8,7 @@ namespace Fleet.Benchmarks;
 internal sealed record BenchSettings
 {
     public const string Usage = """
-        Usage: fleet-bench [run] [--runs N] [--quick] [--only ingest,freshness,storm,reads,probe,alerts,agent]
+        Usage: fleet-bench [run] [--runs N] [--quick] [--only ingest,freshness,cross,storm,reads,memory,probe,alerts,agent]
                            [--agent run|collect|skip] [--repo DIR] [--api-dir DIR] [--sim DLL]
         """;
 
@@ -18,7 +18,7 @@ internal sealed record BenchSettings
 
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(AllScenarios, StringComparer.Ordinal);
 
-    public static IReadOnlyList<string> AllScenarios { get; } = ["ingest", "freshness", "storm", "reads", "probe", "alerts", "agent"];
+    public static IReadOnlyList<string> AllScenarios { get; } = ["ingest", "freshness", "cross", "storm", "reads", "memory", "probe", "alerts", "agent"];
 
     /// <summary>The repository (Fleet.sln); results go to its docs/benchmarks.</summary>
     public string Repo { get; init; } = FindRepo();
@@ -52,6 +52,12 @@ internal sealed record BenchSettings
 
     /// <summary>Time budget for the changes (the background fleet runs until they are done).</summary>
     public int FreshnessSeconds { get; init; } = 60;
+
+    // Cross-instance freshness (issue 18): operator PATCHes on B, polled on A, while the freshness fleet loads B.
+    public int CrossSamples { get; init; } = 300;
+
+    // Registry memory (issue 18): detectors (2 tunnels each) the API holds when its RSS is read.
+    public int MemoryFleet { get; init; } = 100_000;
 
     // Reconnect storm: everyone connects at once, as after a broker restart.
     public int StormFleet { get; init; } = 10000;
@@ -117,7 +123,10 @@ internal sealed record BenchSettings
                 Quick = true, Runs = 1, IngestSeconds = 8, UpsertSeconds = 4, FreshnessChanges = 100, FreshnessSeconds = 30,
                 StormFleet = 2000, StormTimeoutSeconds = 60, WrkSeconds = 4, AgentMode = "collect",
                 ProbeFleet = 2000, ProbeIntervalSeconds = 20, ProbeDown = 50, ProbeIngestSeconds = 6,
-                AlertsFleet = 2000, AlertsDampingSeconds = 10,
+                AlertsFleet = 2000, AlertsDampingSeconds = 10, CrossSamples = 100,
+
+                // The registry's memory (100,000 detectors seeded, the API started twice) only when asked for by --only.
+                Only = new HashSet<string>(AllScenarios.Where(n => n != "memory"), StringComparer.Ordinal),
             }
             : new BenchSettings();
 
@@ -138,6 +147,7 @@ internal sealed record BenchSettings
                 "--alerts-damping" => settings with { AlertsDampingSeconds = PositiveInt(Next(), "--alerts-damping") },
                 "--probe-count" => settings with { ProbeFleet = PositiveInt(Next(), "--probe-count") },
                 "--ingest-seconds" => settings with { IngestSeconds = PositiveInt(Next(), "--ingest-seconds") },
+                "--memory-count" => settings with { MemoryFleet = PositiveInt(Next(), "--memory-count") },
                 "--wrk-seconds" => settings with { WrkSeconds = PositiveInt(Next(), "--wrk-seconds") },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };

@@ -44,6 +44,12 @@ internal static class BenchmarkRunner
 
             // The upsert ceiling gets the same schema (migrated by provision-many) in a database of its own.
             await database.ExecuteAsync($"CREATE DATABASE {BenchContext.CeilingDatabase} TEMPLATE {BenchContext.FleetDatabase}");
+            if (settings.Includes("memory"))
+            {
+                // The registry's memory scenario fills a database of its own (the same schema) with its 100,000 detectors.
+                await database.ExecuteAsync($"CREATE DATABASE {RegistryMemoryScenario.Database} TEMPLATE {BenchContext.FleetDatabase}");
+            }
+
             await broker.StartAsync();
             Log.Line($"Mosquitto on 127.0.0.1:{broker.Port} (max_queued_messages {broker.MaxQueuedMessages})");
 
@@ -165,6 +171,23 @@ internal static class BenchmarkRunner
                 {
                     record.Set("apiVmHwmMb", peak);
                 }
+            }
+        }
+
+        // Issue 18: these start their own API processes (two instances; the API on another database).
+        foreach (var (name, scenario) in new (string, Func<BenchContext, RunRecord, Task>)[]
+        {
+            ("cross", CrossInstanceScenario.RunAsync),
+            ("memory", RegistryMemoryScenario.RunAsync),
+        })
+        {
+            if (s.Includes(name))
+            {
+                var record = new RunRecord(name, run);
+                records.Add(record);
+                await StopApiAsync(context);
+                await GuardAsync($"run {run} {name}", record, failures, () => scenario(context, record));
+                await SaveMetricsAsync(context, $"run{run}-{name}");
             }
         }
 
@@ -314,6 +337,8 @@ internal static class BenchmarkRunner
             ["freshness.fleet"] = s.FreshnessFleet,
             ["freshness.backgroundRate"] = s.FreshnessBackgroundRate,
             ["freshness.changes"] = s.FreshnessChanges,
+            ["cross.samples"] = $"{s.CrossSamples} PATCHes on B, one every ~30 ms over 10 detectors of the freshness fleet; A ingests nothing (embedded broker on its own port)",
+            ["memory.fleet"] = $"{s.MemoryFleet} detectors, 2 tunnels each, COPY into a database of their own; RSS 5 s after one full page",
             ["storm.fleet"] = s.StormFleet,
             ["storm.timeoutSeconds"] = s.StormTimeoutSeconds,
             ["probe.fleet"] = $"{s.ProbeFleet} detectors, 2 tunnels each, on stand-in endpoints 127.1.x.y (Probe:Resolve, Probe:AllowedNetworks 127.0.0.0/8)",

@@ -44,6 +44,22 @@ internal sealed class ApiServer : IAsyncDisposable
         ["Ingest__ChangesPerDetectorPerMinute"] = "0 (off: the simulated churn, ~120 URL changes/min per detector, would be coalesced)",
         ["Logging__LogLevel__Default"] = "Warning",
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Detectors__ReadFrom"] = "Memory (the default; scenarios that compare set Database on a second process)",
+    };
+
+    /// <summary>
+    /// Settings for an API that serves reads and writes but ingests nothing: the API has no switch to turn its MQTT
+    /// ingest off, and a second subscriber on the bench broker would take (or, with a shared group, split) the stream.
+    /// So it runs the embedded broker on a free loopback port of its own, which no detector ever connects to.
+    /// </summary>
+    public static Dictionary<string, string> WithoutIngest() => new()
+    {
+        ["Mqtt__Mode"] = "Embedded",
+        ["Mqtt__Embedded__Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Mqtt__Embedded__BindAddress"] = "127.0.0.1",
+        ["Mqtt__Embedded__WebSocketPath"] = string.Empty,
+        ["Mqtt__Embedded__TlsPort"] = "0",
+        ["Mqtt__ClientId"] = "api-reads-only",
     };
 
     /// <summary>Starts the API; <paramref name="extra"/> adds or overrides settings (a scenario's own, e.g. Probe__*).</summary>
@@ -77,6 +93,9 @@ internal sealed class ApiServer : IAsyncDisposable
             ["Ingest__ChangesPerDetectorPerMinute"] = "0",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+
+            // Issue 18: the in-memory registry (the default) unless a scenario asks for the database path.
+            ["Detectors__ReadFrom"] = "Memory",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {

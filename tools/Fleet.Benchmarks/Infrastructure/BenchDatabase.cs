@@ -37,6 +37,13 @@ internal sealed class BenchDatabase : IAsyncDisposable
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The postmaster's process id: the parent of a backend (the cluster's pid file is LocalPostgresCluster's own).</summary>
+    public async Task<int> PostmasterPidAsync()
+    {
+        var backend = await ScalarAsync<int>("SELECT pg_backend_pid()");
+        return ProcessCpu.ParentOf(backend) ?? throw new InvalidOperationException($"no /proc entry for the PostgreSQL backend {backend}");
+    }
+
     public ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

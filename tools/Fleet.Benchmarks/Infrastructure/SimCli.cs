@@ -57,6 +57,8 @@ internal sealed class SimProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     /// <summary>SIGTERM: fleet-sim stops cleanly and still prints its summary.</summary>
     public Task TerminateAsync() => _process.HasExited ? Task.CompletedTask : ChildProcess.SignalAsync(_process.Id, "TERM");
 

@@ -50,25 +50,84 @@ internal static class IngestScenario
 
     public static async Task EndToEndAsync(BenchContext context, RunRecord record)
     {
-        var (rate, committed, seconds, run) = await MeasureEndToEndAsync(context, [], context.Settings.IngestSeconds);
+        var api = context.RequireApi();
+        var postmaster = await context.Database.PostmasterPidAsync();
+        await using var cpu = new CpuWindow();
+        cpu.Add("api", () => ProcessCpu.Seconds(api.Pid));
+        if (context.Broker.ProcessId is { } broker)
+        {
+            cpu.Add("broker", () => ProcessCpu.Seconds(broker));
+        }
+
+        cpu.Add("postgres", () => ProcessCpu.TreeSeconds(postmaster));
+        var committedBefore = await api.CommittedAsync("state");
+        var processedBefore = await api.ProcessedAsync();
+        var (rate, committed, seconds, run) = await MeasureEndToEndAsync(context, [], context.Settings.IngestSeconds, cpu);
+        var used = await cpu.EndAsync();
         Record(record, "e2eSim", run);
         record.Set("e2eRate", rate);
         record.Set("e2eCommitted", committed);
         record.Set("e2eSeconds", seconds);
         Log.Line($"  end to end: {rate:0} state msg/s committed ({committed} in {seconds:0.0} s; offered {run.GetProperty("publishRate")} msg/s)");
+        RecordCpu(record, used, await api.CommittedAsync("state") - committedBefore, await api.ProcessedAsync() - processedBefore, run);
+    }
+
+    /// <summary>
+    /// Issue 18: µs of CPU per message for each process over the measured window (from the load's start to 0.5 s after
+    /// its end): the API and PostgreSQL per state message committed in the window, Mosquitto per message delivered to
+    /// the API (every message the API finished with: committed, stale, rejected or ignored), the simulator per message
+    /// it published (its whole run, connecting included).
+    /// </summary>
+    private static void RecordCpu(RunRecord record, IReadOnlyDictionary<string, double> used, double committed, double delivered, JsonElement run)
+    {
+        var published = run.TryGetProperty("published", out var p) ? p.GetDouble() : 0;
+        record.Set("cpu.committed", committed);
+        record.Set("cpu.delivered", delivered);
+        foreach (var (name, messages) in new[] { ("api", committed), ("broker", delivered), ("postgres", committed), ("sim", published) })
+        {
+            if (used.TryGetValue(name, out var seconds) && messages > 0)
+            {
+                record.Set($"cpu.{name}Seconds", seconds);
+                record.Set($"cpu.{name}UsPerMessage", seconds * 1e6 / messages);
+            }
+        }
+
+        // What the broker received: the same as delivered while the API keeps up; when it lags, Mosquitto's work is
+        // between the two figures (it still takes every publish, and queues or drops what the API has not read).
+        if (used.TryGetValue("broker", out var brokerSeconds) && published > 0)
+        {
+            record.Set("cpu.brokerUsPerPublished", brokerSeconds * 1e6 / published);
+        }
+
+        if (record["cpu.apiUsPerMessage"] is { } apiUs && record["cpu.brokerUsPerMessage"] is { } brokerUs && brokerUs > 0)
+        {
+            record.Set("cpu.apiToBroker", apiUs / brokerUs);
+        }
+
+        Log.Line($"  CPU per message: API {record["cpu.apiUsPerMessage"]:0} µs/committed, Mosquitto {record["cpu.brokerUsPerMessage"]:0} µs/delivered " +
+            $"({record["cpu.brokerUsPerPublished"]:0} µs/published), " +
+            $"PostgreSQL {record["cpu.postgresUsPerMessage"]:0} µs/committed, fleet-sim {record["cpu.simUsPerMessage"]:0} µs/published " +
+            $"({committed:0} committed, {delivered:0} delivered, {published:0} published)");
     }
 
     /// <summary>
     /// The ingest fleet's load through the running API: state messages committed per second while it was offered
-    /// (fleet-sim's further options in <paramref name="extra"/>, e.g. --tunnel-port), and fleet-sim's summary.
+    /// (fleet-sim's further options in <paramref name="extra"/>, e.g. --tunnel-port), and fleet-sim's summary. With a
+    /// <paramref name="cpu"/> window, it starts just before the load (the simulator joins it as it starts).
     /// </summary>
     public static async Task<(double Rate, double Committed, double Seconds, JsonElement Sim)> MeasureEndToEndAsync(
-        BenchContext context, IReadOnlyList<string> extra, int durationSeconds)
+        BenchContext context, IReadOnlyList<string> extra, int durationSeconds, CpuWindow? cpu = null)
     {
         var api = context.RequireApi();
         await using var series = new CounterSeries(() => api.CommittedAsync("state"), TimeSpan.FromMilliseconds(250));
         await Task.Delay(TimeSpan.FromMilliseconds(600));
-        var run = await RunLoadAsync(context, extra, durationSeconds);
+        cpu?.Start();
+        var run = await RunLoadAsync(context, extra, durationSeconds, sim =>
+        {
+            var pid = sim.Id;
+            cpu?.Add("sim", () => ProcessCpu.Seconds(pid));
+        });
+        cpu?.Stop("sim");
         var loadEnded = series.Now;
 
         // Up to the end of the load: what the API kept up with while it was offered. A backlog left in the broker is
@@ -78,7 +137,8 @@ internal static class IngestScenario
         return (seconds > 0 ? committed / seconds : 0, committed, seconds, run);
     }
 
-    private static async Task<JsonElement> RunLoadAsync(BenchContext context, IReadOnlyList<string>? extra = null, int? durationSeconds = null)
+    private static async Task<JsonElement> RunLoadAsync(
+        BenchContext context, IReadOnlyList<string>? extra = null, int? durationSeconds = null, Action<SimProcess>? started = null)
     {
         var s = context.Settings;
         var duration = durationSeconds ?? s.IngestSeconds;
@@ -94,7 +154,9 @@ internal static class IngestScenario
             "--quiet",
             .. extra ?? [],
         ];
-        return await context.Sim.RunAsync(TimeSpan.FromSeconds(duration + 180), arguments);
+        await using var sim = context.Sim.Start(arguments);
+        started?.Invoke(sim);
+        return await sim.WaitAsync(TimeSpan.FromSeconds(duration + 180));
     }
 
     private static void Record(RunRecord record, string prefix, JsonElement summary)

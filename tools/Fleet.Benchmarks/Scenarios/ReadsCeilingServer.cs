@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Net.Http.Headers;
 using System.Text.Json;
 
 using Npgsql;
@@ -6,221 +6,142 @@ using Npgsql;
 namespace Fleet.Benchmarks.Scenarios;
 
 /// <summary>
-/// The reads ceiling: a bare Kestrel minimal API reading the same page straight from PostgreSQL with Npgsql (keyset on
-/// id, then the page's tunnels) and writing JSON with Utf8JsonWriter. No auth, no EF, no limits, no OpenTelemetry.
+/// The reads ceilings, one Kestrel minimal API with no auth, EF, limits or OpenTelemetry:
+/// <list type="bullet">
+/// <item>/detectors and /detectors/{id}: the API's own statements (<see cref="CeilingSql"/>, same plans) through
+/// Npgsql with typed getters, written with Utf8JsonWriter as they are read;</item>
+/// <item>/static/detectors and /static/detectors/{id}: the exact bodies the API answered for the measured list and
+/// one-detector paths (fetched once at start), served from memory with the API's content type: no database at all.</item>
+/// </list>
 /// </summary>
 internal static class ReadsCeilingServer
 {
-    private const string PageSql = """
-        SELECT id, name, tags, notes, location, status, status_since, last_seen_at, epoch, seq,
-               provider_kind, provider_version, provider_state, provider_restarts, provider_error,
-               agent_version, agent_hostname, agent_os, agent_arch
-        FROM detectors WHERE id > @after ORDER BY id LIMIT @limit
-        """;
+    /// <summary>The API key for the static bodies' one fetch comes through the environment, never the command line.</summary>
+    public const string ApiKeyVariable = "FLEET_BENCH_API_KEY";
 
-    private const string OneSql = """
-        SELECT id, name, tags, notes, location, status, status_since, last_seen_at, epoch, seq,
-               provider_kind, provider_version, provider_state, provider_restarts, provider_error,
-               agent_version, agent_hostname, agent_os, agent_arch
-        FROM detectors WHERE id = @id
-        """;
-
-    private const string TunnelsSql = """
-        SELECT detector_id, name, url, proto, upstream, since FROM tunnels WHERE detector_id = ANY(@ids) ORDER BY detector_id, name
-        """;
+    public const string StaticPrefix = "/static";
 
     public static async Task<int> RunAsync(string[] args)
     {
         string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-        if (Option("--port") is not { } port || Option("--connection-string") is not { } connectionString)
+        if (Option("--port") is not { } port || Option("--connection-string") is not { } connectionString
+            || Option("--api") is not { } api || Option("--list-path") is not { } listPath || Option("--one-path") is not { } onePath
+            || Environment.GetEnvironmentVariable(ApiKeyVariable) is not { Length: > 0 } apiKey)
         {
-            await Console.Error.WriteLineAsync("Usage: fleet-bench ceiling-reads --port P --connection-string CS");
+            await Console.Error.WriteLineAsync($"Usage: {ApiKeyVariable}=KEY fleet-bench ceiling-reads --port P --connection-string CS --api URL --list-path P --one-path P");
             return 2;
         }
 
+        var list = await FetchAsync(api, listPath, apiKey);
+        var one = await FetchAsync(api, onePath, apiKey);
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+
+        // Only what fails (a 500 names its exception in ceiling-reads.log), no request logging in the measured path.
+        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var app = builder.Build();
+        var totals = new CeilingTotal();
 
-        app.MapGet("/detectors", async (HttpContext http, int? limit, string? after) =>
-        {
-            var rows = await ReadAsync(dataSource, PageSql, c =>
-            {
-                c.Parameters.AddWithValue("after", after ?? string.Empty);
-                c.Parameters.AddWithValue("limit", Math.Clamp(limit ?? 100, 1, 1000));
-            });
-            await WriteAsync(http, rows, single: false);
-        });
-        app.MapGet("/detectors/{id}", async (HttpContext http, string id) =>
-        {
-            var rows = await ReadAsync(dataSource, OneSql, c => c.Parameters.AddWithValue("id", id));
-            if (rows.Count == 0)
-            {
-                http.Response.StatusCode = 404;
-                return;
-            }
-
-            await WriteAsync(http, rows, single: true);
-        });
+        app.MapGet("/detectors", (HttpContext http, int? limit, string? after) => PageAsync(http, dataSource, totals, Math.Clamp(limit ?? 100, 1, 1000), after));
+        app.MapGet("/detectors/{id}", (HttpContext http, string id) => OneAsync(http, dataSource, id));
+        app.MapGet(StaticPrefix + "/detectors", (HttpContext http) => StaticAsync(http, list));
+        app.MapGet(StaticPrefix + "/detectors/{id}", (HttpContext http) => StaticAsync(http, one));
 
         await app.RunAsync();
         return 0;
     }
 
-    private static async Task<List<object?[]>> ReadAsync(NpgsqlDataSource dataSource, string sql, Action<NpgsqlCommand> parameters)
+    private static async Task<(byte[] Body, string ContentType)> FetchAsync(string api, string path, string apiKey)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var rows = new List<object?[]>();
-        await using (var command = new NpgsqlCommand(sql, connection))
-        {
-            parameters(command);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                var row = new object?[reader.FieldCount + 1];
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    row[i] = await reader.IsDBNullAsync(i) ? null : reader.GetValue(i);
-                }
-
-                row[^1] = new List<object?[]>();
-                rows.Add(row);
-            }
-        }
-
-        if (rows.Count == 0)
-        {
-            return rows;
-        }
-
-        var byId = rows.ToDictionary(r => (string)r[0]!, StringComparer.Ordinal);
-        await using var tunnels = new NpgsqlCommand(TunnelsSql, connection);
-        tunnels.Parameters.AddWithValue("ids", byId.Keys.ToArray());
-        await using var tunnelReader = await tunnels.ExecuteReaderAsync();
-        while (await tunnelReader.ReadAsync())
-        {
-            var tunnel = new object?[tunnelReader.FieldCount];
-            for (var i = 0; i < tunnelReader.FieldCount; i++)
-            {
-                tunnel[i] = await tunnelReader.IsDBNullAsync(i) ? null : tunnelReader.GetValue(i);
-            }
-
-            ((List<object?[]>)byId[(string)tunnel[0]!][^1]!).Add(tunnel);
-        }
-
-        return rows;
+        using var client = new HttpClient { BaseAddress = new Uri(api), Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Api-Key", apiKey);
+        using var response = await client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadAsByteArrayAsync(), response.Content.Headers.ContentType?.ToString() ?? "application/json");
     }
 
-    private static async Task WriteAsync(HttpContext http, List<object?[]> rows, bool single)
+    private static Task StaticAsync(HttpContext http, (byte[] Body, string ContentType) answer)
     {
+        http.Response.ContentType = answer.ContentType;
+        http.Response.ContentLength = answer.Body.Length;
+        return http.Response.Body.WriteAsync(answer.Body).AsTask();
+    }
+
+    private static async Task PageAsync(HttpContext http, NpgsqlDataSource dataSource, CeilingTotal totals, int limit, string? after)
+    {
+        var known = totals.Known;
+        await using var command = dataSource.CreateCommand(CeilingSql.Page(after is not null));
+        if (after is not null)
+        {
+            command.Parameters.AddWithValue("after", after);
+        }
+
+        command.Parameters.AddWithValue("take", limit + 1);
+        command.Parameters.AddWithValue("known_mark", known.Mark);
+        command.Parameters.AddWithValue("known_total", known.Total);
+        await using var reader = await command.ExecuteReaderAsync();
+
+        // The mark's row is there even for an empty page (LEFT JOIN). Like the API, the total is counted once per mark
+        // and remembered (DetectorTotals); it goes in a header, so before the body starts.
+        if (!await reader.ReadAsync())
+        {
+            throw new InvalidOperationException("The page statement returned no mark.");
+        }
+
+        totals.Remember(reader.GetString(0), reader.GetInt64(1));
+        http.Response.Headers["X-Total-Count"] = reader.GetInt64(1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         http.Response.ContentType = "application/json; charset=utf-8";
-        await using var json = new Utf8JsonWriter(http.Response.BodyWriter.AsStream());
-        if (!single)
+        await using var json = new Utf8JsonWriter(http.Response.BodyWriter);
+        json.WriteStartArray();
+        var writer = new DetectorJson(reader, CeilingSql.PageOffset);
+        do
         {
-            json.WriteStartArray();
+            writer.Row(json, limit);
         }
+        while (await reader.ReadAsync());
 
-        foreach (var row in rows)
-        {
-            var id = (string)row[0]!;
-            json.WriteStartObject();
-            json.WriteString("id", id);
-            Text(json, "name", row[1]);
-            json.WriteStartArray("tags");
-            foreach (var tag in row[2] as string[] ?? [])
-            {
-                json.WriteStringValue(tag);
-            }
-
-            json.WriteEndArray();
-            Text(json, "notes", row[3]);
-            Text(json, "location", row[4]);
-            Text(json, "status", row[5]);
-            Time(json, "statusSince", row[6]);
-            Time(json, "lastSeenAt", row[7]);
-            json.WriteStartArray("tunnels");
-            foreach (var tunnel in (List<object?[]>)row[^1]!)
-            {
-                json.WriteStartObject();
-                Text(json, "name", tunnel[1]);
-                Text(json, "url", tunnel[2]);
-                Text(json, "proto", tunnel[3]);
-                Text(json, "upstream", tunnel[4]);
-                Time(json, "since", tunnel[5]);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartObject("provider");
-            Text(json, "kind", row[10]);
-            Text(json, "version", row[11]);
-            Text(json, "state", row[12]);
-            Number(json, "restarts", row[13]);
-            Text(json, "error", row[14]);
-            json.WriteEndObject();
-            json.WriteStartObject("agent");
-            Text(json, "version", row[15]);
-            Text(json, "hostname", row[16]);
-            Text(json, "os", row[17]);
-            Text(json, "arch", row[18]);
-            json.WriteEndObject();
-            Number(json, "epoch", row[8]);
-            Number(json, "seq", row[9]);
-            json.WriteStartObject("links");
-            json.WriteString("self", $"/detectors/{id}");
-            json.WriteString("open", $"/d/{id}");
-            json.WriteString("history", $"/detectors/{id}/history");
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        if (!single)
-        {
-            json.WriteEndArray();
-        }
-
+        writer.End(json);
+        json.WriteEndArray();
         await json.FlushAsync();
     }
 
-    private static void Text(Utf8JsonWriter json, string name, object? value)
+    private static async Task OneAsync(HttpContext http, NpgsqlDataSource dataSource, string id)
     {
-        if (value is string text)
+        await using var command = dataSource.CreateCommand(CeilingSql.One);
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
         {
-            json.WriteString(name, text);
+            http.Response.StatusCode = 404;
+            return;
         }
-        else
+
+        http.Response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(http.Response.BodyWriter);
+        var writer = new DetectorJson(reader, 0);
+        do
         {
-            json.WriteNull(name);
+            writer.Row(json, 1);
         }
+        while (await reader.ReadAsync());
+
+        writer.End(json);
+        await json.FlushAsync();
     }
 
-    private static void Time(Utf8JsonWriter json, string name, object? value)
+    /// <summary>The last mark and its total, as the API's DetectorTotals keeps them for the unfiltered list.</summary>
+    private sealed class CeilingTotal
     {
-        if (value is DateTime time)
-        {
-            json.WriteString(name, time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
+        private volatile Known _known = new("-", 0);
+
+        public Known Known => _known;
+
+        public void Remember(string mark, long total) => _known = new Known(mark, total);
     }
 
-    private static void Number(Utf8JsonWriter json, string name, object? value)
-    {
-        switch (value)
-        {
-            case long l:
-                json.WriteNumber(name, l);
-                break;
-            case int i:
-                json.WriteNumber(name, i);
-                break;
-            default:
-                json.WriteNull(name);
-                break;
-        }
-    }
+    private sealed record Known(string Mark, long Total);
 }
