@@ -16,7 +16,7 @@ public sealed class OpenApiTests(RestApiFixture fixture) : IClassFixture<RestApi
         var paths = document.GetProperty("paths");
         var list = paths.GetProperty("/detectors").GetProperty("get");
         var parameters = list.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["status", "reachability", "tag", "q", "limit", "after", "health", "provider", "ngrokAccount", "If-None-Match"], parameters);
+        Assert.Equal(["status", "reachability", "tag", "q", "limit", "after", "health", "provider", "ngrokAccount", "sort", "If-None-Match"], parameters);
         Assert.True(list.GetProperty("responses").TryGetProperty("400", out _));
         Assert.True(list.GetProperty("responses").TryGetProperty("401", out _));
         Assert.True(paths.GetProperty("/detectors/{id}").TryGetProperty("get", out _));
