@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,11 +15,32 @@ namespace Fleet.Api.Ingest;
 /// </summary>
 internal static class TunnelFingerprint
 {
+    // Every state message is fingerprinted (ingest's hot path): the canonical text is built in one builder per thread
+    // and hashed from pooled buffers, not made into a string and a byte array each time. Same bytes, same hash.
+    [ThreadStatic]
+    private static StringBuilder? t_text;
+
+    [ThreadStatic]
+    private static StringBuilder? t_other;
+
     public static string Of(IReadOnlyList<TunnelReport> tunnels)
     {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(Text(tunnels, withChecks: true)), hash);
-        return Convert.ToHexStringLower(hash[..16]);
+        var text = Text(t_text ??= new StringBuilder(256), tunnels, withChecks: true);
+        var chars = ArrayPool<char>.Shared.Rent(text.Length);
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            text.CopyTo(0, chars, text.Length);
+            var length = Encoding.UTF8.GetBytes(chars.AsSpan(0, text.Length), bytes);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(bytes.AsSpan(0, length), hash);
+            return Convert.ToHexStringLower(hash[..16]);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 
     /// <summary>
@@ -27,11 +49,11 @@ internal static class TunnelFingerprint
     /// fields as the fingerprint, so "a different tunnel" has one definition (used by the change budget and history).
     /// </summary>
     public static bool MovesTunnels(IReadOnlyList<TunnelReport> current, IReadOnlyList<TunnelReport> reported) =>
-        !string.Equals(Text(current, withChecks: false), Text(reported, withChecks: false), StringComparison.Ordinal);
+        !Text(t_text ??= new StringBuilder(256), current, withChecks: false).Equals(Text(t_other ??= new StringBuilder(256), reported, withChecks: false));
 
-    private static string Text(IReadOnlyList<TunnelReport> tunnels, bool withChecks)
+    private static StringBuilder Text(StringBuilder text, IReadOnlyList<TunnelReport> tunnels, bool withChecks)
     {
-        var text = new StringBuilder();
+        text.Clear();
         foreach (var tunnel in tunnels.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             // Lengths before values: no field content can imitate a separator.
@@ -50,7 +72,7 @@ internal static class TunnelFingerprint
             }
         }
 
-        return text.ToString();
+        return text;
     }
 
     private static void Append(StringBuilder text, string? value) =>

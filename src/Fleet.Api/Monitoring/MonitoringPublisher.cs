@@ -32,6 +32,9 @@ internal sealed partial class MonitoringPublisher(
 {
     public const int Capacity = 4096;
 
+    // Changes taken from the queue at once: their views are read in one query (a bounded IN list).
+    private const int MaxBatch = 256;
+
     private static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(10);
 
     private readonly Channel<MonitoringChange> _changes = Channel.CreateBounded<MonitoringChange>(
@@ -82,22 +85,18 @@ internal sealed partial class MonitoringPublisher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var batch = new List<MonitoringChange>(MaxBatch);
         try
         {
-            await foreach (var change in _changes.Reader.ReadAllAsync(stoppingToken))
+            while (await _changes.Reader.WaitToReadAsync(stoppingToken))
             {
-                try
+                batch.Clear();
+                while (batch.Count < MaxBatch && _changes.Reader.TryRead(out var change))
                 {
-                    await PublishChangeAsync(change, stoppingToken);
+                    batch.Add(change);
                 }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    ReportFailure(change.DetectorId, ex);
-                }
+
+                await PublishBatchAsync(batch, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -106,17 +105,48 @@ internal sealed partial class MonitoringPublisher(
         }
     }
 
-    private async Task PublishChangeAsync(MonitoringChange change, CancellationToken ct)
+    /// <summary>
+    /// The changes queued so far, one detector at a time in the order first queued, with all its events in order: their
+    /// views are read in one query (not one per detector), after every change was committed, so each is current.
+    /// </summary>
+    private async Task PublishBatchAsync(List<MonitoringChange> batch, CancellationToken ct)
     {
-        DetectorView? view;
-        await using (var scope = scopes.CreateAsyncScope())
+        var merged = MonitoringChange.Merge(batch);
+        IReadOnlyDictionary<string, DetectorView> views;
+        try
         {
-            var db = scope.ServiceProvider.GetRequiredService<FleetDbContext>();
-            var record = await db.Detectors.AsNoTracking().Include(d => d.Tunnels)
-                .SingleOrDefaultAsync(d => d.Id == change.DetectorId, ct);
-            view = record?.ToView();
+            views = await ReadViewsAsync([.. merged.Select(c => c.DetectorId)], ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // Nothing of this batch goes out (a registry without its view would be wrong); the next change republishes.
+            ReportFailure(merged[0].DetectorId, ex);
+            return;
         }
 
+        foreach (var change in merged)
+        {
+            try
+            {
+                await PublishChangeAsync(change, views.GetValueOrDefault(change.DetectorId), ct);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                ReportFailure(change.DetectorId, ex);
+            }
+        }
+    }
+
+    private async Task<Dictionary<string, DetectorView>> ReadViewsAsync(List<string> ids, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FleetDbContext>();
+        var records = await db.Detectors.AsNoTracking().Include(d => d.Tunnels).Where(d => ids.Contains(d.Id)).ToListAsync(ct);
+        return records.ToDictionary(r => r.Id, r => r.ToView(), StringComparer.Ordinal);
+    }
+
+    private async Task PublishChangeAsync(MonitoringChange change, DetectorView? view, CancellationToken ct)
+    {
         // A view refreshed without an event (a heartbeat) reaches this instance's streams from here; events and the
         // views after them come from the feed. First: it never waits, and a broker that is down must not hold it back.
         if (change.Events.Count == 0 && view is not null)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Fleet.Domain.Identity;
@@ -105,9 +106,12 @@ public static class PayloadParser
 
             while (reader.Read())
             {
-                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+                // Forces UTF-8 validation of every string value and property name (unknown names are skipped later,
+                // unchecked). The plain case is checked in place; escaped or split values, and invalid ones, go
+                // through GetString, which throws the reader's own message, without a string per value otherwise.
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName
+                    && (reader.ValueIsEscaped || reader.HasValueSequence || !Utf8.IsValid(reader.ValueSpan)))
                 {
-                    // Forces UTF-8 validation of every string value and property name (unknown names are skipped later, unchecked).
                     _ = reader.GetString();
                 }
             }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 
@@ -18,6 +19,10 @@ public static class UrlRules
     public const string IdnHostWarning = "idn-host";
 
     public static IReadOnlyList<string> Schemes { get; } = ["https", "http", "tcp", "ssh"];
+
+    // What a host written as a number (decimal, octal, hex, dotted or not) is made of; checked for every tunnel URL of
+    // every state message, so without an enumerator.
+    private static readonly SearchValues<char> NumericHostChars = SearchValues.Create("0123456789abcdefABCDEF.x");
 
     /// <summary>Returns null when the URL is acceptable, otherwise what is wrong with it.</summary>
     public static string? Validate(string url, UrlPolicy policy)
@@ -191,7 +196,7 @@ public static class UrlRules
     private static IPAddress? Literal(Uri uri, string host)
     {
         var text = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
-        var looksNumeric = text.All(c => char.IsAsciiHexDigit(c) || c is '.' or 'x');
+        var looksNumeric = !text.AsSpan().ContainsAnyExcept(NumericHostChars);
         if (uri.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6) && !looksNumeric)
         {
             return null;
@@ -246,6 +251,6 @@ public static class UrlRules
             return host.EndsWith(normalized, StringComparison.Ordinal) || host == normalized[1..];
         }
 
-        return host == normalized || host.EndsWith("." + normalized, StringComparison.Ordinal);
+        return HostNameRules.IsUnder(host, normalized);
     }
 }
