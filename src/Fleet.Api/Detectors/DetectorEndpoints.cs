@@ -141,7 +141,7 @@ public static class DetectorEndpoints
 
             SetPageHeaders(http.Response, page.Total, page.NextCursor);
             DetectorETags.Set(http.Response, pageTag);
-            return RegistryJsonResult.List(page.Items);
+            return RegistryJsonResult.List(page);
         }
 
         var reader = Reader(http);

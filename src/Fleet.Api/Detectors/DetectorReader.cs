@@ -76,9 +76,38 @@ internal sealed class DetectorReader(FleetDbContext db, ISqlDialect dialect, Det
             ? Task.FromResult(new List<DetectorRecord>())
             : WithinBudgetAsync(command => DetectorReadSql.Many(ids, command, dialect), ReadDetectorsAsync, ct);
 
-    /// <summary>Every detector with its tunnels; within the command timeout, not the read budget (a whole fleet).</summary>
-    public Task<List<DetectorRecord>> AllAsync(CancellationToken ct) =>
-        WithinBudgetAsync(_ => DetectorReadSql.All, ReadDetectorsAsync, ct, options.Value.CommandTimeout);
+    /// <summary>
+    /// Every detector with its tunnels, each handed to <paramref name="each"/> as soon as its last row is read, so a
+    /// whole fleet is never held as records; within the command timeout, not the read budget.
+    /// </summary>
+    public Task<int> ForEachAsync(Action<DetectorRecord> each, CancellationToken ct) =>
+        WithinBudgetAsync(
+            _ => DetectorReadSql.All,
+            async (reader, token) =>
+            {
+                var window = new List<DetectorRecord>(2);
+                var count = 0;
+                while (await reader.ReadAsync(token))
+                {
+                    AddRow(reader, 0, window);
+                    if (window.Count == 2)
+                    {
+                        each(window[0]);
+                        window.RemoveAt(0);
+                        count++;
+                    }
+                }
+
+                foreach (var detector in window)
+                {
+                    each(detector);
+                    count++;
+                }
+
+                return count;
+            },
+            ct,
+            options.Value.CommandTimeout);
 
     /// <summary>Every detector's id and version.</summary>
     public Task<Dictionary<string, long>> VersionsAsync(CancellationToken ct) =>

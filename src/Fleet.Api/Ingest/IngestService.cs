@@ -103,9 +103,9 @@ internal sealed partial class IngestService(
                 }
             }
 
-            // Every detector the batch wrote, applied or not (a refused message may still have moved its row): the
-            // registry holds the commit before the views go out and before the messages are acknowledged.
-            await registry.ChangedAsync(toWrite.Select(w => w.DetectorId).ToHashSet(StringComparer.Ordinal), ct);
+            // Every detector the batch wrote, applied or not (a refused message may still have moved its row), queued
+            // for the registry without waiting: re-reads queued while one runs merge into one statement.
+            registry.Changed(toWrite.Select(w => w.DetectorId).ToHashSet(StringComparer.Ordinal));
             foreach (var (id, list) in changes)
             {
                 await events.PublishAsync(id, list, ct);

@@ -44,8 +44,15 @@ internal sealed class NoDetectorNotifications : IDetectorNotifications
     }
 }
 
-/// <summary>What every writer of detectors calls after its commit: the registry re-reads those detectors before the call returns, so the writer's next read (and its client's) sees the change.</summary>
+/// <summary>What every writer of detectors calls after its commit, so the registry re-reads those detectors.</summary>
 public interface IDetectorChanges
 {
+    /// <summary>Returns once the registry holds the commit: the writer's next read, and its client's, sees it.</summary>
     Task ChangedAsync(IReadOnlyCollection<string> ids, CancellationToken ct);
+
+    /// <summary>
+    /// Queues the re-read and returns at once (the ingest: no client reads its writes back, and re-reads queued while
+    /// one runs are merged into the next, one statement for many batches).
+    /// </summary>
+    void Changed(IReadOnlyCollection<string> ids);
 }

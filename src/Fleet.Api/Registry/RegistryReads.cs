@@ -18,9 +18,10 @@ internal sealed class RegistryReads(IServiceScopeFactory scopes, JsonTypeInfo<De
     {
         await using var scope = scopes.CreateAsyncScope();
         var (reader, db) = Open(scope);
-        var rows = await reader.AllAsync(ct);
         var relays = await RelaysAsync(db, null, ct);
-        return [.. rows.Select(r => RegistryEntry.From(r, relays.GetValueOrDefault(r.Id), json))];
+        var entries = new List<RegistryEntry>();
+        await reader.ForEachAsync(r => entries.Add(RegistryEntry.From(r, relays.GetValueOrDefault(r.Id), json)), ct);
+        return entries;
     }
 
     /// <summary>The detectors of these ids that exist now, with their relay ports.</summary>

@@ -13,9 +13,15 @@ internal sealed class RegistrySnapshot(RegistryEntry[] entries)
     /// <summary>Totals of filters counted on this snapshot (bounded: cleared when it holds more than this many).</summary>
     private const int MaxTotals = 1024;
 
+    /// <summary>Pages kept per snapshot; each holds its body once asked (up to 1,000 views).</summary>
+    private const int MaxPages = 64;
+
     private readonly ConcurrentDictionary<string, int> _totals = new(StringComparer.Ordinal);
 
     private readonly ConcurrentDictionary<DetectorSort, RegistryEntry[]> _orders = new();
+
+    // Pages asked of this snapshot (bounded like the totals): asked again, they cost a lookup.
+    private readonly ConcurrentDictionary<string, RegistryPage> _pages = new(StringComparer.Ordinal);
 
     public static RegistrySnapshot Empty { get; } = new([]);
 
@@ -31,6 +37,24 @@ internal sealed class RegistrySnapshot(RegistryEntry[] entries)
 
     /// <summary>One page of the query: the matches after its cursor (at most its limit), the total and whether more follow.</summary>
     public RegistryPage Page(DetectorQuery query)
+    {
+        var key = DetectorETags.ListKey(query, string.Empty);
+        if (_pages.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var page = ReadPage(query);
+        if (_pages.Count >= MaxPages)
+        {
+            _pages.Clear();
+        }
+
+        _pages[key] = page;
+        return page;
+    }
+
+    private RegistryPage ReadPage(DetectorQuery query)
     {
         var ordered = Ordered(query.Sort);
         var start = 0;

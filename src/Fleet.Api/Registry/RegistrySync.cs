@@ -39,33 +39,25 @@ internal sealed partial class RegistrySync(
     /// <summary>Resyncs done since the start (the first load included).</summary>
     public long Resyncs => Interlocked.Read(ref _resyncs);
 
-    public Task ChangedAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
+    public Task ChangedAsync(IReadOnlyCollection<string> ids, CancellationToken ct) =>
+        ids.Count == 0 ? Task.CompletedTask : Request(ids, resync: false).WaitAsync(ct);
+
+    public void Changed(IReadOnlyCollection<string> ids)
     {
-        if (!registry.Enabled || ids.Count == 0)
+        if (ids.Count > 0)
         {
-            return Task.CompletedTask;
+            _ = Request(ids, resync: false);
         }
-
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            if (_stopped)
-            {
-                return Task.CompletedTask;
-            }
-
-            _requests.Add((ids, done));
-        }
-
-        _wake.Writer.TryWrite(true);
-        return done.Task.WaitAsync(ct);
     }
 
     /// <summary>
     /// Resyncs now and returns when done: for a write this instance was not told about and must see at once (a tool
     /// or a test writing to the database itself; other instances' writes arrive by notification anyway).
     /// </summary>
-    public Task ResyncAsync(CancellationToken ct)
+    public Task ResyncAsync(CancellationToken ct) => Request([], resync: true).WaitAsync(ct);
+
+    /// <summary>Queues work for the next step; the task completes when the step is done (never faults).</summary>
+    private Task Request(IReadOnlyCollection<string> ids, bool resync)
     {
         if (!registry.Enabled)
         {
@@ -80,12 +72,12 @@ internal sealed partial class RegistrySync(
                 return Task.CompletedTask;
             }
 
-            _resync = true;
-            _requests.Add(([], done));
+            _resync |= resync;
+            _requests.Add((ids, done));
         }
 
         _wake.Writer.TryWrite(true);
-        return done.Task.WaitAsync(ct);
+        return done.Task;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -172,6 +164,10 @@ internal sealed partial class RegistrySync(
         {
             var all = await reads.AllAsync(ct);
             registry.Publish(RegistrySnapshot.Of(all), losses);
+
+            // Loading a fleet leaves rows, views and buffers behind; give that memory back to the system now, once,
+            // rather than carry the load's high-water mark as the process's size (measured: docs/benchmarks/analysis.md).
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             Interlocked.Increment(ref _resyncs);
             LogLoaded(all.Count);
             return;

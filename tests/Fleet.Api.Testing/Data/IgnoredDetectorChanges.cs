@@ -6,4 +6,8 @@ namespace Fleet.Api.Testing.Data;
 public sealed class IgnoredDetectorChanges : IDetectorChanges
 {
     public Task ChangedAsync(IReadOnlyCollection<string> ids, CancellationToken ct) => Task.CompletedTask;
+
+    public void Changed(IReadOnlyCollection<string> ids)
+    {
+    }
 }
