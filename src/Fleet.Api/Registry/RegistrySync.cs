@@ -206,6 +206,13 @@ internal sealed partial class RegistrySync(
     private async Task RefreshAsync(
         List<(IReadOnlyCollection<string> Ids, TaskCompletionSource Done)> requests, Dictionary<string, long> notified, CancellationToken ct)
     {
+        if (registry.Latest is null)
+        {
+            // Not loaded yet (the database was unreachable at start): the load reads everything these commits wrote,
+            // and until it is done every read goes to the database.
+            return;
+        }
+
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var request in requests)
         {
