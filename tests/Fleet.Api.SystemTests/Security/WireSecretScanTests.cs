@@ -90,8 +90,9 @@ public sealed class WireSecretScanTests
             await Eventually.TrueAsync(
                 async () => (await http.GetAsync($"/detectors/{id}", ct)).StatusCode == HttpStatusCode.OK, "the operator reads the detector");
 
-            // At least a handshake, a login and a request each way: the capture saw the session.
-            return (await capture.StopAsync(packets: 10, ct), password);
+            // Per port at least a handshake and a request with its answer (the answer comes after the request that holds
+            // the secret): the capture saw both sessions.
+            return (await capture.StopAsync(packetsPerPort: 5, ct), password);
         }
         finally
         {

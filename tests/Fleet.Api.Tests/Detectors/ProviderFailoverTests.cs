@@ -121,7 +121,8 @@ public abstract class ProviderFailoverTests : IAsyncLifetime
     private async Task<MqttTestClient> ConnectAsync(string id) =>
         await MqttTestClient.ConnectAsync(_api.Settings.Broker.Host, _api.Settings.Broker.Port, id, await _api.ProvisionEmbeddedDetectorAsync(id));
 
-    // Publishes and waits until the API has decided about it, so what the test reads next is what that decision left.
+    // Publishes and waits until the API has decided about it and its registry has the result (the ingest queues that
+    // re-read without waiting for it), so what the test reads next is what that decision left.
     private async Task PublishAsync(MqttTestClient pi, StateMessage state)
     {
         var metrics = _api.Metrics;
@@ -130,6 +131,7 @@ public abstract class ProviderFailoverTests : IAsyncLifetime
         var result = await pi.PublishAsync(FleetTopics.State(state.DetectorId), Messages.Json(state));
         Assert.True(result.IsSuccess, $"PUBACK {result.ReasonCode}");
         await Eventually.TrueAsync(() => Task.FromResult(Decided() > before), "the API decided about the state");
+        await _api.RegistryHeardAsync(state.DetectorId);
     }
 
     private async Task<DetectorView> GetAsync(string id)

@@ -100,8 +100,9 @@ public abstract class ReflashTests : IAsyncLifetime
     private async Task<MqttTestClient> ConnectAsync(string id) =>
         await MqttTestClient.ConnectAsync(_api.Settings.Broker.Host, _api.Settings.Broker.Port, id, await _api.ProvisionEmbeddedDetectorAsync(id));
 
-    // Publishes on the detector's own topic and waits until the API has decided about it (applied, stale or refused),
-    // so that what the test reads next is what that decision left.
+    // Publishes on the detector's own topic and waits until the API has decided about it (applied, stale or refused)
+    // and its registry has the result (the ingest queues that re-read without waiting for it), so that what the test
+    // reads next is what that decision left.
     private async Task PublishAsync(MqttTestClient pi, object message)
     {
         var metrics = _api.Metrics;
@@ -116,6 +117,7 @@ public abstract class ReflashTests : IAsyncLifetime
         var result = await pi.PublishAsync(topic, json);
         Assert.True(result.IsSuccess, $"PUBACK {result.ReasonCode}");
         await Eventually.TrueAsync(() => Task.FromResult(Decided() > before), $"the API decided about {json}");
+        await _api.RegistryHeardAsync(pi.ClientId);
     }
 
     private async Task<DetectorView> GetAsync(string id)

@@ -15,9 +15,11 @@ public sealed class PacketCapture : IAsyncDisposable
     private readonly StringBuilder _output;
     private readonly string _directory;
     private readonly string _file;
+    private readonly int[] _ports;
 
-    private PacketCapture(Process process, StringBuilder output, string directory, string file)
+    private PacketCapture(Process process, StringBuilder output, string directory, string file, int[] ports)
     {
+        _ports = ports;
         _process = process;
         _output = output;
         _directory = directory;
@@ -29,7 +31,8 @@ public sealed class PacketCapture : IAsyncDisposable
         var tcpdump = ServerProcess.FindTool("tcpdump", "tcpdump");
         var directory = Directory.CreateTempSubdirectory("fleet-capture-").FullName;
         var file = Path.Combine(directory, "capture.pcap");
-        var filter = string.Join(" or ", ports.Select(p => $"tcp port {p}"));
+        var portList = ports.ToArray();
+        var filter = string.Join(" or ", portList.Select(p => $"tcp port {p}"));
         // --immediate-mode: each packet handed over as it arrives (otherwise the kernel's ring buffer holds them up to a
         // block timeout, and a SIGINT before it drops them); -U: each packet written at once; -s 0: whole packets;
         // -Z root: Debian's tcpdump otherwise drops to its own user, which may not write the temp directory.
@@ -51,7 +54,7 @@ public sealed class PacketCapture : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(directory, "server.pid"), process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
         // tcpdump's command line names the file in this directory, so the guard kills only this capture.
         await OrphanGuard.WatchPidFileAsync(directory, "server.pid");
-        var capture = new PacketCapture(process, output, directory, file);
+        var capture = new PacketCapture(process, output, directory, file, portList);
         try
         {
             await listening.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
@@ -77,12 +80,19 @@ public sealed class PacketCapture : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the capture once it holds at least <paramref name="packets"/> packets (tcpdump's own count, read back from
-    /// the file) and returns every captured byte, pcap headers included.
+    /// Stops the capture once it holds at least <paramref name="packetsPerPort"/> packets on each captured port
+    /// (tcpdump's own count, read back from the file) and returns every captured byte, pcap headers included. Per port:
+    /// a SIGINT stops tcpdump at once, dropping what the kernel handed over but tcpdump had not written yet, so a total
+    /// reached by one session alone could end the capture before the other session's packets are in the file.
     /// </summary>
-    public async Task<byte[]> StopAsync(int packets, CancellationToken ct)
+    public async Task<byte[]> StopAsync(int packetsPerPort, CancellationToken ct)
     {
-        await Eventually.TrueAsync(async () => await CountAsync(ct) >= packets, $"tcpdump wrote {packets} packets");
+        foreach (var port in _ports)
+        {
+            await Eventually.TrueAsync(
+                async () => await CountAsync(port, ct) >= packetsPerPort, $"tcpdump wrote {packetsPerPort} packets of port {port}");
+        }
+
         if (!_process.HasExited)
         {
             await ChildProcess.SignalAsync(_process.Id, "INT", ct);
@@ -92,10 +102,11 @@ public sealed class PacketCapture : IAsyncDisposable
         return await File.ReadAllBytesAsync(_file, ct);
     }
 
-    private async Task<int> CountAsync(CancellationToken ct)
+    private async Task<int> CountAsync(int port, CancellationToken ct)
     {
         var tcpdump = ServerProcess.FindTool("tcpdump", "tcpdump");
-        var (_, output, _) = await ChildProcess.RunAsync(tcpdump, ["-r", _file, "-n", "-q"], TimeSpan.FromSeconds(10), ct: ct);
+        var (_, output, _) = await ChildProcess.RunAsync(
+            tcpdump, ["-r", _file, "-n", "-q", $"tcp port {port}"], TimeSpan.FromSeconds(10), ct: ct);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
     }
 
