@@ -77,6 +77,15 @@ internal sealed class EventStream(IOptions<EventsOptions> options)
     /// <summary>A view refreshed without an event (a heartbeat): no id, it changes nothing a replay would restore.</summary>
     public void Publish(DetectorView view) => Broadcast(ViewItem(null, view));
 
+    /// <summary>The same, from the view's JSON (the contract's, UTF-8): decoded only when a stream is open.</summary>
+    public void Publish(byte[] viewJson)
+    {
+        if (!_subscribers.IsEmpty)
+        {
+            Broadcast(new StreamItem(null, DetectorType, System.Text.Encoding.UTF8.GetString(viewJson)));
+        }
+    }
+
     internal static StreamItem EventItem(long id, FleetEvent fleetEvent) =>
         new(id, FleetEventType, JsonSerializer.Serialize(fleetEvent, FleetJsonContext.Default.FleetEvent));
 

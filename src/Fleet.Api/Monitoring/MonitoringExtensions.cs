@@ -13,6 +13,7 @@ public static class MonitoringExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<MonitoringMqtt>();
+        builder.Services.AddSingleton<MonitoringViews>();
         builder.Services.AddSingleton<MonitoringPublisher>();
         builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<MonitoringPublisher>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MonitoringPublisher>());

@@ -14,7 +14,8 @@ namespace Fleet.Api.Monitoring;
 
 /// <summary>
 /// Publishes committed changes for monitoring tools: every event to <c>fleet/v1/events/{id}</c> (QoS 1, not
-/// retained) and then the detector's current view, read back from the database, to <c>fleet/v1/registry/{id}</c>
+/// retained) and then the detector's current view (<see cref="MonitoringViews"/>: the registry's, else read back from
+/// the database) to <c>fleet/v1/registry/{id}</c>
 /// (QoS 1, retained), and views refreshed without an event to the live stream of <c>GET /events</c> (which reads the events themselves from the history: Events/EventFeed). Changes without an event (heartbeats) refresh
 /// the view at most once per <see cref="MonitoringOptions.HeartbeatRefresh"/> per detector. The ingest only drops the change into a bounded queue and never waits for the broker; when
 /// the queue is full the oldest change is dropped. A failed publish (broker down) is logged at most once per
@@ -25,7 +26,7 @@ internal sealed partial class MonitoringPublisher(
     HomeAssistantDiscovery homeAssistant,
     EventStream live,
     EventFeed feed,
-    IServiceScopeFactory scopes,
+    MonitoringViews views,
     TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<MonitoringOptions> options,
     ILogger<MonitoringPublisher> logger) : BackgroundService, IEventSink
@@ -112,10 +113,10 @@ internal sealed partial class MonitoringPublisher(
     private async Task PublishBatchAsync(List<MonitoringChange> batch, CancellationToken ct)
     {
         var merged = MonitoringChange.Merge(batch);
-        IReadOnlyDictionary<string, DetectorView> views;
+        IReadOnlyDictionary<string, PublishedView> current;
         try
         {
-            views = await ReadViewsAsync([.. merged.Select(c => c.DetectorId)], ct);
+            current = await views.ReadAsync([.. merged.Select(c => c.DetectorId)], ct);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
@@ -128,7 +129,7 @@ internal sealed partial class MonitoringPublisher(
         {
             try
             {
-                await PublishChangeAsync(change, views.GetValueOrDefault(change.DetectorId), ct);
+                await PublishChangeAsync(change, current.GetValueOrDefault(change.DetectorId), ct);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
@@ -137,21 +138,13 @@ internal sealed partial class MonitoringPublisher(
         }
     }
 
-    private async Task<Dictionary<string, DetectorView>> ReadViewsAsync(List<string> ids, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<FleetDbContext>();
-        var records = await db.Detectors.AsNoTracking().Include(d => d.Tunnels).Where(d => ids.Contains(d.Id)).ToListAsync(ct);
-        return records.ToDictionary(r => r.Id, r => r.ToView(), StringComparer.Ordinal);
-    }
-
-    private async Task PublishChangeAsync(MonitoringChange change, DetectorView? view, CancellationToken ct)
+    private async Task PublishChangeAsync(MonitoringChange change, PublishedView? view, CancellationToken ct)
     {
         // A view refreshed without an event (a heartbeat) reaches this instance's streams from here; events and the
         // views after them come from the feed. First: it never waits, and a broker that is down must not hold it back.
         if (change.Events.Count == 0 && view is not null)
         {
-            live.Publish(view);
+            live.Publish(view.Json);
         }
 
         foreach (var fleetEvent in change.Events)
@@ -162,11 +155,13 @@ internal sealed partial class MonitoringPublisher(
 
         if (view is not null)
         {
-            var payload = JsonSerializer.SerializeToUtf8Bytes(view, FleetJsonContext.Default.DetectorView);
-            await mqtt.PublishAsync(FleetTopics.Registry(change.DetectorId), payload, retain: true, ct);
+            await mqtt.PublishAsync(FleetTopics.Registry(change.DetectorId), view.Json, retain: true, ct);
 
             // After the view its templates read; only when the device's config changed (name, agent, first sight).
-            await homeAssistant.PublishAsync(view, ct);
+            if (homeAssistant.Enabled)
+            {
+                await homeAssistant.PublishAsync(view.View, ct);
+            }
         }
         else
         {

@@ -15,7 +15,6 @@ internal sealed class DetectorRegistry(IOptions<RegistryOptions> options)
     private volatile bool _exact;
     private long _losses;
     private long _exactSince = -1;
-    private long _generation;
 
     public bool Enabled { get; } = options.Value.ReadFrom == DetectorReadSource.Memory;
 
@@ -24,9 +23,6 @@ internal sealed class DetectorRegistry(IOptions<RegistryOptions> options)
 
     /// <summary>Loaded at least once (readiness).</summary>
     public bool Loaded => Volatile.Read(ref _snapshot) is not null;
-
-    /// <summary>Snapshots published since the start (a test or a metric can see the registry move).</summary>
-    public long Generation => Interlocked.Read(ref _generation);
 
     /// <summary>The snapshot as the sync knows it, exact or not (null before the first load).</summary>
     internal RegistrySnapshot? Latest => Volatile.Read(ref _snapshot);
@@ -44,7 +40,6 @@ internal sealed class DetectorRegistry(IOptions<RegistryOptions> options)
     internal void Publish(RegistrySnapshot snapshot, long losses)
     {
         Volatile.Write(ref _snapshot, snapshot);
-        Interlocked.Increment(ref _generation);
         Interlocked.Exchange(ref _exactSince, losses);
         _exact = losses >= 0 && losses == Losses;
         if (losses != Losses)

@@ -17,9 +17,11 @@ public static class RegistryExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<DetectorRegistry>();
-        builder.Services.AddSingleton(sp => new RegistryReads(
-            sp.GetRequiredService<IServiceScopeFactory>(),
-            (JsonTypeInfo<DetectorView>)sp.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions.GetTypeInfo(typeof(DetectorView))));
+        // The view as the HTTP endpoints write it (their options: the contract's context, ASP.NET Core's encoder), so a
+        // stored view is byte for byte the body a read would have written; the monitoring topics publish the same bytes.
+        builder.Services.AddSingleton(sp =>
+            (JsonTypeInfo<DetectorView>)sp.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions.GetTypeInfo(typeof(DetectorView)));
+        builder.Services.AddSingleton<RegistryReads>();
         builder.Services.AddSingleton<RegistrySync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RegistrySync>());
         builder.Services.AddSingleton<IDetectorChanges>(sp => sp.GetRequiredService<RegistrySync>());

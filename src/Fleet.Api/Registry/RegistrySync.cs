@@ -53,6 +53,8 @@ internal sealed partial class RegistrySync(
         }
     }
 
+    public Task HeardAsync(CancellationToken ct) => Request([], resync: false).WaitAsync(ct);
+
     /// <summary>
     /// Resyncs now and returns when done: for a write this instance was not told about and must see at once (a tool
     /// or a test writing to the database itself; other instances' writes arrive by notification anyway).

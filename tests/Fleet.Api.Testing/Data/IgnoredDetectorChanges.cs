@@ -10,4 +10,6 @@ public sealed class IgnoredDetectorChanges : IDetectorChanges
     public void Changed(IReadOnlyCollection<string> ids)
     {
     }
+
+    public Task HeardAsync(CancellationToken ct) => Task.CompletedTask;
 }

@@ -72,6 +72,28 @@ public sealed class MonitoringTopicsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Registry_Payload_IsTheBodyGetAnswers()
+    {
+        // The retained view comes from the registry's serialised view (or, reading from the database, is serialised
+        // with the same options): byte for byte the body of GET /detectors/{id} for a detector without a relay port.
+        var id = Messages.NewId("rj");
+        await _api.WriteStateAsync(Messages.State(id, 2, 7));
+        using var admin = _api.CreateAdmin();
+        var patch = await admin.PatchAsync(
+            $"/detectors/{id}",
+            new StringContent("""{"name":"Détecteur <north> & \"roof\" +1","tags":["cosmic-rays","site:roof"]}""", System.Text.Encoding.UTF8, "application/merge-patch+json"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, patch.StatusCode);
+
+        using var reader = _api.CreateReader();
+        var expected = await reader.GetStringAsync($"/detectors/{id}");
+        var line = await Eventually.GetAsync(
+            async () => (await SubscribeAsMonitorAsync(FleetTopics.Registry(id), 1)).SingleOrDefault(),
+            line => line is not null && line.Contains("roof", StringComparison.Ordinal),
+            "the registry view after the PATCH");
+        Assert.Equal(expected, line![(FleetTopics.Registry(id).Length + 1)..]);
+    }
+
+    [Fact]
     public async Task Events_AfterDetectorPublishes_ArriveOnItsEventsTopic()
     {
         var id = Messages.NewId("e");
