@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CommunityToolkit.HighPerformance.Buffers;
 using System.Text.Json.Serialization.Metadata;
 using Fleet.Api.Data;
 using Fleet.Api.Detectors;
@@ -60,12 +61,12 @@ internal sealed class RegistryEntry
         {
             Id = record.Id,
             Version = record.Version,
-            Status = record.Status,
-            Reachability = record.Reachability,
-            HealthStatus = record.HealthStatus,
-            ProviderKind = record.ProviderKind,
-            NgrokAccount = record.NgrokAccount,
-            Tags = record.Tags,
+            Status = Shared(record.Status),
+            Reachability = Shared(record.Reachability),
+            HealthStatus = SharedOrNull(record.HealthStatus),
+            ProviderKind = SharedOrNull(record.ProviderKind),
+            NgrokAccount = SharedOrNull(record.NgrokAccount),
+            Tags = record.Tags.Count == 0 ? [] : record.Tags.Select(Shared).ToArray(),
             Name = record.Name,
             LastSeen = record.LastSeenAt,
             LowerName = record.Name?.ToLowerInvariant(),
@@ -74,4 +75,11 @@ internal sealed class RegistryEntry
             OneJson = relay is null ? bytes : JsonSerializer.SerializeToUtf8Bytes(view with { Relay = relay }, json),
         };
     }
+
+    // The filter fields repeat across a fleet (a handful of statuses, providers, accounts and tags), but every row read
+    // brings its own copies: one instance of each value instead saves ~350 bytes per detector (StringPool is bounded, so
+    // values that stop being used cost nothing lasting).
+    private static string Shared(string value) => StringPool.Shared.GetOrAdd(value);
+
+    private static string? SharedOrNull(string? value) => value is null ? null : Shared(value);
 }
