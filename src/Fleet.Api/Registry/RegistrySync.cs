@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Fleet.Domain.Messages;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ internal sealed partial class RegistrySync(
     DetectorRegistry registry,
     IDetectorNotifications notifications,
     RegistryReads reads,
+    RegistryMetrics metrics,
     TimeProvider clock,
     IOptions<RegistryOptions> options,
     ILogger<RegistrySync> logger) : BackgroundService, IDetectorChanges
@@ -33,8 +35,8 @@ internal sealed partial class RegistrySync(
 
     private readonly Lock _gate = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private List<(IReadOnlyCollection<string> Ids, TaskCompletionSource Done)> _requests = [];
-    private Dictionary<string, long> _notified = new(StringComparer.Ordinal);
+    private List<Queued> _requests = [];
+    private Dictionary<string, (long Version, long Since)> _notified = new(StringComparer.Ordinal);
     private bool _resync;
     private bool _stopped;
     private long _resyncs;
@@ -76,7 +78,7 @@ internal sealed partial class RegistrySync(
             }
 
             _resync |= resync;
-            _requests.Add((ids, done));
+            _requests.Add(new Queued(ids, done, clock.GetTimestamp()));
         }
 
         _wake.Writer.TryWrite(true);
@@ -98,8 +100,8 @@ internal sealed partial class RegistrySync(
             {
                 await WaitAsync(nextResync - clock.GetUtcNow(), stoppingToken);
                 bool resync;
-                List<(IReadOnlyCollection<string> Ids, TaskCompletionSource Done)> requests;
-                Dictionary<string, long> notified;
+                List<Queued> requests;
+                Dictionary<string, (long Version, long Since)> notified;
                 lock (_gate)
                 {
                     (resync, requests, notified) = (_resync, _requests, _notified);
@@ -107,6 +109,7 @@ internal sealed partial class RegistrySync(
                 }
 
                 resync |= clock.GetUtcNow() >= nextResync;
+                var started = RecordWaits(requests, notified);
                 try
                 {
                     if (resync)
@@ -115,7 +118,10 @@ internal sealed partial class RegistrySync(
                         nextResync = clock.GetUtcNow() + options.Value.ResyncInterval;
                     }
 
-                    await RefreshAsync(requests, notified, stoppingToken);
+                    if (await RefreshAsync(requests, notified, stoppingToken) || resync)
+                    {
+                        metrics.Stepped(clock.GetElapsedTime(started), resync);
+                    }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
@@ -203,14 +209,34 @@ internal sealed partial class RegistrySync(
         LogResynced(differ.Count, versions.Count);
     }
 
-    private async Task RefreshAsync(
-        List<(IReadOnlyCollection<string> Ids, TaskCompletionSource Done)> requests, Dictionary<string, long> notified, CancellationToken ct)
+    /// <summary>Records how long each change waited for this step (one measurement per writer's request and per notified id); returns the step's start.</summary>
+    private long RecordWaits(List<Queued> requests, Dictionary<string, (long Version, long Since)> notified)
+    {
+        var now = clock.GetTimestamp();
+        foreach (var request in requests)
+        {
+            if (request.Ids.Count > 0)
+            {
+                metrics.Waited(clock.GetElapsedTime(request.Since, now), notified: false);
+            }
+        }
+
+        foreach (var (_, (_, since)) in notified)
+        {
+            metrics.Waited(clock.GetElapsedTime(since, now), notified: true);
+        }
+
+        return now;
+    }
+
+    /// <summary>Re-reads what the requests and notifications name; true if anything was re-read.</summary>
+    private async Task<bool> RefreshAsync(List<Queued> requests, Dictionary<string, (long Version, long Since)> notified, CancellationToken ct)
     {
         if (registry.Latest is null)
         {
             // Not loaded yet (the database was unreachable at start): the load reads everything these commits wrote,
             // and until it is done every read goes to the database.
-            return;
+            return false;
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -220,19 +246,28 @@ internal sealed partial class RegistrySync(
         }
 
         var current = registry.Latest;
-        foreach (var (id, version) in notified)
+        var skipped = 0;
+        foreach (var (id, (version, _)) in notified)
         {
             // Our own commits come back as notifications too: already read when the registry holds that version.
             if (current?.Find(id) is not { } entry || entry.Version < version)
             {
                 ids.Add(id);
             }
+            else
+            {
+                skipped++;
+            }
         }
 
-        if (ids.Count > 0)
+        metrics.Skipped(skipped);
+        if (ids.Count == 0)
         {
-            await ApplyAsync([.. ids], registry.ExactSince, ct);
+            return false;
         }
+
+        await ApplyAsync([.. ids], registry.ExactSince, ct);
+        return true;
     }
 
     /// <summary>Re-reads these detectors and publishes a snapshot with them; exact when nothing was lost since <paramref name="losses"/>.</summary>
@@ -246,6 +281,7 @@ internal sealed partial class RegistrySync(
         }
 
         registry.Publish(snapshot, losses);
+        metrics.Reread(ids.Count);
     }
 
     private void Notified(string payload)
@@ -256,9 +292,12 @@ internal sealed partial class RegistrySync(
         var version = space >= 0 && long.TryParse(payload.AsSpan(space + 1), out var v) ? v : long.MaxValue;
         if (DetectorIdIsPlausible(id))
         {
+            var now = clock.GetTimestamp();
             lock (_gate)
             {
-                _notified[id] = Math.Max(version, _notified.GetValueOrDefault(id, long.MinValue));
+                // The queue wait runs from the first notification of the id since the last step.
+                ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_notified, id, out var exists);
+                held = exists ? (Math.Max(version, held.Version), held.Since) : (version, now);
             }
 
             _wake.Writer.TryWrite(true);
@@ -297,6 +336,9 @@ internal sealed partial class RegistrySync(
             // Time for the periodic resync.
         }
     }
+
+    /// <summary>A writer's request for the next step, and when it was queued (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    private readonly record struct Queued(IReadOnlyCollection<string> Ids, TaskCompletionSource Done, long Since);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Detector registry loaded: {Count} detectors in memory")]
     private partial void LogLoaded(int count);
