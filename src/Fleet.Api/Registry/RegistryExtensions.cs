@@ -20,6 +20,7 @@ public static class RegistryExtensions
         builder.Services.AddSingleton(sp => new RegistryReads(
             sp.GetRequiredService<IServiceScopeFactory>(),
             (JsonTypeInfo<DetectorView>)sp.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions.GetTypeInfo(typeof(DetectorView))));
+        builder.Services.AddSingleton<RegistryQueue>();
         builder.Services.AddSingleton<RegistryMetrics>();
         builder.Services.AddSingleton<RegistrySync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RegistrySync>());

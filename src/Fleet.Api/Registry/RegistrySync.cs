@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Threading.Channels;
 using Fleet.Domain.Messages;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +21,7 @@ internal sealed partial class RegistrySync(
     DetectorRegistry registry,
     IDetectorNotifications notifications,
     RegistryReads reads,
+    RegistryQueue queue,
     RegistryMetrics metrics,
     TimeProvider clock,
     IOptions<RegistryOptions> options,
@@ -33,12 +32,6 @@ internal sealed partial class RegistrySync(
     /// <summary>Detectors loaded at once from which the load's garbage is collected right away.</summary>
     private const int LargeLoad = 10_000;
 
-    private readonly Lock _gate = new();
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private List<Queued> _requests = [];
-    private Dictionary<string, (long Version, long Since)> _notified = new(StringComparer.Ordinal);
-    private bool _resync;
-    private bool _stopped;
     private long _resyncs;
 
     /// <summary>Resyncs done since the start (the first load included).</summary>
@@ -62,28 +55,8 @@ internal sealed partial class RegistrySync(
     public Task ResyncAsync(CancellationToken ct) => Request([], resync: true).WaitAsync(ct);
 
     /// <summary>Queues work for the next step; the task completes when the step is done (never faults).</summary>
-    private Task Request(IReadOnlyCollection<string> ids, bool resync)
-    {
-        if (!registry.Enabled)
-        {
-            return Task.CompletedTask;
-        }
-
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            if (_stopped)
-            {
-                return Task.CompletedTask;
-            }
-
-            _resync |= resync;
-            _requests.Add(new Queued(ids, done, clock.GetTimestamp()));
-        }
-
-        _wake.Writer.TryWrite(true);
-        return done.Task;
-    }
+    private Task Request(IReadOnlyCollection<string> ids, bool resync) =>
+        registry.Enabled ? queue.Request(ids, resync) : Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -98,16 +71,8 @@ internal sealed partial class RegistrySync(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await WaitAsync(nextResync - clock.GetUtcNow(), stoppingToken);
-                bool resync;
-                List<Queued> requests;
-                Dictionary<string, (long Version, long Since)> notified;
-                lock (_gate)
-                {
-                    (resync, requests, notified) = (_resync, _requests, _notified);
-                    (_resync, _requests, _notified) = (false, [], new(StringComparer.Ordinal));
-                }
-
+                await queue.WaitAsync(nextResync - clock.GetUtcNow(), stoppingToken);
+                var (resync, requests, notified) = queue.Take();
                 resync |= clock.GetUtcNow() >= nextResync;
                 var started = RecordWaits(requests, notified);
                 try
@@ -128,10 +93,7 @@ internal sealed partial class RegistrySync(
                     // Whatever this step was to apply is missing from memory: the database answers until a resync works.
                     registry.MarkInexact();
                     LogStepFailed(ex.GetType().Name, ex.Message, RetryAfterFailure);
-                    lock (_gate)
-                    {
-                        _resync = true;
-                    }
+                    queue.ResyncNext(wake: false);
 
                     await Task.Delay(RetryAfterFailure, clock, stoppingToken);
                 }
@@ -151,16 +113,7 @@ internal sealed partial class RegistrySync(
         }
         finally
         {
-            lock (_gate)
-            {
-                _stopped = true;
-                foreach (var request in _requests)
-                {
-                    request.Done.TrySetResult();
-                }
-
-                _requests = [];
-            }
+            queue.Stop();
         }
 
         await listening;
@@ -210,7 +163,7 @@ internal sealed partial class RegistrySync(
     }
 
     /// <summary>Records how long each change waited for this step (one measurement per writer's request and per notified id); returns the step's start.</summary>
-    private long RecordWaits(List<Queued> requests, Dictionary<string, (long Version, long Since)> notified)
+    private long RecordWaits(List<RegistryRequest> requests, Dictionary<string, (long Version, long Since)> notified)
     {
         var now = clock.GetTimestamp();
         foreach (var request in requests)
@@ -230,7 +183,7 @@ internal sealed partial class RegistrySync(
     }
 
     /// <summary>Re-reads what the requests and notifications name; true if anything was re-read.</summary>
-    private async Task<bool> RefreshAsync(List<Queued> requests, Dictionary<string, (long Version, long Since)> notified, CancellationToken ct)
+    private async Task<bool> RefreshAsync(List<RegistryRequest> requests, Dictionary<string, (long Version, long Since)> notified, CancellationToken ct)
     {
         if (registry.Latest is null)
         {
@@ -292,53 +245,15 @@ internal sealed partial class RegistrySync(
         var version = space >= 0 && long.TryParse(payload.AsSpan(space + 1), out var v) ? v : long.MaxValue;
         if (DetectorIdIsPlausible(id))
         {
-            var now = clock.GetTimestamp();
-            lock (_gate)
-            {
-                // The queue wait runs from the first notification of the id since the last step.
-                ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_notified, id, out var exists);
-                held = exists ? (Math.Max(version, held.Version), held.Since) : (version, now);
-            }
-
-            _wake.Writer.TryWrite(true);
+            queue.Notified(id, version);
         }
     }
 
     private static bool DetectorIdIsPlausible(string id) => id.Length is > 0 and <= Domain.Identity.DetectorId.MaxLength;
 
-    private void Connected()
-    {
-        lock (_gate)
-        {
-            _resync = true;
-        }
-
-        _wake.Writer.TryWrite(true);
-    }
+    private void Connected() => queue.ResyncNext(wake: true);
 
     private void Lost() => registry.MarkInexact();
-
-    private async Task WaitAsync(TimeSpan until, CancellationToken ct)
-    {
-        if (until <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        using var timer = new CancellationTokenSource(until, clock);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
-        try
-        {
-            await _wake.Reader.ReadAsync(either.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // Time for the periodic resync.
-        }
-    }
-
-    /// <summary>A writer's request for the next step, and when it was queued (<see cref="TimeProvider.GetTimestamp"/>).</summary>
-    private readonly record struct Queued(IReadOnlyCollection<string> Ids, TaskCompletionSource Done, long Since);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Detector registry loaded: {Count} detectors in memory")]
     private partial void LogLoaded(int count);
