@@ -122,7 +122,8 @@ internal static class ResultsWriter
           and takes an operator's `PATCH`, A ingests nothing and serves `GET /detectors/{id}`, polled without pause until
           it shows the change. A's /metrics is scraped before and after the window: its registry's queue wait (NOTIFY
           received → step start) and step time (re-read + publish), mean and bucket-interpolated p50/p99
-          (`fleet_registry_*`), are shown beside the end-to-end figures of the same window.
+          (`fleet_registry_*`), and the share of the window A spent in steps are shown beside the end-to-end figures
+          of the same window.
         - **Reconnect storm**: `fleet-sim run --connect-rate 0 --duration 0` (every detector connects at once, publishes
           online + state, waits for its PUBACKs) with a new epoch; the clock runs from the simulator's start until the API
           has committed every detector's new state (/metrics), then every page of `GET /detectors` confirms the count. API

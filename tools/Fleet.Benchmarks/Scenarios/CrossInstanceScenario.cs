@@ -111,7 +111,7 @@ internal static class CrossInstanceScenario
         }
 
         var committedRate = (await b.CommittedAsync("state") - startCommitted) / window.Elapsed.TotalSeconds;
-        RecordSteps(record, stepsBefore, await ScrapeAsync(a));
+        RecordSteps(record, stepsBefore, await ScrapeAsync(a), window.Elapsed);
         await background.TerminateAsync();
         await background.WaitAsync(TimeSpan.FromSeconds(60));
         if (latencies.Count == 0)
@@ -158,12 +158,14 @@ internal static class CrossInstanceScenario
     /// queue once notified, and how long A's steps took (re-read + publish), beside the end-to-end figures. What is left
     /// of the end-to-end time is PostgreSQL delivering the NOTIFY and the GET's round trip.
     /// </summary>
-    private static void RecordSteps(RunRecord record, IReadOnlyList<PrometheusSample> before, IReadOnlyList<PrometheusSample> after)
+    private static void RecordSteps(RunRecord record, IReadOnlyList<PrometheusSample> before, IReadOnlyList<PrometheusSample> after, TimeSpan elapsed)
     {
+        record.Set("windowSeconds", elapsed.TotalSeconds);
         foreach (var (key, name) in new[] { ("queueWait", "fleet_registry_queue_wait_seconds"), ("step", "fleet_registry_step_duration_seconds") })
         {
             var window = PrometheusHistogram.Of(after, name).Since(PrometheusHistogram.Of(before, name));
             record.Set($"registry.{key}Count", window.Count);
+            record.Set($"registry.{key}Seconds", window.Sum);
             if (window.Mean is { } mean)
             {
                 record.Set($"registry.{key}MeanMs", mean * 1000);
@@ -180,9 +182,13 @@ internal static class CrossInstanceScenario
             record.Set("registry.rereadsPerStep", rereads / steps);
         }
 
+        // The share of the window A's step loop spent in steps: near 1, a notification mostly waits for the step in progress.
+        record.Set("registry.stepBusy", (record["registry.stepSeconds"] ?? double.NaN) / elapsed.TotalSeconds);
+
         Log.Line($"  A's registry steps: queue wait mean {record["registry.queueWaitMeanMs"]:0.0} ms, p99 ≈ {record["registry.queueWaitP99Ms"]:0.0} ms " +
             $"({record["registry.queueWaitCount"]:0} notifications); step mean {record["registry.stepMeanMs"]:0.0} ms, p99 ≈ {record["registry.stepP99Ms"]:0.0} ms " +
-            $"({record["registry.stepCount"]:0} steps, {rereads:0} ids re-read, {record["registry.rereadsPerStep"]:0.0} per step, {record["registry.skipped"]:0} skipped)");
+            $"({record["registry.stepCount"]:0} steps, {rereads:0} ids re-read, {record["registry.rereadsPerStep"]:0.0} per step, {record["registry.skipped"]:0} skipped); " +
+            $"in steps {record["registry.stepBusy"]:P0} of the {elapsed.TotalSeconds:0.0} s window");
     }
 
     private static async Task PatchNameAsync(HttpClient admin, string id, string name)
