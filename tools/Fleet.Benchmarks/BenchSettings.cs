@@ -9,7 +9,7 @@ internal sealed record BenchSettings
 {
     public const string Usage = """
         Usage: fleet-bench [run] [--runs N] [--quick] [--only ingest,freshness,cross,storm,reads,memory,probe,alerts,agent]
-                           [--agent run|collect|skip] [--repo DIR] [--api-dir DIR] [--sim DLL]
+                           [--ingest-seconds N] [--ingest-warmup N] [--agent run|collect|skip] [--repo DIR] [--api-dir DIR] [--sim DLL]
         """;
 
     public int Runs { get; init; } = 3;
@@ -38,6 +38,9 @@ internal sealed record BenchSettings
     public int HeartbeatSeconds { get; init; } = 60;
 
     public int IngestSeconds { get; init; } = 15;
+
+    /// <summary>The ingest load run this long, unmeasured, on the freshly started API before its end-to-end window (0: none).</summary>
+    public int IngestWarmupSeconds { get; init; } = 12;
 
     public int UpsertSeconds { get; init; } = 8;
 
@@ -120,7 +123,7 @@ internal sealed record BenchSettings
         var settings = quick
             ? new BenchSettings
             {
-                Quick = true, Runs = 1, IngestSeconds = 8, UpsertSeconds = 4, FreshnessChanges = 100, FreshnessSeconds = 30,
+                Quick = true, Runs = 1, IngestSeconds = 8, IngestWarmupSeconds = 5, UpsertSeconds = 4, FreshnessChanges = 100, FreshnessSeconds = 30,
                 StormFleet = 2000, StormTimeoutSeconds = 60, WrkSeconds = 4, AgentMode = "collect",
                 ProbeFleet = 2000, ProbeIntervalSeconds = 20, ProbeDown = 50, ProbeIngestSeconds = 6,
                 AlertsFleet = 2000, AlertsDampingSeconds = 10, CrossSamples = 100,
@@ -147,6 +150,7 @@ internal sealed record BenchSettings
                 "--alerts-damping" => settings with { AlertsDampingSeconds = PositiveInt(Next(), "--alerts-damping") },
                 "--probe-count" => settings with { ProbeFleet = PositiveInt(Next(), "--probe-count") },
                 "--ingest-seconds" => settings with { IngestSeconds = PositiveInt(Next(), "--ingest-seconds") },
+                "--ingest-warmup" => settings with { IngestWarmupSeconds = NonNegativeInt(Next(), "--ingest-warmup") },
                 "--memory-count" => settings with { MemoryFleet = PositiveInt(Next(), "--memory-count") },
                 "--wrk-seconds" => settings with { WrkSeconds = PositiveInt(Next(), "--wrk-seconds") },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
@@ -164,6 +168,9 @@ internal sealed record BenchSettings
 
     private static int PositiveInt(string value, string name) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{name} must be a positive integer");
+
+    private static int NonNegativeInt(string value, string name) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"{name} must be 0 or a positive integer");
 
     private static HashSet<string> Scenarios(string list)
     {

@@ -332,6 +332,7 @@ internal static class BenchmarkRunner
             ["ingest.urlChurn"] = s.UrlChurn,
             ["ingest.heartbeatSeconds"] = s.HeartbeatSeconds,
             ["ingest.seconds"] = s.IngestSeconds,
+            ["ingest.warmupSeconds"] = $"{s.IngestWarmupSeconds} s of the same load on the freshly started API before the end-to-end window, not measured (JIT tier-up)",
             ["ingest.upsertSeconds"] = s.UpsertSeconds,
             ["ingest.upsertBatch"] = s.UpsertBatch,
             ["freshness.fleet"] = s.FreshnessFleet,

@@ -22,6 +22,8 @@ public static class RegistryExtensions
         builder.Services.AddSingleton(sp =>
             (JsonTypeInfo<DetectorView>)sp.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions.GetTypeInfo(typeof(DetectorView)));
         builder.Services.AddSingleton<RegistryReads>();
+        builder.Services.AddSingleton<RegistryQueue>();
+        builder.Services.AddSingleton<RegistryMetrics>();
         builder.Services.AddSingleton<RegistrySync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RegistrySync>());
         builder.Services.AddSingleton<IDetectorChanges>(sp => sp.GetRequiredService<RegistrySync>());

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Fleet.Domain.Messages;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +21,8 @@ internal sealed partial class RegistrySync(
     DetectorRegistry registry,
     IDetectorNotifications notifications,
     RegistryReads reads,
+    RegistryQueue queue,
+    RegistryMetrics metrics,
     TimeProvider clock,
     IOptions<RegistryOptions> options,
     ILogger<RegistrySync> logger) : BackgroundService, IDetectorChanges
@@ -31,12 +32,6 @@ internal sealed partial class RegistrySync(
     /// <summary>Detectors loaded at once from which the load's garbage is collected right away.</summary>
     private const int LargeLoad = 10_000;
 
-    private readonly Lock _gate = new();
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private List<(IReadOnlyCollection<string> Ids, TaskCompletionSource Done)> _requests = [];
-    private Dictionary<string, long> _notified = new(StringComparer.Ordinal);
-    private bool _resync;
-    private bool _stopped;
     private long _resyncs;
 
     /// <summary>Resyncs done since the start (the first load included).</summary>
@@ -62,28 +57,8 @@ internal sealed partial class RegistrySync(
     public Task ResyncAsync(CancellationToken ct) => Request([], resync: true).WaitAsync(ct);
 
     /// <summary>Queues work for the next step; the task completes when the step is done (never faults).</summary>
-    private Task Request(IReadOnlyCollection<string> ids, bool resync)
-    {
-        if (!registry.Enabled)
-        {
-            return Task.CompletedTask;
-        }
-
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            if (_stopped)
-            {
-                return Task.CompletedTask;
-            }
-
-            _resync |= resync;
-            _requests.Add((ids, done));
-        }
-
-        _wake.Writer.TryWrite(true);
-        return done.Task;
-    }
+    private Task Request(IReadOnlyCollection<string> ids, bool resync) =>
+        registry.Enabled ? queue.Request(ids, resync) : Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -98,17 +73,10 @@ internal sealed partial class RegistrySync(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await WaitAsync(nextResync - clock.GetUtcNow(), stoppingToken);
-                bool resync;
-                List<(IReadOnlyCollection<string> Ids, TaskCompletionSource Done)> requests;
-                Dictionary<string, long> notified;
-                lock (_gate)
-                {
-                    (resync, requests, notified) = (_resync, _requests, _notified);
-                    (_resync, _requests, _notified) = (false, [], new(StringComparer.Ordinal));
-                }
-
+                await queue.WaitAsync(nextResync - clock.GetUtcNow(), stoppingToken);
+                var (resync, requests, notified) = queue.Take();
                 resync |= clock.GetUtcNow() >= nextResync;
+                var started = RecordWaits(requests, notified);
                 try
                 {
                     if (resync)
@@ -117,17 +85,17 @@ internal sealed partial class RegistrySync(
                         nextResync = clock.GetUtcNow() + options.Value.ResyncInterval;
                     }
 
-                    await RefreshAsync(requests, notified, stoppingToken);
+                    if (await RefreshAsync(requests, notified, stoppingToken) || resync)
+                    {
+                        metrics.Stepped(clock.GetElapsedTime(started), resync);
+                    }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     // Whatever this step was to apply is missing from memory: the database answers until a resync works.
                     registry.MarkInexact();
                     LogStepFailed(ex.GetType().Name, ex.Message, RetryAfterFailure);
-                    lock (_gate)
-                    {
-                        _resync = true;
-                    }
+                    queue.ResyncNext(wake: false);
 
                     await Task.Delay(RetryAfterFailure, clock, stoppingToken);
                 }
@@ -147,16 +115,7 @@ internal sealed partial class RegistrySync(
         }
         finally
         {
-            lock (_gate)
-            {
-                _stopped = true;
-                foreach (var request in _requests)
-                {
-                    request.Done.TrySetResult();
-                }
-
-                _requests = [];
-            }
+            queue.Stop();
         }
 
         await listening;
@@ -205,14 +164,34 @@ internal sealed partial class RegistrySync(
         LogResynced(differ.Count, versions.Count);
     }
 
-    private async Task RefreshAsync(
-        List<(IReadOnlyCollection<string> Ids, TaskCompletionSource Done)> requests, Dictionary<string, long> notified, CancellationToken ct)
+    /// <summary>Records how long each change waited for this step (one measurement per writer's request and per notified id); returns the step's start.</summary>
+    private long RecordWaits(List<RegistryRequest> requests, Dictionary<string, (long Version, long Since)> notified)
+    {
+        var now = clock.GetTimestamp();
+        foreach (var request in requests)
+        {
+            if (request.Ids.Count > 0)
+            {
+                metrics.Waited(clock.GetElapsedTime(request.Since, now), notified: false);
+            }
+        }
+
+        foreach (var (_, (_, since)) in notified)
+        {
+            metrics.Waited(clock.GetElapsedTime(since, now), notified: true);
+        }
+
+        return now;
+    }
+
+    /// <summary>Re-reads what the requests and notifications name; true if anything was re-read.</summary>
+    private async Task<bool> RefreshAsync(List<RegistryRequest> requests, Dictionary<string, (long Version, long Since)> notified, CancellationToken ct)
     {
         if (registry.Latest is null)
         {
             // Not loaded yet (the database was unreachable at start): the load reads everything these commits wrote,
             // and until it is done every read goes to the database.
-            return;
+            return false;
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -222,19 +201,28 @@ internal sealed partial class RegistrySync(
         }
 
         var current = registry.Latest;
-        foreach (var (id, version) in notified)
+        var skipped = 0;
+        foreach (var (id, (version, _)) in notified)
         {
             // Our own commits come back as notifications too: already read when the registry holds that version.
             if (current?.Find(id) is not { } entry || entry.Version < version)
             {
                 ids.Add(id);
             }
+            else
+            {
+                skipped++;
+            }
         }
 
-        if (ids.Count > 0)
+        metrics.Skipped(skipped);
+        if (ids.Count == 0)
         {
-            await ApplyAsync([.. ids], registry.ExactSince, ct);
+            return false;
         }
+
+        await ApplyAsync([.. ids], registry.ExactSince, ct);
+        return true;
     }
 
     /// <summary>Re-reads these detectors and publishes a snapshot with them; exact when nothing was lost since <paramref name="losses"/>.</summary>
@@ -248,6 +236,7 @@ internal sealed partial class RegistrySync(
         }
 
         registry.Publish(snapshot, losses);
+        metrics.Reread(ids.Count);
     }
 
     private void Notified(string payload)
@@ -258,47 +247,15 @@ internal sealed partial class RegistrySync(
         var version = space >= 0 && long.TryParse(payload.AsSpan(space + 1), out var v) ? v : long.MaxValue;
         if (DetectorIdIsPlausible(id))
         {
-            lock (_gate)
-            {
-                _notified[id] = Math.Max(version, _notified.GetValueOrDefault(id, long.MinValue));
-            }
-
-            _wake.Writer.TryWrite(true);
+            queue.Notified(id, version);
         }
     }
 
     private static bool DetectorIdIsPlausible(string id) => id.Length is > 0 and <= Domain.Identity.DetectorId.MaxLength;
 
-    private void Connected()
-    {
-        lock (_gate)
-        {
-            _resync = true;
-        }
-
-        _wake.Writer.TryWrite(true);
-    }
+    private void Connected() => queue.ResyncNext(wake: true);
 
     private void Lost() => registry.MarkInexact();
-
-    private async Task WaitAsync(TimeSpan until, CancellationToken ct)
-    {
-        if (until <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        using var timer = new CancellationTokenSource(until, clock);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
-        try
-        {
-            await _wake.Reader.ReadAsync(either.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // Time for the periodic resync.
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Detector registry loaded: {Count} detectors in memory")]
     private partial void LogLoaded(int count);

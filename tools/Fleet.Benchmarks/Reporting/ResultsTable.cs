@@ -21,7 +21,7 @@ internal static class ResultsTable
         var upsert = S("ingest", "upsertCeilingRate");
         var brokerRatio = Ratio("ingest", "e2eRate", "brokerCeilingRate");
         rows.Add(new TableRow(
-            "Ingest, end to end (state msg/s committed to PostgreSQL)",
+            $"Ingest, end to end (state msg/s committed to PostgreSQL; {(S("ingest", "e2eWarmupSeconds") is { } warm ? $"after a {Fmt(warm, "0", " s")} warm-up of the same load" : "no warm-up")})",
             Fmt(e2e, "0"),
             broker is null ? None : $"{Fmt(broker, "0")} (broker → counting subscriber)",
             Pct(brokerRatio),

@@ -107,7 +107,9 @@ internal static class ResultsWriter
 
         - **Ingest**: `fleet-sim run` (heartbeats + URL churn, offered rate above what the machine can take) → Mosquitto →
           API → PostgreSQL. Rate = state messages committed (the API's `fleet_ingest_applied_total` + `fleet_ingest_stale_total`
-          for `kind="state"` on /metrics) from the first to the last one, broker backlog drained included. Ceilings, same
+          for `kind="state"` on /metrics) from the first to the last one, broker backlog drained included. The API is
+          freshly started for it, so the same load runs first for a warm-up (12 s; `--ingest-warmup`), unmeasured, and
+          the API idles again before the measured window and its /proc CPU window: JIT tier-up is not counted. Ceilings, same
           run, same load: (a) the broker delivering it to `fleet-sim count`, a subscriber that only counts (the API is
           stopped meanwhile; it keeps no session, so nothing queues for it); (b) the database alone: a batched
           (256 rows) version-guarded `INSERT … ON CONFLICT … WHERE (epoch, seq) <` upsert of detectors plus their tunnels
@@ -116,6 +118,12 @@ internal static class ResultsWriter
           online and state messages) changes its tunnel URL; the clock runs from just before the QoS 1 publish to the
           first `GET /detectors/{id}` (polled every ~2 ms) that shows the new URL; p50/p99 (nearest rank) while `fleet-sim`
           sends 1,000 msg/s in the background.
+        - **Freshness across instances** (issue 18): two API processes on one database; B ingests the freshness load
+          and takes an operator's `PATCH`, A ingests nothing and serves `GET /detectors/{id}`, polled without pause until
+          it shows the change. A's /metrics is scraped before and after the window: its registry's queue wait (NOTIFY
+          received → step start) and step time (re-read + publish), mean and bucket-interpolated p50/p99
+          (`fleet_registry_*`), and the share of the window A spent in steps are shown beside the end-to-end figures
+          of the same window.
         - **Reconnect storm**: `fleet-sim run --connect-rate 0 --duration 0` (every detector connects at once, publishes
           online + state, waits for its PUBACKs) with a new epoch; the clock runs from the simulator's start until the API
           has committed every detector's new state (/metrics), then every page of `GET /detectors` confirms the count. API

@@ -6,6 +6,7 @@ using System.Text.Json;
 
 using Fleet.Benchmarks.Infrastructure;
 using Fleet.Benchmarks.Reporting;
+using Fleet.Testing.Metrics;
 
 namespace Fleet.Benchmarks.Scenarios;
 
@@ -69,6 +70,7 @@ internal static class CrossInstanceScenario
         var sent = new List<double>();
         var timeouts = 0;
         var startCommitted = await b.CommittedAsync("state");
+        var stepsBefore = await ScrapeAsync(a);
         var window = Stopwatch.StartNew();
         var budget = TimeSpan.FromSeconds(s.FreshnessSeconds);
         for (var change = 0; change < s.CrossSamples && !background.HasExited && window.Elapsed < budget; change++)
@@ -109,6 +111,7 @@ internal static class CrossInstanceScenario
         }
 
         var committedRate = (await b.CommittedAsync("state") - startCommitted) / window.Elapsed.TotalSeconds;
+        RecordSteps(record, stepsBefore, await ScrapeAsync(a), window.Elapsed);
         await background.TerminateAsync();
         await background.WaitAsync(TimeSpan.FromSeconds(60));
         if (latencies.Count == 0)
@@ -145,6 +148,47 @@ internal static class CrossInstanceScenario
 
         Log.Line($"  cross-instance: p50 {record["p50Ms"]:0.0} ms, p99 {record["p99Ms"]:0.0} ms, max {record["maxMs"]:0.0} ms over {latencies.Count} changes " +
             $"({timeouts} timeouts; PATCH p50 {record["patchP50Ms"]:0.0} ms, GET on A p50 {record["pollP50Ms"]:0.0} ms), background {committedRate:0} of {s.FreshnessBackgroundRate} state msg/s committed");
+    }
+
+    private static async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync(ApiServer api) =>
+        PrometheusText.Parse(await api.Client.GetStringAsync("/metrics"));
+
+    /// <summary>
+    /// A's registry steps over the same window (its /metrics before and after): how long B's commits waited in A's step
+    /// queue once notified, and how long A's steps took (re-read + publish), beside the end-to-end figures. What is left
+    /// of the end-to-end time is PostgreSQL delivering the NOTIFY and the GET's round trip.
+    /// </summary>
+    private static void RecordSteps(RunRecord record, IReadOnlyList<PrometheusSample> before, IReadOnlyList<PrometheusSample> after, TimeSpan elapsed)
+    {
+        record.Set("windowSeconds", elapsed.TotalSeconds);
+        foreach (var (key, name) in new[] { ("queueWait", "fleet_registry_queue_wait_seconds"), ("step", "fleet_registry_step_duration_seconds") })
+        {
+            var window = PrometheusHistogram.Of(after, name).Since(PrometheusHistogram.Of(before, name));
+            record.Set($"registry.{key}Count", window.Count);
+            record.Set($"registry.{key}Seconds", window.Sum);
+            if (window.Mean is { } mean)
+            {
+                record.Set($"registry.{key}MeanMs", mean * 1000);
+                record.Set($"registry.{key}P50Ms", (window.Quantile(0.50) ?? double.NaN) * 1000);
+                record.Set($"registry.{key}P99Ms", (window.Quantile(0.99) ?? double.NaN) * 1000);
+            }
+        }
+
+        var rereads = after.Sum("fleet_registry_rereads_total") - before.Sum("fleet_registry_rereads_total");
+        record.Set("registry.rereads", rereads);
+        record.Set("registry.skipped", after.Sum("fleet_registry_notifications_skipped_total") - before.Sum("fleet_registry_notifications_skipped_total"));
+        if (record["registry.stepCount"] is { } steps and > 0)
+        {
+            record.Set("registry.rereadsPerStep", rereads / steps);
+        }
+
+        // The share of the window A's step loop spent in steps: near 1, a notification mostly waits for the step in progress.
+        record.Set("registry.stepBusy", (record["registry.stepSeconds"] ?? double.NaN) / elapsed.TotalSeconds);
+
+        Log.Line($"  A's registry steps: queue wait mean {record["registry.queueWaitMeanMs"]:0.0} ms, p99 ≈ {record["registry.queueWaitP99Ms"]:0.0} ms " +
+            $"({record["registry.queueWaitCount"]:0} notifications); step mean {record["registry.stepMeanMs"]:0.0} ms, p99 ≈ {record["registry.stepP99Ms"]:0.0} ms " +
+            $"({record["registry.stepCount"]:0} steps, {rereads:0} ids re-read, {record["registry.rereadsPerStep"]:0.0} per step, {record["registry.skipped"]:0} skipped); " +
+            $"in steps {record["registry.stepBusy"]:P0} of the {elapsed.TotalSeconds:0.0} s window");
     }
 
     private static async Task PatchNameAsync(HttpClient admin, string id, string name)

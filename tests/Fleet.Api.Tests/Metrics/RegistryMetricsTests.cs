@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text;
+using Fleet.Api.Registry;
+using Fleet.Domain.Messages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Fleet.Api.Tests.Metrics;
+
+/// <summary>The registry's step metrics move with the steps (the fixture's API is shared: every check is a difference).</summary>
+[Collection(MetricsTestGroup.Name)]
+public sealed class RegistryMetricsTests(MetricsApiFixture fixture) : IClassFixture<MetricsApiFixture>
+{
+    private FleetApiFactory Api => fixture.Api;
+
+    [Fact]
+    public async Task Scrape_AfterPatch_ShowsQueueWaitStepDurationRereadsAndSkippedNotifications()
+    {
+        var id = Messages.NewId("mreg");
+        Assert.True((await Api.WriteStateAsync(Messages.State(id, 1, 0))).Applied);
+        using var reader = Api.CreateReader();
+        var before = PrometheusText.Parse(await reader.GetStringAsync("/metrics"));
+
+        // The PATCH's writer waits for the registry step (source local); its commit's NOTIFY comes back (source notification).
+        using var admin = Api.CreateAdmin();
+        using var content = new StringContent("""{"name":"metrics-registry"}""", Encoding.UTF8, "application/merge-patch+json");
+        using var response = await admin.PatchAsync($"/detectors/{id}", content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // A notification of a version the registry already holds (0: older than any written row) is skipped.
+        await Api.WithDbAsync(db => db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresDetectorNotifications.Channel}, {id + " 0"})"));
+
+        double Moved(IReadOnlyList<PrometheusSample> now, string name, params (string, string)[] labels) =>
+            now.Sum(name, labels) - before.Sum(name, labels);
+        var after = await Eventually.GetAsync(
+            async () => PrometheusText.Parse(await reader.GetStringAsync("/metrics")),
+            s => Moved(s, "fleet_registry_queue_wait_seconds_count", ("source", "local")) >= 1
+                 && Moved(s, "fleet_registry_queue_wait_seconds_count", ("source", "notification")) >= 2
+                 && Moved(s, "fleet_registry_step_duration_seconds_count", ("kind", "changes")) >= 1
+                 && Moved(s, "fleet_registry_rereads_total") >= 1
+                 && Moved(s, "fleet_registry_notifications_skipped_total") >= 1,
+            "the PATCH's step and both notifications are counted");
+
+        Assert.True(Moved(after, "fleet_registry_queue_wait_seconds_bucket", ("source", "local"), ("le", "+Inf")) >= 1);
+        Assert.True(Moved(after, "fleet_registry_step_duration_seconds_sum", ("kind", "changes")) > 0);
+        Assert.Single(after.Named("fleet_registry_rereads_total"));
+        Assert.Single(after.Named("fleet_registry_notifications_skipped_total"));
+    }
+}
