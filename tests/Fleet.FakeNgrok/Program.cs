@@ -51,23 +51,9 @@ IEnumerable<FakeTunnelSpec> selected = commandLine.All
     : config.Tunnels.Where(t => commandLine.Names.Contains(t.Name));
 FakeAgentState state = new(new TunnelTable(selected, control.Urls), control.Shape);
 
-await using WebApplication app = FakeWebHost.Build(config, state);
-if (!config.WebDisabled)
-{
-    try
-    {
-        await app.StartAsync();
-    }
-    catch (IOException)
-    {
-        log.BindFailed(config.WebAddr);
-        return 1;
-    }
-
-    log.WebServiceStarted(config.WebAddr);
-}
-
-// The stand-in for ngrok's edge (FAKE_NGROK_EDGE): the fake's public URLs answer there, through Checks:Resolve.
+// The stand-in for ngrok's edge (FAKE_NGROK_EDGE): the fake's public URLs answer there, through Checks:Resolve. It
+// listens before the local API lists any tunnel, as ngrok's edge is up before a tunnel shows: an agent checking a
+// URL it just learnt found no edge and reported endpoint-offline for a tunnel that was about to answer.
 await using WebApplication? edge = EdgeHost.Build(state);
 if (edge is not null)
 {
@@ -84,6 +70,22 @@ if (edge is not null)
 
 await using TcpEdge? tcpEdge = TcpEdge.Create(state);
 tcpEdge?.Start();
+
+await using WebApplication app = FakeWebHost.Build(config, state);
+if (!config.WebDisabled)
+{
+    try
+    {
+        await app.StartAsync();
+    }
+    catch (IOException)
+    {
+        log.BindFailed(config.WebAddr);
+        return 1;
+    }
+
+    log.WebServiceStarted(config.WebAddr);
+}
 
 log.SessionEstablished();
 log.TunnelsStarted(state.Tunnels.Snapshot());

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Fleet.Api.SystemTests.EndToEnd;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Reachability;
@@ -49,13 +50,21 @@ public sealed class ReachabilityEndToEndTests(FleetDeployment stack) : IClassFix
                 v => v.Reachability?.State == ReachabilityStates.Reachable && v.Tunnels.Count(t => t.Check?.Outcome == CheckOutcomes.Ok) == 2,
                 "reachable with both tunnels checked",
                 Step);
-            await WaitForEventAsync(events, EventTypes.Reachable, 1);
+            // The first checks through the cold stand-in edge may fail before they settle: on a loaded host web's first
+            // checks timed out or found the web service silent, so the events began reachable, degraded, reachable
+            // (and again) before any step. Those are true changes, but not this scenario's: it starts at the reachable
+            // event that the history holds now, and every wait and assertion below counts from there.
+            var start = await SettledAsync(reader, id);
+            await Eventually.TrueAsync(
+                () => Task.FromResult(ReachabilityEvents(events).Count >= start),
+                $"the {start} reachability event(s) before the scenario on the events topic",
+                Step);
             var atReachable = DateTimeOffset.UtcNow;
 
             // 2. The local web service stops: only web fails, from the agent's side.
             await web.DisposeAsync();
             var degraded = await stack.WaitForDetectorAsync(id, v => v.Reachability?.State == ReachabilityStates.Degraded, "degraded", Step);
-            await WaitForEventAsync(events, EventTypes.Degraded, 1);
+            await WaitForEventAsync(events, start, EventTypes.Degraded);
             var atDegraded = DateTimeOffset.UtcNow;
 
             // 3. The edge takes every URL of the detector offline. The web service comes back only once that shows,
@@ -69,13 +78,13 @@ public sealed class ReachabilityEndToEndTests(FleetDeployment stack) : IClassFix
                     && v.Reachability.Failing.Any(f => f.Tunnel == "web" && f.Outcome == CheckOutcomes.EndpointOffline),
                 "unreachable with web's endpoint offline",
                 Step);
-            await WaitForEventAsync(events, EventTypes.Unreachable, 1);
+            await WaitForEventAsync(events, start, EventTypes.Unreachable);
             var atUnreachable = DateTimeOffset.UtcNow;
 
             // 4. The edge brings them back.
             await WriteControlAsync(control, new { urls = pins });
             var back = await stack.WaitForDetectorAsync(id, v => v.Reachability?.State == ReachabilityStates.Reachable, "reachable again", Step);
-            await WaitForEventAsync(events, EventTypes.Reachable, 2);
+            await WaitForEventAsync(events, start, EventTypes.Reachable);
 
             Assert.Empty(reachable.Reachability!.Failing);
             Assert.Equal(2, reachable.Tunnels.Count(t => t.Check?.Outcome == CheckOutcomes.Ok));
@@ -88,12 +97,13 @@ public sealed class ReachabilityEndToEndTests(FleetDeployment stack) : IClassFix
             Assert.Equal("ERR_NGROK_3200", failing[1].Code);
             Assert.Empty(back.Reachability!.Failing);
 
-            // 5. mosquitto_sub saw the changes in order (several events of one type in a row are changes of the
-            // failing list within that state).
+            // 5. mosquitto_sub saw the changes in order, from the scenario's first reachable on (several events of one
+            // type in a row are changes of the failing list within that state). When the edge brings both URLs back,
+            // each tunnel's check arrives as it finishes, so one may be back a state before the other: a degraded
+            // with the other still endpoint-offline is a true change there, and the only extra event allowed.
+            var scenario = ReachabilityEvents(events).Skip(start - 1).ToList();
             string[] order = [EventTypes.Reachable, EventTypes.Degraded, EventTypes.Unreachable, EventTypes.Reachable];
-            Assert.Equal(
-                order,
-                Collapse(events.Events.Select(e => e.Type).Where(ReachabilityTypes.Contains)));
+            Assert.Equal(order, Collapse(scenario.Where(e => !IsOneBackFirst(e)).Select(e => e.Type)));
 
             // 6. The newest reachability event at or before T answers "was it reachable at T".
             Assert.Equal(EventTypes.Reachable, await StateAtAsync(reader, id, atReachable));
@@ -152,11 +162,14 @@ public sealed class ReachabilityEndToEndTests(FleetDeployment stack) : IClassFix
                     RestartMinDelay = "00:00:00.200",
                     RestartMaxDelay = "00:00:05",
                 },
-                // Every public name of the stand-in goes to its edge on loopback: nothing leaves this machine.
+                // Every public name of the stand-in goes to its edge on loopback: nothing leaves this machine. No check
+                // of the scenario waits for its timeout (refusals and error pages answer at once), so the timeout is as
+                // long as the interval allows: a shorter one turned a stall of the loaded host (the web service here is
+                // in the test process) into timeout and upstream-down flaps.
                 Checks = new
                 {
                     Interval = "00:00:02",
-                    Timeout = "00:00:01",
+                    Timeout = "00:00:02",
                     Resolve = new[] { $"*.ngrok-free.app:443:127.0.0.1:{edgePort}", "0.tcp.eu.ngrok.io:*:127.0.0.1" },
                     CaFile = ca,
                 },
@@ -183,11 +196,34 @@ public sealed class ReachabilityEndToEndTests(FleetDeployment stack) : IClassFix
         File.Move(temporary, path, overwrite: true);
     }
 
-    private static Task WaitForEventAsync(EventsSubscriber events, string type, int count) =>
+    private static List<FleetEvent> ReachabilityEvents(EventsSubscriber events) =>
+        [.. events.Events.Where(e => ReachabilityTypes.Contains(e.Type))];
+
+    /// <summary>Waits for a <paramref name="type"/> event after the <paramref name="start"/> reachability events before the scenario.</summary>
+    private static Task WaitForEventAsync(EventsSubscriber events, int start, string type) =>
         Eventually.TrueAsync(
-            () => Task.FromResult(events.Events.Count(e => e.Type == type) >= count),
-            $"{count} '{type}' event(s) on the events topic",
+            () => Task.FromResult(ReachabilityEvents(events).Skip(start).Any(e => e.Type == type)),
+            $"a '{type}' event on the events topic after the {start} before the scenario",
             Step);
+
+    /// <summary>
+    /// How many reachability events the history holds once its newest is reachable: the scenario's start. The history
+    /// is written in the transaction that changes the summary, so it already holds the event of the view just read.
+    /// </summary>
+    private static async Task<int> SettledAsync(HttpClient reader, string id) =>
+        (await Eventually.GetAsync(
+            async () => await reader.GetFromJsonAsync<List<FleetEvent>>(
+                $"/detectors/{id}/history?type=unreachable&type=degraded&type=reachable&limit=1000") ?? [],
+            history => history.Count > 0 && history[0].Type == EventTypes.Reachable,
+            "the history's newest reachability event to be reachable",
+            Step)).Count;
+
+    /// <summary>The degraded event of step 4 when one tunnel's check is back before the other's: from unreachable, the other still offline.</summary>
+    private static bool IsOneBackFirst(FleetEvent e) =>
+        e is { Type: EventTypes.Degraded, Data: { } data }
+        && data["from"]?.GetValue<string>() == EventTypes.Unreachable
+        && data["failing"] is JsonArray { Count: 1 } failing
+        && failing[0]?["outcome"]?.GetValue<string>() == CheckOutcomes.EndpointOffline;
 
     private static async Task<string?> StateAtAsync(HttpClient reader, string id, DateTimeOffset at)
     {
