@@ -21,10 +21,11 @@ internal sealed class RegistryMetrics
 
     private readonly Histogram<double> _queueWait;
     private readonly Histogram<double> _stepDuration;
+    private readonly Histogram<double> _stepRead;
     private long _rereads;
     private long _skipped;
 
-    public RegistryMetrics(IMeterFactory meterFactory)
+    public RegistryMetrics(IMeterFactory meterFactory, DetectorRegistry registry)
     {
         // The factory hands out one Meter per name: these instruments join FleetMeters' and are exported with them.
         var meter = meterFactory.Create(FleetMeters.MeterName);
@@ -42,6 +43,13 @@ internal sealed class RegistryMetrics
                 + "resync with the database (kind resync, the first load included). Steps with nothing to re-read are not recorded.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
+        _stepRead = meter.CreateHistogram(
+            "fleet.registry.step_read",
+            unit: "s",
+            description: "The part of a registry step spent reading its detectors from the database and serialising their views; the "
+                + "rest of fleet.registry.step_duration is merging them into a new snapshot and publishing it (the first load is not counted).",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
         // Observable: always exported (from 0), and a step costs one interlocked add, not a measurement.
         meter.CreateObservableCounter(
             "fleet.registry.rereads",
@@ -53,12 +61,35 @@ internal sealed class RegistryMetrics
             () => Interlocked.Read(ref _skipped),
             unit: "{notification}",
             description: "Notifications not re-read because the registry already held that version (mostly this instance's own commits).");
+        HoldingGauges(meter, registry);
+    }
+
+    /// <summary>
+    /// What the registry holds, for its memory budget (README "Reads from memory"): detectors, and the bytes of their
+    /// serialised views, which are most of an entry's size. Summed at each scrape (a pass over the entries, no state
+    /// kept per step).
+    /// </summary>
+    private static void HoldingGauges(Meter meter, DetectorRegistry registry)
+    {
+        meter.CreateObservableGauge(
+            "fleet.registry.detectors",
+            () => registry.Latest?.Count ?? 0,
+            unit: "{detector}",
+            description: "Detectors in this instance's in-memory registry (0 before the first load or with Detectors:ReadFrom=Database).");
+        meter.CreateObservableGauge(
+            "fleet.registry.views",
+            () => registry.Latest is { } snapshot ? snapshot.ViewBytes() : 0L,
+            unit: "By",
+            description: "Bytes of serialised views (UTF-8 JSON) the in-memory registry holds.");
     }
 
     /// <summary>A change queued <paramref name="waited"/> before the step that handles it started.</summary>
     public void Waited(TimeSpan waited, bool notified) => _queueWait.Record(waited.TotalSeconds, notified ? Notification : Local);
 
     public void Stepped(TimeSpan took, bool resync) => _stepDuration.Record(took.TotalSeconds, resync ? Resync : Changes);
+
+    /// <summary>A step's database reads took <paramref name="took"/> in all.</summary>
+    public void Read(TimeSpan took) => _stepRead.Record(took.TotalSeconds);
 
     public void Reread(int ids) => Interlocked.Add(ref _rereads, ids);
 

@@ -29,6 +29,18 @@ internal sealed class RegistrySnapshot(RegistryEntry[] entries)
 
     public IReadOnlyList<RegistryEntry> Entries => entries;
 
+    /// <summary>Bytes of the serialised views held (a view with a relay port is held twice: the list's and the one's).</summary>
+    public long ViewBytes()
+    {
+        long bytes = 0;
+        foreach (var entry in entries)
+        {
+            bytes += entry.Json.Length + (ReferenceEquals(entry.OneJson, entry.Json) ? 0 : entry.OneJson.Length);
+        }
+
+        return bytes;
+    }
+
     public RegistryEntry? Find(string id)
     {
         var i = IndexOf(id);

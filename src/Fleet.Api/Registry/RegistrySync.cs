@@ -229,14 +229,19 @@ internal sealed partial class RegistrySync(
     private async Task ApplyAsync(List<string> ids, long losses, CancellationToken ct)
     {
         var snapshot = registry.Latest ?? RegistrySnapshot.Empty;
+        var reading = TimeSpan.Zero;
         for (var i = 0; i < ids.Count; i += RegistryReads.ChunkSize)
         {
             var chunk = ids.GetRange(i, Math.Min(RegistryReads.ChunkSize, ids.Count - i));
-            snapshot = snapshot.With(chunk, await reads.ManyAsync(chunk, ct));
+            var started = clock.GetTimestamp();
+            var found = await reads.ManyAsync(chunk, ct);
+            reading += clock.GetElapsedTime(started);
+            snapshot = snapshot.With(chunk, found);
         }
 
         registry.Publish(snapshot, losses);
         metrics.Reread(ids.Count);
+        metrics.Read(reading);
     }
 
     private void Notified(string payload)

@@ -36,6 +36,7 @@ public sealed class RegistryMetricsTests(MetricsApiFixture fixture) : IClassFixt
             s => Moved(s, "fleet_registry_queue_wait_seconds_count", ("source", "local")) >= 1
                  && Moved(s, "fleet_registry_queue_wait_seconds_count", ("source", "notification")) >= 2
                  && Moved(s, "fleet_registry_step_duration_seconds_count", ("kind", "changes")) >= 1
+                 && Moved(s, "fleet_registry_step_read_seconds_count") >= 1
                  && Moved(s, "fleet_registry_rereads_total") >= 1
                  && Moved(s, "fleet_registry_notifications_skipped_total") >= 1,
             "the PATCH's step and both notifications are counted");
@@ -44,5 +45,29 @@ public sealed class RegistryMetricsTests(MetricsApiFixture fixture) : IClassFixt
         Assert.True(Moved(after, "fleet_registry_step_duration_seconds_sum", ("kind", "changes")) > 0);
         Assert.Single(after.Named("fleet_registry_rereads_total"));
         Assert.Single(after.Named("fleet_registry_notifications_skipped_total"));
+    }
+
+    [Fact]
+    public async Task Scrape_ShowsTheDetectorsAndViewBytesTheRegistryHolds()
+    {
+        Assert.True((await Api.WriteStateAsync(Messages.State(Messages.NewId("mhold"), 1, 0))).Applied);
+        using var reader = Api.CreateReader();
+
+        // The list's items are the registry's serialised views as they are (no relay port in this fixture).
+        using var list = await reader.GetAsync("/detectors?limit=1000");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        var body = await list.Content.ReadAsByteArrayAsync();
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+        var items = document.RootElement.EnumerateArray().ToList();
+        Assert.Equal(list.Headers.GetValues("X-Total-Count").Single(), items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var viewBytes = items.Sum(item => (long)Encoding.UTF8.GetByteCount(item.GetRawText()));
+
+        // The exporter caches a scrape for a moment: wait for one taken after the list was read.
+        var scraped = await Eventually.GetAsync(
+            async () => PrometheusText.Parse(await reader.GetStringAsync("/metrics")),
+            s => s.Sum("fleet_registry_detectors") == items.Count,
+            "a scrape that counts the detectors listed");
+        Assert.Equal(items.Count, scraped.Sum("fleet_registry_detectors"));
+        Assert.Equal(viewBytes, scraped.Sum("fleet_registry_views_bytes"));
     }
 }

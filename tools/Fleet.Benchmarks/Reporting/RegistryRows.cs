@@ -67,7 +67,7 @@ internal static class RegistryRows
             string Ms(string key) => $"mean {F(S("cross", $"registry.{key}MeanMs"), "0.0")}, p50/p99 ≈ {F(S("cross", $"registry.{key}P50Ms"), "0.0")}/{F(S("cross", $"registry.{key}P99Ms"), "0.0")} ms";
             yield return new TableRow(
                 "Freshness across instances, A's registry steps in the same window: queue wait (NOTIFY received → step start) / step (re-read + publish)",
-                $"queue wait {Ms("queueWait")} over {F(S("cross", "registry.queueWaitCount"), "0")} notifications; step {Ms("step")} over {F(S("cross", "registry.stepCount"), "0")} steps ({F(S("cross", "registry.rereadsPerStep"), "0.0")} ids re-read per step; in steps {ResultsTable.Pct(S("cross", "registry.stepBusy"))} of the window)",
+                $"queue wait {Ms("queueWait")} over {F(S("cross", "registry.queueWaitCount"), "0")} notifications; step {Ms("step")} over {F(S("cross", "registry.stepCount"), "0")} steps, of which reading the rows and serialising them {Ms("read")} ({F(S("cross", "registry.rereadsPerStep"), "0.0")} ids re-read per step; in steps {ResultsTable.Pct(S("cross", "registry.stepBusy"))} of the window)",
                 $"end to end p50/p99 {F(S("cross", "p50Ms"), "0.0")}/{F(p99, "0.0")} ms (the row above; the rest is NOTIFY delivery and the GET)",
                 ResultsTable.None, ResultsTable.None, "informational (fleet_registry_* on A's /metrics; p50/p99 interpolated in the buckets)");
         }
@@ -97,7 +97,7 @@ internal static class RegistryRows
                 $"API memory, {F(S("memory", "detectors"), "#,0")} detectors (2 tunnels each) in the registry (VmRSS)",
                 $"{F(memory, "0", " MB")} (ReadFrom=Memory; ready in {F(S("memory", "memory.readySeconds"), "0.0", " s")})",
                 $"{F(S("memory", "database.rssMb"), "0", " MB")} with ReadFrom=Database, same data",
-                $"{F(S("memory", "bytesPerDetector"), "0")} B/detector",
+                $"{F(S("memory", "bytesPerDetector"), "0")} B/detector, of which {F(S("memory", "viewBytesPerDetector"), "0")} B of serialised view",
                 "≤ 300 MB RSS",
                 memory is null ? "not measured" : memory.Median <= 300 ? "met" : $"missed by {(memory.Median - 300).ToString("0", CultureInfo.InvariantCulture)} MB");
         }

@@ -161,7 +161,7 @@ internal static class CrossInstanceScenario
     private static void RecordSteps(RunRecord record, IReadOnlyList<PrometheusSample> before, IReadOnlyList<PrometheusSample> after, TimeSpan elapsed)
     {
         record.Set("windowSeconds", elapsed.TotalSeconds);
-        foreach (var (key, name) in new[] { ("queueWait", "fleet_registry_queue_wait_seconds"), ("step", "fleet_registry_step_duration_seconds") })
+        foreach (var (key, name) in new[] { ("queueWait", "fleet_registry_queue_wait_seconds"), ("step", "fleet_registry_step_duration_seconds"), ("read", "fleet_registry_step_read_seconds") })
         {
             var window = PrometheusHistogram.Of(after, name).Since(PrometheusHistogram.Of(before, name));
             record.Set($"registry.{key}Count", window.Count);
@@ -187,7 +187,7 @@ internal static class CrossInstanceScenario
 
         Log.Line($"  A's registry steps: queue wait mean {record["registry.queueWaitMeanMs"]:0.0} ms, p99 ≈ {record["registry.queueWaitP99Ms"]:0.0} ms " +
             $"({record["registry.queueWaitCount"]:0} notifications); step mean {record["registry.stepMeanMs"]:0.0} ms, p99 ≈ {record["registry.stepP99Ms"]:0.0} ms " +
-            $"({record["registry.stepCount"]:0} steps, {rereads:0} ids re-read, {record["registry.rereadsPerStep"]:0.0} per step, {record["registry.skipped"]:0} skipped); " +
+            $"(of which reading mean {record["registry.readMeanMs"]:0.0} ms, p99 ≈ {record["registry.readP99Ms"]:0.0} ms; {record["registry.stepCount"]:0} steps, {rereads:0} ids re-read, {record["registry.rereadsPerStep"]:0.0} per step, {record["registry.skipped"]:0} skipped); " +
             $"in steps {record["registry.stepBusy"]:P0} of the {elapsed.TotalSeconds:0.0} s window");
     }
 

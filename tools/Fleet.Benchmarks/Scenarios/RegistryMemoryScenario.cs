@@ -4,6 +4,8 @@ using System.Globalization;
 using Fleet.Benchmarks.Infrastructure;
 using Fleet.Benchmarks.Reporting;
 
+using Fleet.Testing.Metrics;
+
 namespace Fleet.Benchmarks.Scenarios;
 
 /// <summary>
@@ -58,6 +60,13 @@ internal static class RegistryMemoryScenario
             if (ProcessMemory.PeakMb(api.Pid) is { } peak)
             {
                 record.Set($"{key}.peakMb", peak);
+            }
+
+            if (mode == "Memory")
+            {
+                // What the entries' serialised views weigh (the API's own gauge), to split the bytes per detector.
+                var scraped = PrometheusText.Parse(await api.Client.GetStringAsync("/metrics"));
+                record.Set("viewBytesPerDetector", scraped.Sum("fleet_registry_views_bytes") / count);
             }
 
             Log.Line($"  ReadFrom={mode}: ready in {ready:0.0} s, RSS {record[$"{key}.rssMb"]:0} MB (peak {record[$"{key}.peakMb"]:0} MB)");
