@@ -55,17 +55,12 @@ dotnet tool restore >/dev/null
 log=$(mktemp)
 export FLEET_TEST_REPORT
 FLEET_TEST_REPORT=$(mktemp)
-trap 'rm -f "$log" "$log.first" "$log.second" "$FLEET_TEST_REPORT"' EXIT
+trap 'rm -f "$log" "$FLEET_TEST_REPORT"' EXIT
 
 # The long suites (classes marked [Trait("Suite", "Long")]: soaks, storms, restarts of real services) run apart, so
 # this command stays near 10 minutes on 2 cores: `./test.sh --long` runs only them; a --filter of your own wins.
 filter=(--filter "Suite!=Long")
-# Two streams side by side: the API's own suite (the longest) in one, the other projects one after another in the
-# other. Run in turn they took about nine minutes on two cores; the suites spend much of their time waiting on real
-# services and processes, so side by side they finish in about the time of the longer stream. Every fixture takes
-# its own temporary directories, databases and ports (FreePort; servers retry a port taken in between).
-first=(tests/Fleet.Api.Tests)
-second=(tests/Fleet.Domain.Tests tests/Fleet.Cli.Tests tests/Fleet.Agent.Tests tests/Fleet.Api.SystemTests)
+targets=(Fleet.sln)
 if [ "${1:-}" = "--long" ]; then
   shift
   filter=(--filter "Suite=Long")
@@ -74,35 +69,17 @@ elif [ "${1:-}" = "--database-reads" ]; then
   # in-memory registry: both read paths pass the same tests.
   shift
   export FLEET_TEST_READ_FROM=Database
-  second=(tests/Fleet.Api.SystemTests)
+  targets=(tests/Fleet.Api.Tests tests/Fleet.Api.SystemTests)
 fi
 for arg in "$@"; do
   [ "$arg" = "--filter" ] && filter=()
 done
-extra=("$@")
-
-# Runs its projects one after another (already built), printing as they go; their output also goes to file $1.
-stream() {
-  local out=$1 failed=0
-  shift
-  for target in "$@"; do
-    if ! dotnet test "$target" --no-build "${filter[@]}" "${extra[@]}" 2>&1 | tee -a "$out"; then
-      failed=1
-    fi
-  done
-  return "$failed"
-}
 
 status=0
-if ! dotnet build Fleet.sln --nologo -v q 2>&1 | tee -a "$log"; then
-  status=1
-else
-  stream "$log.first" "${first[@]}" & first_pid=$!
-  stream "$log.second" "${second[@]}" & second_pid=$!
-  wait "$first_pid" || status=1
-  wait "$second_pid" || status=1
-  cat "$log.first" "$log.second" >> "$log"
-fi
+for target in "${targets[@]}"; do
+  dotnet test "$target" "${filter[@]}" "$@" 2>&1 | tee -a "$log" || status=$?
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
 
 # One closing line in the form CI reads, summed over the per-assembly summaries VSTest prints
 # ("Passed!  - Failed: 0, Passed: 454, Skipped: 0, Total: 454, ...").
