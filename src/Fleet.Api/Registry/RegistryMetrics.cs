@@ -29,27 +29,21 @@ internal sealed class RegistryMetrics
     {
         // The factory hands out one Meter per name: these instruments join FleetMeters' and are exported with them.
         var meter = meterFactory.Create(FleetMeters.MeterName);
-        _queueWait = meter.CreateHistogram(
+        _queueWait = Seconds(
+            meter,
             "fleet.registry.queue_wait",
-            unit: "s",
-            description: "Time from a change being queued (source local: a writer of this instance) or notified (source notification: "
-                + "a commit anywhere, by PostgreSQL NOTIFY) to the start of the registry step that handles it.",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
-        _stepDuration = meter.CreateHistogram(
+            "Time from a change being queued (source local: a writer of this instance) or notified (source notification: "
+                + "a commit anywhere, by PostgreSQL NOTIFY) to the start of the registry step that handles it.");
+        _stepDuration = Seconds(
+            meter,
             "fleet.registry.step_duration",
-            unit: "s",
-            description: "Time one registry step took to re-read its detectors and publish the new snapshot (kind changes), or to "
-                + "resync with the database (kind resync, the first load included). Steps with nothing to re-read are not recorded.",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
-        _stepRead = meter.CreateHistogram(
+            "Time one registry step took to re-read its detectors and publish the new snapshot (kind changes), or to "
+                + "resync with the database (kind resync, the first load included). Steps with nothing to re-read are not recorded.");
+        _stepRead = Seconds(
+            meter,
             "fleet.registry.step_read",
-            unit: "s",
-            description: "The part of a registry step spent reading its detectors from the database and serialising their views; the "
-                + "rest of fleet.registry.step_duration is merging them into a new snapshot and publishing it (the first load is not counted).",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
+            "The part of a registry step spent reading its detectors from the database and serialising their views; the "
+                + "rest of fleet.registry.step_duration is merging them into a new snapshot and publishing it (the first load is not counted).");
         // Observable: always exported (from 0), and a step costs one interlocked add, not a measurement.
         meter.CreateObservableCounter(
             "fleet.registry.rereads",
@@ -63,6 +57,9 @@ internal sealed class RegistryMetrics
             description: "Notifications not re-read because the registry already held that version (mostly this instance's own commits).");
         HoldingGauges(meter, registry);
     }
+
+    private static Histogram<double> Seconds(Meter meter, string name, string description) =>
+        meter.CreateHistogram(name, unit: "s", description: description, tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
 
     /// <summary>
     /// What the registry holds, for its memory budget (README "Reads from memory"): detectors, and the bytes of their
