@@ -74,10 +74,10 @@ internal sealed class EventStream(IOptions<EventsOptions> options)
     public void Publish(FleetEvent fleetEvent) =>
         Broadcast(new StreamItem(null, FleetEventType, JsonSerializer.Serialize(fleetEvent, FleetJsonContext.Default.FleetEvent)));
 
-    /// <summary>A view refreshed without an event (a heartbeat): no id, it changes nothing a replay would restore.</summary>
-    public void Publish(DetectorView view) => Broadcast(ViewItem(null, view));
-
-    /// <summary>The same, from the view's JSON (the contract's, UTF-8): decoded only when a stream is open.</summary>
+    /// <summary>
+    /// A view refreshed without an event (a heartbeat), as the registry holds it (UTF-8 JSON, decoded only when a stream
+    /// is open): no id, it changes nothing a replay would restore.
+    /// </summary>
     public void Publish(byte[] viewJson)
     {
         if (!_subscribers.IsEmpty)

@@ -1,14 +1,11 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using Fleet.Api.Data;
-using Fleet.Api.Detectors;
 using Fleet.Api.Events;
 using Fleet.Api.Ingest;
 using Fleet.Api.Logging;
 using Fleet.Api.Monitoring.HomeAssistant;
 using Fleet.Domain.Messages;
 using Fleet.Domain.Topics;
-using Microsoft.EntityFrameworkCore;
 
 namespace Fleet.Api.Monitoring;
 
