@@ -71,6 +71,18 @@ internal static class TestApiProcess
 
         public HttpClient CreateReader() => api.CreateWithKey(TestKeys.Reader);
 
+        /// <summary>
+        /// Until a Development API lists <paramref name="detectorId"/> (its development reader key): a PUBACK says the
+        /// broker has a state, not that the API has ingested it, and a dashboard loaded before then does not insert it live.
+        /// </summary>
+        public async Task WaitUntilListedAsync(string detectorId)
+        {
+            using var http = api.CreateWithKey(api.DevelopmentCredentials().GetProperty("ReaderKey").GetString()!);
+            await Eventually.TrueAsync(
+                async () => (await http.GetAsync($"/detectors/{detectorId}")).StatusCode == System.Net.HttpStatusCode.OK,
+                $"the API lists {detectorId}");
+        }
+
         public HttpClient CreateAdmin() => api.CreateWithKey(TestKeys.Admin);
 
         /// <summary>The API's Prometheus metrics (reader key), parsed.</summary>

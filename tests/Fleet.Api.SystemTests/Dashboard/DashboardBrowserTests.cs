@@ -21,6 +21,7 @@ public sealed class DashboardBrowserTests
         var credentials = api.DevelopmentCredentials();
         var detectorPassword = credentials.GetProperty("DetectorPassword").GetString()!;
         await PublishAsync(api, detectorPassword, State(seq: 0, web: "https://ab12cd34.ngrok-free.app"));
+        await api.WaitUntilListedAsync(DetectorId);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);

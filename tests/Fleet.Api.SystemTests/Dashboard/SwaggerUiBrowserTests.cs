@@ -65,14 +65,7 @@ public sealed class SwaggerUiBrowserTests
             Assert.True((await detector.PublishAsync(FleetTopics.State(id), Messages.Json(state))).IsSuccess);
         }
 
-        // The dashboard updates the rows it shows but does not insert new detectors live: the list it loads must already
-        // hold this one (a PUBACK says the broker has the message, not that the API has ingested it).
-        using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{api.HttpPort}") })
-        {
-            http.DefaultRequestHeaders.Add("X-Api-Key", credentials.GetProperty("ReaderKey").GetString()!);
-            await Eventually.TrueAsync(
-                async () => (await http.GetAsync($"/detectors/{id}")).StatusCode == System.Net.HttpStatusCode.OK, "the API lists the detector");
-        }
+        await api.WaitUntilListedAsync(id);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
